@@ -1,0 +1,66 @@
+//! Decorators: zero-cycle actions attached to an instruction address.
+//!
+//! A decorator runs just before the instruction at its address executes, every time that
+//! instruction executes. Decorators only touch the advice provider (which is unconstrained
+//! and private anyway) or print debugging output, so they are not part of the program hash
+//! and cost no cycles: a malicious prover could skip them and gain nothing.
+
+use alloc::string::String;
+
+/// A zero-cycle action run before the instruction it is attached to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Decorator {
+    // ---- advice injectors (Miden's `adv.*`) ----
+    /// `adv.push_mapval[.i]`: pushes the advice-map values under the key word at s[i..i+4]
+    /// onto the advice stack.
+    AdvPushMapval(u8),
+    /// `adv.push_mapvaln[.i]`: like `AdvPushMapval` but first pushes the number of values.
+    AdvPushMapvalN(u8),
+    /// `adv.push_mtnode`: pushes the node at depth s0, index s1 of the tree with root
+    /// s2..s5 onto the advice stack.
+    AdvPushMtnode,
+    /// `adv.push_u64div`: pushes the quotient and remainder of the u64 division of the
+    /// values on the stack (Miden's layout).
+    AdvPushU64Div,
+    /// `adv.push_smtpeek`: pushes the value of a sparse-Merkle-tree key (Miden's layout).
+    AdvPushSmtPeek,
+    /// `adv.insert_mem`: maps the key word s0..s3 to memory range [s4, s5).
+    AdvInsertMem,
+    /// `adv.insert_hdword`: maps hmerge(s0..s3, s4..s7) to the 8 elements.
+    AdvInsertHdword,
+    /// `adv.insert_hdword_d`: like `AdvInsertHdword` with domain s8.
+    AdvInsertHdwordD,
+    /// `adv.insert_hperm`: maps the digest of a permutation of the top 12 elements to the
+    /// rate elements (Miden's layout).
+    AdvInsertHperm,
+    /// `adv.push_falcon_div`: pushes the quotient and remainder of a u64 by the Falcon
+    /// prime (Miden's layout).
+    AdvPushFalconDiv,
+    /// Pushes the inverse of the quadratic-extension element on the stack (hint used by
+    /// `ext2inv`).
+    AdvPushExt2Inv,
+    /// Pushes the number of leading zeros of the u32 s0 (hint used by `u32clz`).
+    AdvPushU32Clz,
+    /// Pushes the number of trailing zeros of the u32 s0 (hint used by `u32ctz`).
+    AdvPushU32Ctz,
+    /// Pushes the number of leading ones of the u32 s0 (hint used by `u32clo`).
+    AdvPushU32Clo,
+    /// Pushes the number of trailing ones of the u32 s0 (hint used by `u32cto`).
+    AdvPushU32Cto,
+    /// Pushes floor(log2(s0)) of the field element s0 (hint used by `ilog2`).
+    AdvPushIlog2,
+    // ---- debugging ----
+    /// `debug.stack[.n]`: prints the top n (default all) stack elements.
+    DebugStack(Option<u16>),
+    /// `debug.mem[.a[.b]]`: prints memory, a cell or the range [a, b].
+    DebugMem(Option<u32>, Option<u32>),
+    /// `debug.local[.i[.j]]`: prints the current procedure's locals.
+    DebugLocal(Option<u16>, Option<u16>),
+    /// `debug.adv_stack[.n]`: prints the top n (default all) advice-stack elements.
+    DebugAdvStack(Option<u16>),
+    /// `trace.N`: reports the trace event N to the host when tracing is enabled.
+    Trace(u32),
+    /// A text message (used by the assembler for `breakpoint`-like markers).
+    Comment(String),
+}

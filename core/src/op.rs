@@ -1,0 +1,293 @@
+//! The native instruction set.
+//!
+//! One table, [`OPCODES`], holds every fact about every native operation: its opcode, its
+//! mnemonic, whether it carries an immediate, how it changes the stack depth, its group
+//! (which the AIR turns into operation flags) and a one-line semantics. The assembler, the
+//! processor, the AIR and `docs/isa.md` all derive from it; a test keeps the document in
+//! sync with the table.
+//!
+//! Stack notation: `s0` is the top of the stack. Native operations follow the semantics of
+//! Miden VM's native operation of the same name (miden-vm 0.16 design docs) except where the
+//! description says otherwise; control flow is ours (a flat instruction ROM with jumps and
+//! a control stack instead of Miden's MAST).
+
+use core::fmt;
+
+/// What kind of immediate an operation carries in its instruction word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ImmKind {
+    /// No immediate; the instruction's immediate field is zero.
+    None,
+    /// An arbitrary field element.
+    Felt,
+    /// An instruction address (jump or call target).
+    Addr,
+    /// A 32-bit unsigned integer (a loop count or an event id).
+    U32,
+}
+
+/// How an operation is grouped for the AIR: what it does to the stack depth.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OpGroup {
+    /// Control flow: changes the program counter or the control stack.
+    Control,
+    /// Leaves the stack depth unchanged.
+    NoShift,
+    /// Removes elements: the stack shifts left (towards the top) by `-delta`.
+    ShiftLeft,
+    /// Adds elements: the stack shifts right (away from the top) by `delta`.
+    ShiftRight,
+}
+
+/// Static description of one native operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpInfo {
+    /// The operation.
+    pub op: Opcode,
+    /// The 7-bit opcode (1..=127; 0 is reserved as padding in packed groups).
+    pub code: u8,
+    /// Upper-case mnemonic, as printed in disassembly and `docs/isa.md`.
+    pub mnemonic: &'static str,
+    /// Immediate carried by the instruction.
+    pub imm: ImmKind,
+    /// Change of the stack depth (pushes minus pops).
+    pub delta: i8,
+    /// Group used by the AIR's operation flags.
+    pub group: OpGroup,
+    /// One-line semantics.
+    pub doc: &'static str,
+}
+
+macro_rules! define_ops {
+    ($( $variant:ident = $code:literal, $mn:literal, $imm:ident, $delta:literal, $group:ident, $doc:literal; )*) => {
+        /// A native operation of the VM. See [`OPCODES`] for the facts about each one.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum Opcode {
+            $(
+                #[doc = $doc]
+                $variant = $code,
+            )*
+        }
+
+        /// Every native operation, in opcode order.
+        pub const OPCODES: &[OpInfo] = &[
+            $( OpInfo {
+                op: Opcode::$variant,
+                code: $code,
+                mnemonic: $mn,
+                imm: ImmKind::$imm,
+                delta: $delta,
+                group: OpGroup::$group,
+                doc: $doc,
+            }, )*
+        ];
+
+        impl Opcode {
+            /// Decodes a 7-bit opcode; `None` for 0 (padding) and unassigned codes.
+            pub fn from_code(code: u8) -> Option<Opcode> {
+                match code {
+                    $( $code => Some(Opcode::$variant), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+define_ops! {
+    // ---- control flow ----
+    Noop = 1, "NOOP", None, 0, NoShift, "Does nothing for one cycle.";
+    Halt = 2, "HALT", None, 0, Control, "Ends execution; the last instruction of every program.";
+    Jmp = 3, "JMP", Addr, 0, Control, "Jumps to the immediate address.";
+    Jmpz = 4, "JMPZ", Addr, -1, Control, "Pops s0, which must be 0 or 1; jumps to the immediate address if it was 0.";
+    Jmpnz = 5, "JMPNZ", Addr, -1, Control, "Pops s0, which must be 0 or 1; jumps to the immediate address if it was 1.";
+    Call = 6, "CALL", Addr, 0, Control, "Pushes the return address onto the control stack and jumps to the immediate address (same memory context; `exec`).";
+    CallCtx = 7, "CALLCTX", Addr, 0, Control, "Like CALL, but in a new memory context whose callee sees only the top 16 stack elements (`call`).";
+    Ret = 8, "RET", None, 0, Control, "Pops the control stack and returns to the caller; a CALLCTX frame also restores the caller's context and requires the depth to be 16.";
+    Repeat = 9, "REPEAT", U32, 0, Control, "Pushes a loop counter equal to the immediate (>= 1) onto the control stack.";
+    Next = 10, "NEXT", Addr, 0, Control, "Decrements the loop counter on top of the control stack; jumps to the immediate address if it is still non-zero, otherwise pops it.";
+    // ---- system ----
+    Assert = 11, "ASSERT", None, -1, ShiftLeft, "Pops s0 and fails unless it is 1.";
+    Emit = 12, "EMIT", U32, 0, NoShift, "Sends the event with the immediate id to the host.";
+    Sdepth = 13, "SDEPTH", None, 1, ShiftRight, "Pushes the current stack depth.";
+    Fmpadd = 14, "FMPADD", Felt, 1, ShiftRight, "Pushes fmp + imm (the address of a procedure local).";
+    Fmpupdate = 15, "FMPUPDATE", Felt, 0, NoShift, "Adds imm to the frame pointer fmp (procedure entry and exit).";
+    // ---- field ----
+    Add = 16, "ADD", None, -1, ShiftLeft, "Pops b, a; pushes a + b.";
+    Neg = 17, "NEG", None, 0, NoShift, "Replaces s0 with -s0.";
+    Mul = 18, "MUL", None, -1, ShiftLeft, "Pops b, a; pushes a * b.";
+    Inv = 19, "INV", None, 0, NoShift, "Replaces s0 with its inverse; fails if s0 = 0.";
+    Incr = 20, "INCR", None, 0, NoShift, "Replaces s0 with s0 + 1.";
+    Addi = 21, "ADDI", Felt, 0, NoShift, "Replaces s0 with s0 + imm.";
+    Muli = 22, "MULI", Felt, 0, NoShift, "Replaces s0 with s0 * imm.";
+    Eq = 23, "EQ", None, -1, ShiftLeft, "Pops b, a; pushes 1 if a = b, else 0.";
+    Eqz = 24, "EQZ", None, 0, NoShift, "Replaces s0 with 1 if s0 = 0, else 0.";
+    Not = 25, "NOT", None, 0, NoShift, "Replaces binary s0 with 1 - s0; fails if s0 is not 0 or 1.";
+    And = 26, "AND", None, -1, ShiftLeft, "Pops binary b, a; pushes a AND b; fails on non-binary inputs.";
+    Or = 27, "OR", None, -1, ShiftLeft, "Pops binary b, a; pushes a OR b; fails on non-binary inputs.";
+    Expacc = 28, "EXPACC", None, 0, NoShift, "One step of square-and-multiply exponentiation on [bit, base, acc, exp] (Miden's EXPACC).";
+    Ext2mul = 29, "EXT2MUL", None, 0, NoShift, "Multiplies two quadratic-extension elements [b1, b0, a1, a0] into [b1, b0, c1, c0] (Miden's EXT2MUL).";
+    // ---- u32 ----
+    U32split = 30, "U32SPLIT", None, 1, ShiftRight, "Splits s0 into its high and low 32-bit limbs: [a] -> [hi, lo].";
+    U32add = 31, "U32ADD", None, 0, NoShift, "[b, a] -> [carry, (a + b) mod 2^32]; fails on non-u32 inputs.";
+    U32add3 = 32, "U32ADD3", None, -1, ShiftLeft, "[c, b, a] -> [carry, (a + b + c) mod 2^32]; fails on non-u32 inputs.";
+    U32sub = 33, "U32SUB", None, 0, NoShift, "[b, a] -> [borrow, (a - b) mod 2^32]; fails on non-u32 inputs.";
+    U32mul = 34, "U32MUL", None, 0, NoShift, "[b, a] -> [hi, lo] of a * b; fails on non-u32 inputs.";
+    U32madd = 35, "U32MADD", None, -1, ShiftLeft, "[b, a, c] -> [hi, lo] of a * b + c; fails on non-u32 inputs.";
+    U32div = 36, "U32DIV", None, 0, NoShift, "[b, a] -> [a mod b, a div b]; fails on non-u32 inputs or b = 0.";
+    U32assert2 = 37, "U32ASSERT2", None, 0, NoShift, "Fails unless s0 and s1 are both u32 values.";
+    U32and = 38, "U32AND", None, -1, ShiftLeft, "Pops u32 b, a; pushes a AND b.";
+    U32xor = 39, "U32XOR", None, -1, ShiftLeft, "Pops u32 b, a; pushes a XOR b.";
+    // ---- stack ----
+    Pad = 40, "PAD", None, 1, ShiftRight, "Pushes 0.";
+    Drop = 41, "DROP", None, -1, ShiftLeft, "Removes s0.";
+    Dup0 = 42, "DUP0", None, 1, ShiftRight, "Pushes a copy of s0.";
+    Dup1 = 43, "DUP1", None, 1, ShiftRight, "Pushes a copy of s1.";
+    Dup2 = 44, "DUP2", None, 1, ShiftRight, "Pushes a copy of s2.";
+    Dup3 = 45, "DUP3", None, 1, ShiftRight, "Pushes a copy of s3.";
+    Dup4 = 46, "DUP4", None, 1, ShiftRight, "Pushes a copy of s4.";
+    Dup5 = 47, "DUP5", None, 1, ShiftRight, "Pushes a copy of s5.";
+    Dup6 = 48, "DUP6", None, 1, ShiftRight, "Pushes a copy of s6.";
+    Dup7 = 49, "DUP7", None, 1, ShiftRight, "Pushes a copy of s7.";
+    Dup8 = 50, "DUP8", None, 1, ShiftRight, "Pushes a copy of s8.";
+    Dup9 = 51, "DUP9", None, 1, ShiftRight, "Pushes a copy of s9.";
+    Dup10 = 52, "DUP10", None, 1, ShiftRight, "Pushes a copy of s10.";
+    Dup11 = 53, "DUP11", None, 1, ShiftRight, "Pushes a copy of s11.";
+    Dup12 = 54, "DUP12", None, 1, ShiftRight, "Pushes a copy of s12.";
+    Dup13 = 55, "DUP13", None, 1, ShiftRight, "Pushes a copy of s13.";
+    Dup14 = 56, "DUP14", None, 1, ShiftRight, "Pushes a copy of s14.";
+    Dup15 = 57, "DUP15", None, 1, ShiftRight, "Pushes a copy of s15.";
+    Swap = 58, "SWAP", None, 0, NoShift, "Swaps s0 and s1.";
+    Swapw = 59, "SWAPW", None, 0, NoShift, "Swaps words s0..s3 and s4..s7.";
+    Swapw2 = 60, "SWAPW2", None, 0, NoShift, "Swaps words s0..s3 and s8..s11.";
+    Swapw3 = 61, "SWAPW3", None, 0, NoShift, "Swaps words s0..s3 and s12..s15.";
+    Swapdw = 62, "SWAPDW", None, 0, NoShift, "Swaps double words s0..s7 and s8..s15.";
+    Movup2 = 63, "MOVUP2", None, 0, NoShift, "Moves s2 to the top.";
+    Movup3 = 64, "MOVUP3", None, 0, NoShift, "Moves s3 to the top.";
+    Movup4 = 65, "MOVUP4", None, 0, NoShift, "Moves s4 to the top.";
+    Movup5 = 66, "MOVUP5", None, 0, NoShift, "Moves s5 to the top.";
+    Movup6 = 67, "MOVUP6", None, 0, NoShift, "Moves s6 to the top.";
+    Movup7 = 68, "MOVUP7", None, 0, NoShift, "Moves s7 to the top.";
+    Movup8 = 69, "MOVUP8", None, 0, NoShift, "Moves s8 to the top.";
+    Movup9 = 70, "MOVUP9", None, 0, NoShift, "Moves s9 to the top.";
+    Movup10 = 71, "MOVUP10", None, 0, NoShift, "Moves s10 to the top.";
+    Movup11 = 72, "MOVUP11", None, 0, NoShift, "Moves s11 to the top.";
+    Movup12 = 73, "MOVUP12", None, 0, NoShift, "Moves s12 to the top.";
+    Movup13 = 74, "MOVUP13", None, 0, NoShift, "Moves s13 to the top.";
+    Movup14 = 75, "MOVUP14", None, 0, NoShift, "Moves s14 to the top.";
+    Movup15 = 76, "MOVUP15", None, 0, NoShift, "Moves s15 to the top.";
+    Movdn2 = 77, "MOVDN2", None, 0, NoShift, "Moves s0 to position 2.";
+    Movdn3 = 78, "MOVDN3", None, 0, NoShift, "Moves s0 to position 3.";
+    Movdn4 = 79, "MOVDN4", None, 0, NoShift, "Moves s0 to position 4.";
+    Movdn5 = 80, "MOVDN5", None, 0, NoShift, "Moves s0 to position 5.";
+    Movdn6 = 81, "MOVDN6", None, 0, NoShift, "Moves s0 to position 6.";
+    Movdn7 = 82, "MOVDN7", None, 0, NoShift, "Moves s0 to position 7.";
+    Movdn8 = 83, "MOVDN8", None, 0, NoShift, "Moves s0 to position 8.";
+    Movdn9 = 84, "MOVDN9", None, 0, NoShift, "Moves s0 to position 9.";
+    Movdn10 = 85, "MOVDN10", None, 0, NoShift, "Moves s0 to position 10.";
+    Movdn11 = 86, "MOVDN11", None, 0, NoShift, "Moves s0 to position 11.";
+    Movdn12 = 87, "MOVDN12", None, 0, NoShift, "Moves s0 to position 12.";
+    Movdn13 = 88, "MOVDN13", None, 0, NoShift, "Moves s0 to position 13.";
+    Movdn14 = 89, "MOVDN14", None, 0, NoShift, "Moves s0 to position 14.";
+    Movdn15 = 90, "MOVDN15", None, 0, NoShift, "Moves s0 to position 15.";
+    Cswap = 91, "CSWAP", None, -1, ShiftLeft, "Pops binary c; swaps the next two elements if c = 1.";
+    Cswapw = 92, "CSWAPW", None, -1, ShiftLeft, "Pops binary c; swaps the next two words if c = 1.";
+    // ---- input / output ----
+    Push = 93, "PUSH", Felt, 1, ShiftRight, "Pushes the immediate.";
+    Advpop = 94, "ADVPOP", None, 1, ShiftRight, "Pops one element from the advice stack and pushes it; fails if the advice stack is empty.";
+    Advpopw = 95, "ADVPOPW", None, 0, NoShift, "Overwrites s0..s3 with a word popped from the advice stack (Miden's ADVPOPW).";
+    Mload = 96, "MLOAD", None, 0, NoShift, "[a] -> [mem[a]]; fails if a >= 2^32.";
+    Mloadw = 97, "MLOADW", None, -1, ShiftLeft, "[a, _, _, _, _] -> [mem[a+3], mem[a+2], mem[a+1], mem[a]]; a must be word-aligned.";
+    Mstore = 98, "MSTORE", None, -1, ShiftLeft, "[a, v] -> [v] and mem[a] = v.";
+    Mstorew = 99, "MSTOREW", None, -1, ShiftLeft, "[a, A] -> [A] and mem[a..a+4] = A reversed (s1 at mem[a+3]); a must be word-aligned.";
+    Mstream = 100, "MSTREAM", None, 0, NoShift, "Overwrites s0..s7 with the words at mem[s12] and mem[s12+4] and adds 8 to s12 (Miden's MSTREAM).";
+    Pipe = 101, "PIPE", None, 0, NoShift, "Pops two words from the advice stack, writes them to mem[s12..s12+8], overwrites s0..s7 with them and adds 8 to s12 (Miden's PIPE).";
+    // ---- crypto ----
+    Hperm = 102, "HPERM", None, 0, NoShift, "Applies the Rescue Prime (Rp64_256) permutation to s0..s11 (Miden's HPERM layout).";
+    Mpverify = 103, "MPVERIFY", None, 0, NoShift, "Verifies that node V (s0..s3) is at depth d (s4), index i (s5) of the tree with root R (s6..s9), with the path from the advice provider.";
+    Mrupdate = 104, "MRUPDATE", None, 0, NoShift, "Replaces old node V (s0..s3) at depth d, index i of root R by NV (s10..s13); puts the new root in s0..s3 (Miden's MRUPDATE).";
+}
+
+impl Opcode {
+    /// The static facts about this operation.
+    pub fn info(self) -> &'static OpInfo {
+        // OPCODES is in opcode order starting at 1 with no gaps.
+        &OPCODES[self as usize - 1]
+    }
+
+    /// The 7-bit opcode.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The upper-case mnemonic.
+    pub fn mnemonic(self) -> &'static str {
+        self.info().mnemonic
+    }
+
+    /// The kind of immediate this operation carries.
+    pub fn imm_kind(self) -> ImmKind {
+        self.info().imm
+    }
+
+    /// Whether the instruction carries an immediate.
+    pub fn has_imm(self) -> bool {
+        self.info().imm != ImmKind::None
+    }
+
+    /// `DUPn` for `n` in 0..16.
+    pub fn dup(n: usize) -> Option<Opcode> {
+        (n < 16).then(|| Opcode::from_code(Opcode::Dup0 as u8 + n as u8)).flatten()
+    }
+
+    /// `MOVUPn` for `n` in 2..16.
+    pub fn movup(n: usize) -> Option<Opcode> {
+        (2..16).contains(&n).then(|| Opcode::from_code(Opcode::Movup2 as u8 + n as u8 - 2)).flatten()
+    }
+
+    /// `MOVDNn` for `n` in 2..16.
+    pub fn movdn(n: usize) -> Option<Opcode> {
+        (2..16).contains(&n).then(|| Opcode::from_code(Opcode::Movdn2 as u8 + n as u8 - 2)).flatten()
+    }
+
+    /// Looks an operation up by its mnemonic (case-insensitive).
+    pub fn from_mnemonic(name: &str) -> Option<Opcode> {
+        OPCODES.iter().find(|i| i.mnemonic.eq_ignore_ascii_case(name)).map(|i| i.op)
+    }
+}
+
+impl fmt::Display for Opcode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.mnemonic())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_dense_and_in_order() {
+        for (i, info) in OPCODES.iter().enumerate() {
+            assert_eq!(info.code as usize, i + 1, "{} out of place", info.mnemonic);
+            assert_eq!(info.op.code(), info.code);
+            assert_eq!(Opcode::from_code(info.code), Some(info.op));
+            assert_eq!(Opcode::from_mnemonic(info.mnemonic), Some(info.op));
+        }
+        assert!(OPCODES.len() <= 127);
+        assert_eq!(Opcode::from_code(0), None);
+    }
+
+    #[test]
+    fn indexed_families() {
+        assert_eq!(Opcode::dup(0), Some(Opcode::Dup0));
+        assert_eq!(Opcode::dup(15), Some(Opcode::Dup15));
+        assert_eq!(Opcode::dup(16), None);
+        assert_eq!(Opcode::movup(2), Some(Opcode::Movup2));
+        assert_eq!(Opcode::movup(15), Some(Opcode::Movup15));
+        assert_eq!(Opcode::movup(1), None);
+        assert_eq!(Opcode::movdn(15), Some(Opcode::Movdn15));
+        assert_eq!(Opcode::movdn(16), None);
+    }
+}

@@ -1,0 +1,348 @@
+//! Compiled programs: native code, debug information and the program hash.
+//!
+//! A [`Program`] is a flat ROM of [`Instruction`]s. Execution starts at address 0 and ends at
+//! a `HALT`. The program's identity is its hash ([`Program::hash`]), computed over the code
+//! only (see [`encode_for_hash`] and `docs/isa.md`); the debug information (procedure
+//! names, source locations, decorators, assertion messages) is carried along for error
+//! reporting and advice injection, but does not change the hash.
+
+use alloc::{string::String, vec::Vec};
+use core::fmt;
+
+use crate::{hash, Decorator, Felt, FieldElement, ImmKind, Opcode, Word};
+
+/// Number of 7-bit opcodes packed into one field element for hashing.
+pub const OPS_PER_GROUP: usize = 9;
+
+/// Domain tag that starts the hashed encoding of every program ("vm-prog1" read as a
+/// little-endian u64; below the field modulus).
+pub const PROGRAM_DOMAIN_TAG: u64 = u64::from_le_bytes(*b"vm-prog1");
+
+/// One native instruction: an operation and its immediate (zero when it has none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instruction {
+    /// The operation.
+    pub op: Opcode,
+    /// The immediate; zero for operations without one.
+    pub imm: Felt,
+}
+
+impl Instruction {
+    /// An instruction without immediate.
+    pub fn new(op: Opcode) -> Self {
+        Self { op, imm: Felt::ZERO }
+    }
+
+    /// An instruction with an immediate.
+    pub fn with_imm(op: Opcode, imm: Felt) -> Self {
+        Self { op, imm }
+    }
+}
+
+impl fmt::Display for Instruction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.op.has_imm() {
+            write!(f, "{}.{}", self.op.mnemonic(), self.imm.as_int())
+        } else {
+            f.write_str(self.op.mnemonic())
+        }
+    }
+}
+
+/// A source file a program was assembled from (kept for error messages).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Display name, e.g. a path or `std::math::u64`.
+    pub name: String,
+    /// Full text of the file.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// The text of the 1-based line `line` (without the newline).
+    pub fn line_text(&self, line: usize) -> &str {
+        self.text.lines().nth(line.saturating_sub(1)).unwrap_or("")
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A byte range in one of the program's source files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SourceSpan {
+    /// Index into [`DebugInfo::files`].
+    pub file: u32,
+    /// Start byte offset.
+    pub start: u32,
+    /// End byte offset (exclusive).
+    pub end: u32,
+}
+
+/// A procedure linked into the program: where its code lies and what it is called.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcedureInfo {
+    /// Fully qualified name, e.g. `std::math::u64::wrapping_add` or `#main`.
+    pub name: String,
+    /// Address of the first instruction.
+    pub start: u32,
+    /// Address one past the last instruction.
+    pub end: u32,
+    /// Number of locals allocated (already rounded up to a multiple of 4).
+    pub num_locals: u32,
+}
+
+/// Everything about a program that is not part of its hash.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DebugInfo {
+    /// Source files referenced by `spans`.
+    pub files: Vec<SourceFile>,
+    /// Source span of each instruction (parallel to the code; may be shorter).
+    pub spans: Vec<Option<SourceSpan>>,
+    /// Linked procedures, by start address. The program body is a procedure too.
+    pub procedures: Vec<ProcedureInfo>,
+    /// Decorators as (address, decorator), sorted by address; several may share one.
+    pub decorators: Vec<(u32, Decorator)>,
+    /// Assertion messages as (address of the failing instruction, message), sorted.
+    pub messages: Vec<(u32, String)>,
+}
+
+/// A compiled program: native code plus debug information, and the hash of the code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Program {
+    code: Vec<Instruction>,
+    debug: DebugInfo,
+    hash: Word,
+}
+
+/// Reasons a sequence of instructions is not a valid program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProgramError {
+    /// The program has no instructions.
+    Empty,
+    /// The last instruction is not `HALT`.
+    MissingHalt,
+    /// An address immediate points outside the program.
+    BadTarget {
+        /// Address of the instruction.
+        addr: u32,
+        /// The target.
+        target: u64,
+    },
+    /// A u32 immediate is out of range, or a loop count is zero.
+    BadImmediate {
+        /// Address of the instruction.
+        addr: u32,
+    },
+    /// The program is longer than 2^32 - 1 instructions.
+    TooLong,
+}
+
+impl fmt::Display for ProgramError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProgramError::Empty => write!(f, "the program has no instructions"),
+            ProgramError::MissingHalt => write!(f, "the last instruction is not HALT"),
+            ProgramError::BadTarget { addr, target } => {
+                write!(f, "instruction {addr} targets address {target}, outside the program")
+            }
+            ProgramError::BadImmediate { addr } => {
+                write!(f, "instruction {addr} has an immediate out of range")
+            }
+            ProgramError::TooLong => write!(f, "the program has too many instructions"),
+        }
+    }
+}
+
+impl Program {
+    /// Builds a program, checking that it ends with `HALT` and that every immediate is in
+    /// range, and computes its hash.
+    pub fn new(code: Vec<Instruction>, debug: DebugInfo) -> Result<Self, ProgramError> {
+        validate(&code)?;
+        let hash = hash::hash_elements(&encode_for_hash(&code));
+        Ok(Self { code, debug, hash })
+    }
+
+    /// The native code.
+    pub fn code(&self) -> &[Instruction] {
+        &self.code
+    }
+
+    /// The debug information.
+    pub fn debug(&self) -> &DebugInfo {
+        &self.debug
+    }
+
+    /// The program hash (a public input of every proof about this program).
+    pub fn hash(&self) -> Word {
+        self.hash
+    }
+
+    /// The program hash as 64 hex characters with a `0x` prefix.
+    pub fn hash_hex(&self) -> String {
+        hash::word_to_hex(&self.hash)
+    }
+
+    /// The innermost procedure whose code contains `addr`.
+    pub fn procedure_at(&self, addr: u32) -> Option<&ProcedureInfo> {
+        self.debug
+            .procedures
+            .iter()
+            .filter(|p| p.start <= addr && addr < p.end)
+            .min_by_key(|p| p.end - p.start)
+    }
+
+    /// Source span of the instruction at `addr`, if known.
+    pub fn span_at(&self, addr: u32) -> Option<SourceSpan> {
+        self.debug.spans.get(addr as usize).copied().flatten()
+    }
+
+    /// `file:line:col` of the instruction at `addr`, with the source file.
+    pub fn location_at(&self, addr: u32) -> Option<(&SourceFile, usize, usize)> {
+        let span = self.span_at(addr)?;
+        let file = self.debug.files.get(span.file as usize)?;
+        let (line, col) = file.line_col(span.start as usize);
+        Some((file, line, col))
+    }
+
+    /// The assertion message attached to the instruction at `addr`.
+    pub fn message_at(&self, addr: u32) -> Option<&str> {
+        let i = self.debug.messages.binary_search_by_key(&addr, |(a, _)| *a).ok()?;
+        Some(&self.debug.messages[i].1)
+    }
+
+    /// A human-readable listing of the native code, one instruction per line.
+    pub fn disassemble(&self) -> String {
+        use core::fmt::Write;
+        let mut out = String::new();
+        for (addr, ins) in self.code.iter().enumerate() {
+            if let Some(p) = self.debug.procedures.iter().find(|p| p.start as usize == addr) {
+                let _ = writeln!(out, "{}:", p.name);
+            }
+            let _ = writeln!(out, "  {addr:>6}  {ins}");
+        }
+        out
+    }
+}
+
+fn validate(code: &[Instruction]) -> Result<(), ProgramError> {
+    if code.is_empty() {
+        return Err(ProgramError::Empty);
+    }
+    if code.len() >= u32::MAX as usize {
+        return Err(ProgramError::TooLong);
+    }
+    if code.last().map(|i| i.op) != Some(Opcode::Halt) {
+        return Err(ProgramError::MissingHalt);
+    }
+    for (addr, ins) in code.iter().enumerate() {
+        let addr = addr as u32;
+        let v = ins.imm.as_int();
+        match ins.op.imm_kind() {
+            ImmKind::None if v != 0 => return Err(ProgramError::BadImmediate { addr }),
+            ImmKind::Addr if v >= code.len() as u64 => {
+                return Err(ProgramError::BadTarget { addr, target: v })
+            }
+            ImmKind::U32 if v > u32::MAX as u64 => return Err(ProgramError::BadImmediate { addr }),
+            _ => {}
+        }
+        if ins.op == Opcode::Repeat && v == 0 {
+            return Err(ProgramError::BadImmediate { addr });
+        }
+    }
+    Ok(())
+}
+
+/// The sequence of field elements the program hash is computed over.
+///
+/// Layout (also written in `docs/isa.md`):
+/// 1. `PROGRAM_DOMAIN_TAG`, then the number of instructions `n`.
+/// 2. For each chunk of up to 9 consecutive instructions: one *group* element
+///    `sum_i opcode_i * 2^(7 i)` (first instruction in the low bits, unused slots 0),
+///    followed by the immediates of the chunk's instructions that carry one, in order.
+///
+/// The hash is `Rp64_256::hash_elements` of this sequence (the element count in the first
+/// capacity element, absorption 8 elements at a time into the rate, the last block zero
+/// padded; the digest is rate elements 0..4).
+pub fn encode_for_hash(code: &[Instruction]) -> Vec<Felt> {
+    let mut out = Vec::with_capacity(2 + code.len() / OPS_PER_GROUP + 1 + code.len() / 2);
+    out.push(Felt::new(PROGRAM_DOMAIN_TAG));
+    out.push(Felt::new(code.len() as u64));
+    for chunk in code.chunks(OPS_PER_GROUP) {
+        let group = chunk
+            .iter()
+            .enumerate()
+            .fold(0u64, |acc, (i, ins)| acc | (ins.op.code() as u64) << (7 * i));
+        out.push(Felt::new(group));
+        out.extend(chunk.iter().filter(|i| i.op.has_imm()).map(|i| i.imm));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn prog(code: Vec<Instruction>) -> Program {
+        Program::new(code, DebugInfo::default()).unwrap()
+    }
+
+    #[test]
+    fn hash_is_deterministic_and_code_sensitive() {
+        let a = prog(vec![Instruction::with_imm(Opcode::Push, Felt::new(3)), Instruction::new(Opcode::Halt)]);
+        let b = prog(vec![Instruction::with_imm(Opcode::Push, Felt::new(3)), Instruction::new(Opcode::Halt)]);
+        let c = prog(vec![Instruction::with_imm(Opcode::Push, Felt::new(4)), Instruction::new(Opcode::Halt)]);
+        assert_eq!(a.hash(), b.hash());
+        assert_ne!(a.hash(), c.hash());
+    }
+
+    #[test]
+    fn group_packing() {
+        let code = vec![
+            Instruction::new(Opcode::Add),
+            Instruction::with_imm(Opcode::Push, Felt::new(7)),
+            Instruction::new(Opcode::Halt),
+        ];
+        let enc = encode_for_hash(&code);
+        let group = Opcode::Add as u64 | (Opcode::Push as u64) << 7 | (Opcode::Halt as u64) << 14;
+        assert_eq!(enc, vec![Felt::new(PROGRAM_DOMAIN_TAG), Felt::new(3), Felt::new(group), Felt::new(7)]);
+    }
+
+    #[test]
+    fn validation() {
+        assert_eq!(Program::new(vec![], DebugInfo::default()), Err(ProgramError::Empty));
+        assert_eq!(
+            Program::new(vec![Instruction::new(Opcode::Add)], DebugInfo::default()),
+            Err(ProgramError::MissingHalt)
+        );
+        assert_eq!(
+            Program::new(
+                vec![Instruction::with_imm(Opcode::Jmp, Felt::new(5)), Instruction::new(Opcode::Halt)],
+                DebugInfo::default()
+            ),
+            Err(ProgramError::BadTarget { addr: 0, target: 5 })
+        );
+    }
+
+    #[test]
+    fn line_col() {
+        let f = SourceFile { name: "x".into(), text: "begin\n  push.1\nend".into() };
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(8), (2, 3));
+        assert_eq!(f.line_text(2), "  push.1");
+    }
+}

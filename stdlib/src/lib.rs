@@ -1,0 +1,25 @@
+//! The standard library: `.masm` modules embedded in the binary under the `std` namespace.
+//!
+//! Each module is a file under `stdlib/asm/`; its path below that folder gives its module
+//! path (`asm/math/u64.masm` is `std::math::u64`). The assembler resolves `use.std::...`
+//! imports against [`MODULES`].
+
+/// Namespace of the standard library.
+pub const NAMESPACE: &str = "std";
+
+/// One embedded module: its full path (`std::sys`) and its source text.
+#[derive(Clone, Copy, Debug)]
+pub struct Module {
+    /// Full module path, e.g. `std::sys`.
+    pub path: &'static str,
+    /// Source text.
+    pub source: &'static str,
+}
+
+/// Every module of the standard library.
+pub const MODULES: &[Module] = &[Module { path: "std::sys", source: include_str!("../asm/sys.masm") }];
+
+/// Looks a module up by its full path.
+pub fn module(path: &str) -> Option<&'static Module> {
+    MODULES.iter().find(|m| m.path == path)
+}
