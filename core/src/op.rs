@@ -291,3 +291,29 @@ mod tests {
         assert_eq!(Opcode::movdn(16), None);
     }
 }
+
+/// Renders the operation table as the markdown table kept in `docs/isa.md` (between the
+/// `<!-- BEGIN OPCODES -->` and `<!-- END OPCODES -->` markers). A test fails when the
+/// document and the table disagree.
+pub fn markdown_table() -> alloc::string::String {
+    use alloc::string::String;
+    use core::fmt::Write;
+    let mut s = String::from("| code | mnemonic | immediate | depth change | group | semantics |\n");
+    s.push_str("| ---: | --- | --- | ---: | --- | --- |\n");
+    for i in OPCODES {
+        let imm = match i.imm {
+            ImmKind::None => "",
+            ImmKind::Felt => "field element",
+            ImmKind::Addr => "address",
+            ImmKind::U32 => "u32",
+        };
+        let group = match i.group {
+            OpGroup::Control => "control",
+            OpGroup::NoShift => "no shift",
+            OpGroup::ShiftLeft => "shift left",
+            OpGroup::ShiftRight => "shift right",
+        };
+        let _ = writeln!(s, "| {} | `{}` | {} | {:+} | {} | {} |", i.code, i.mnemonic, imm, i.delta, group, i.doc);
+    }
+    s
+}

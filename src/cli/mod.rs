@@ -1,0 +1,82 @@
+//! Command-line interface: argument definitions and dispatch to one module per command.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+use miette::{miette, IntoDiagnostic, Report, WrapErr};
+use vm_assembly::Assembler;
+use vm_core::Program;
+
+mod compile;
+mod run;
+
+/// A zero-knowledge virtual machine for Miden-style stack assembly.
+#[derive(Parser, Debug)]
+#[command(name = "vm", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compile a program, print its hash and optionally write the compiled program.
+    Compile(compile::CompileArgs),
+    /// Check a program for errors without producing anything.
+    Check(compile::CheckArgs),
+    /// Run a program and print its outputs, cycle count and padded trace length.
+    Run(run::RunArgs),
+}
+
+/// Runs the chosen command.
+pub fn dispatch(cli: Cli) -> Result<(), Report> {
+    match cli.command {
+        Command::Compile(args) => compile::compile(args),
+        Command::Check(args) => compile::check(args),
+        Command::Run(args) => run::run(args),
+    }
+}
+
+/// Options shared by every command that assembles a program.
+#[derive(clap::Args, Debug)]
+pub struct SourceArgs {
+    /// The program: a `.masm` source file or a compiled `.vmb` program.
+    pub program: PathBuf,
+    /// Library directories; the directory name is the namespace (repeatable).
+    #[arg(short = 'l', long = "lib")]
+    pub libs: Vec<PathBuf>,
+    /// Drop `debug.*` decorators (they never change the program hash).
+    #[arg(long)]
+    pub release: bool,
+}
+
+impl SourceArgs {
+    /// Builds the assembler with the standard library and the requested user libraries.
+    pub fn assembler(&self) -> Result<Assembler, Report> {
+        let mut asm = Assembler::new().with_debug_mode(!self.release);
+        for dir in &self.libs {
+            asm = asm.with_library_dir(dir)?;
+        }
+        Ok(asm)
+    }
+
+    /// Loads the program: assembles source, or reads a compiled `.vmb` file.
+    pub fn load(&self) -> Result<Program, Report> {
+        if self.program.extension().is_some_and(|e| e == "vmb") {
+            return read_compiled(&self.program);
+        }
+        self.assembler()?.assemble_file(&self.program)
+    }
+}
+
+fn read_compiled(path: &Path) -> Result<Program, Report> {
+    let bytes = std::fs::read(path)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot read {}", path.display()))?;
+    Program::from_bytes(&bytes).map_err(|e| miette!("{}: {e}", path.display()))
+}
+
+/// `path` with its extension replaced by `ext`.
+pub fn sibling(path: &Path, ext: &str) -> PathBuf {
+    path.with_extension(ext)
+}
