@@ -1,3 +1,6 @@
 fn main() {
-    lalrpop::Configuration::new().use_cargo_dir_conventions().process().expect("grammar builds");
+    lalrpop::Configuration::new()
+        .use_cargo_dir_conventions()
+        .process()
+        .expect("grammar builds");
 }

@@ -54,7 +54,11 @@ pub fn eval_all(decls: &[ConstDecl]) -> (Consts, Vec<ConstError>) {
     let mut errors = Vec::new();
     for d in decls {
         if consts.contains_key(&d.name.text) {
-            errors.push((format!("duplicate constant `{}`", d.name.text), "defined again here".into(), d.name.span));
+            errors.push((
+                format!("duplicate constant `{}`", d.name.text),
+                "defined again here".into(),
+                d.name.span,
+            ));
             continue;
         }
         match eval(&d.value, &consts) {
@@ -72,37 +76,72 @@ fn eval(e: &ConstExpr, consts: &Consts) -> Result<ConstVal, ConstError> {
         ConstExpr::Lit(l) => match parse_lit(&l.text) {
             Some(ConstVal::Felt(v)) if v < MODULUS => Ok(ConstVal::Felt(v)),
             Some(ConstVal::Word(w)) if w.iter().all(|x| *x < MODULUS) => Ok(ConstVal::Word(w)),
-            _ => Err((format!("constant value `{}` is out of range", l.text), "not below the field modulus".into(), l.span)),
+            _ => Err((
+                format!("constant value `{}` is out of range", l.text),
+                "not below the field modulus".into(),
+                l.span,
+            )),
         },
         ConstExpr::Ref(n) => consts.get(&n.text).cloned().ok_or_else(|| {
-            (format!("unknown constant `{}`", n.text), "not defined before this point".into(), n.span)
+            (
+                format!("unknown constant `{}`", n.text),
+                "not defined before this point".into(),
+                n.span,
+            )
         }),
         ConstExpr::Str(s) => Ok(ConstVal::Str(s.clone())),
         ConstExpr::Word(lits, span) => {
             if lits.len() != 4 {
-                return Err(("a word constant has exactly 4 elements".into(), format!("{} elements", lits.len()), *span));
+                return Err((
+                    "a word constant has exactly 4 elements".into(),
+                    format!("{} elements", lits.len()),
+                    *span,
+                ));
             }
             let mut w = [0u64; 4];
             for (slot, l) in w.iter_mut().zip(lits) {
                 match parse_lit(&l.text) {
                     Some(ConstVal::Felt(v)) if v < MODULUS => *slot = v,
-                    _ => return Err((format!("word element `{}` is out of range", l.text), "not a field element".into(), l.span)),
+                    _ => {
+                        return Err((
+                            format!("word element `{}` is out of range", l.text),
+                            "not a field element".into(),
+                            l.span,
+                        ))
+                    }
                 }
             }
             Ok(ConstVal::Word(w))
         }
         ConstExpr::Bin(a, op, b, span) => {
-            let (ConstVal::Felt(x), ConstVal::Felt(y)) = (eval(a, consts)?, eval(b, consts)?) else {
-                return Err(("arithmetic is only defined on numbers".into(), "not a number".into(), *span));
+            let (ConstVal::Felt(x), ConstVal::Felt(y)) = (eval(a, consts)?, eval(b, consts)?)
+            else {
+                return Err((
+                    "arithmetic is only defined on numbers".into(),
+                    "not a number".into(),
+                    *span,
+                ));
             };
             let (fx, fy) = (Felt::new(x), Felt::new(y));
             let v = match op {
                 BinOp::Add => fx + fy,
                 BinOp::Sub => fx - fy,
                 BinOp::Mul => fx * fy,
-                BinOp::Div if y == 0 => return Err(("division by zero in a constant".into(), "divides by zero".into(), *span)),
+                BinOp::Div if y == 0 => {
+                    return Err((
+                        "division by zero in a constant".into(),
+                        "divides by zero".into(),
+                        *span,
+                    ))
+                }
                 BinOp::Div => fx * fy.inv(),
-                BinOp::IntDiv if y == 0 => return Err(("division by zero in a constant".into(), "divides by zero".into(), *span)),
+                BinOp::IntDiv if y == 0 => {
+                    return Err((
+                        "division by zero in a constant".into(),
+                        "divides by zero".into(),
+                        *span,
+                    ))
+                }
                 BinOp::IntDiv => Felt::new(x / y),
             };
             Ok(ConstVal::Felt(v.as_int()))

@@ -76,7 +76,8 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             best = Some((d, c));
         }
     }
-    best.filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1)).map(|(_, c)| c.to_string())
+    best.filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))
+        .map(|(_, c)| c.to_string())
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -99,7 +100,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(closest("u32wraping_add", ["u32wrapping_add", "add"]), Some("u32wrapping_add".into()));
+        assert_eq!(
+            closest("u32wraping_add", ["u32wrapping_add", "add"]),
+            Some("u32wrapping_add".into())
+        );
         assert_eq!(closest("zzzzzz", ["add"]), None);
     }
 }

@@ -125,6 +125,9 @@ pub struct LexError {
 pub fn tokens(src: &str) -> impl Iterator<Item = Result<(usize, Tok<'_>, usize), LexError>> + '_ {
     Tok::lexer(src).spanned().map(|(t, span)| match t {
         Ok(t) => Ok((span.start, t, span.end)),
-        Err(()) => Err(LexError { start: span.start, end: span.end }),
+        Err(()) => Err(LexError {
+            start: span.start,
+            end: span.end,
+        }),
     })
 }

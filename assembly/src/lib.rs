@@ -37,22 +37,32 @@ impl Default for Assembler {
 impl Assembler {
     /// An assembler with the standard library (`std`) and debug decorators kept.
     pub fn new() -> Self {
-        Self { libs: Vec::new(), debug_mode: true }
+        Self {
+            libs: Vec::new(),
+            debug_mode: true,
+        }
     }
 
     /// Adds a library directory; its name is the namespace of its modules.
     pub fn with_library_dir(mut self, dir: impl AsRef<Path>) -> Result<Self, Report> {
         let dir = dir.as_ref();
         if !dir.is_dir() {
-            return Err(Report::new(PlainError(format!("library directory {} does not exist", dir.display()))));
+            return Err(Report::new(PlainError(format!(
+                "library directory {} does not exist",
+                dir.display()
+            ))));
         }
         let name = dir
             .canonicalize()
             .ok()
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .ok_or_else(|| Report::new(PlainError(format!("cannot name library {}", dir.display()))))?;
+            .ok_or_else(|| {
+                Report::new(PlainError(format!("cannot name library {}", dir.display())))
+            })?;
         if name == vm_stdlib::NAMESPACE {
-            return Err(Report::new(PlainError("a user library cannot use the `std` namespace".into())));
+            return Err(Report::new(PlainError(
+                "a user library cannot use the `std` namespace".into(),
+            )));
         }
         self.libs.push((name, dir.to_path_buf()));
         Ok(self)

@@ -47,8 +47,17 @@ pub struct ModuleSet {
 
 impl ModuleSet {
     /// A set holding the program module, parsed from `text`.
-    pub fn new(file_name: &str, text: &str, libs: Vec<(String, PathBuf)>) -> Result<Self, Vec<SourceError>> {
-        let mut set = ModuleSet { modules: Vec::new(), by_path: HashMap::new(), libs, errors: Vec::new() };
+    pub fn new(
+        file_name: &str,
+        text: &str,
+        libs: Vec<(String, PathBuf)>,
+    ) -> Result<Self, Vec<SourceError>> {
+        let mut set = ModuleSet {
+            modules: Vec::new(),
+            by_path: HashMap::new(),
+            libs,
+            errors: Vec::new(),
+        };
         let m = build(file_name, text, "#exec".into(), true)?;
         set.modules.push(m);
         Ok(set)
@@ -64,11 +73,14 @@ impl ModuleSet {
         if let Some(i) = self.by_path.get(path) {
             return Ok(*i);
         }
-        let (file_name, text) = self.find(path).ok_or_else(|| format!("unknown module `{path}`"))?;
+        let (file_name, text) = self
+            .find(path)
+            .ok_or_else(|| format!("unknown module `{path}`"))?;
         match build(&file_name, &text, path.to_string(), false) {
             Ok(m) => {
                 self.modules.push(m);
-                self.by_path.insert(path.to_string(), self.modules.len() - 1);
+                self.by_path
+                    .insert(path.to_string(), self.modules.len() - 1);
                 Ok(self.modules.len() - 1)
             }
             Err(errs) => {
@@ -104,7 +116,12 @@ impl ModuleSet {
     }
 }
 
-fn build(file_name: &str, text: &str, path: String, executable: bool) -> Result<ParsedModule, Vec<SourceError>> {
+fn build(
+    file_name: &str,
+    text: &str,
+    path: String,
+    executable: bool,
+) -> Result<ParsedModule, Vec<SourceError>> {
     let file = (file_name, text);
     let forms = parse_module(file_name, text)?;
     let mut errors = Vec::new();
@@ -115,19 +132,42 @@ fn build(file_name: &str, text: &str, path: String, executable: bool) -> Result<
             Form::Const(c) => ast.consts.push(c),
             Form::Proc(p) => {
                 if executable && p.exported {
-                    errors.push(SourceError::new(file, p.name.span, "`export` in an executable program",
-                        "exported here", Some("a program cannot export procedures; use `proc.` instead".into())));
+                    errors.push(SourceError::new(
+                        file,
+                        p.name.span,
+                        "`export` in an executable program",
+                        "exported here",
+                        Some("a program cannot export procedures; use `proc.` instead".into()),
+                    ));
                 }
                 if ast.procs.iter().any(|q| q.name.text == p.name.text) {
-                    errors.push(SourceError::new(file, p.name.span, format!("duplicate procedure `{}`", p.name.text), "defined again here", None));
+                    errors.push(SourceError::new(
+                        file,
+                        p.name.span,
+                        format!("duplicate procedure `{}`", p.name.text),
+                        "defined again here",
+                        None,
+                    ));
                 }
                 ast.procs.push(p);
             }
             Form::Body(b, span) => {
                 if !executable {
-                    errors.push(SourceError::new(file, span, "a library module cannot have a `begin ... end` body", "body here", None));
+                    errors.push(SourceError::new(
+                        file,
+                        span,
+                        "a library module cannot have a `begin ... end` body",
+                        "body here",
+                        None,
+                    ));
                 } else if ast.body.is_some() {
-                    errors.push(SourceError::new(file, span, "a program has only one `begin ... end` body", "second body", None));
+                    errors.push(SourceError::new(
+                        file,
+                        span,
+                        "a program has only one `begin ... end` body",
+                        "second body",
+                        None,
+                    ));
                 } else {
                     ast.body = Some((b, span));
                 }
@@ -137,10 +177,19 @@ fn build(file_name: &str, text: &str, path: String, executable: bool) -> Result<
     let mut imports = HashMap::new();
     for i in &ast.imports {
         if i.path.len() < 2 {
-            errors.push(SourceError::new(file, i.span, "import paths need a namespace and a module", "unqualified import", Some(format!("write e.g. `use.std::{}`", i.path.join("::")))));
+            errors.push(SourceError::new(
+                file,
+                i.span,
+                "import paths need a namespace and a module",
+                "unqualified import",
+                Some(format!("write e.g. `use.std::{}`", i.path.join("::"))),
+            ));
             continue;
         }
-        let alias = i.alias.clone().unwrap_or_else(|| i.path.last().cloned().unwrap_or_default());
+        let alias = i
+            .alias
+            .clone()
+            .unwrap_or_else(|| i.path.last().cloned().unwrap_or_default());
         imports.insert(alias, i.path.join("::"));
     }
     let (consts, const_errors) = eval_all(&ast.consts);
@@ -150,5 +199,12 @@ fn build(file_name: &str, text: &str, path: String, executable: bool) -> Result<
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(ParsedModule { path, file_name: file_name.to_string(), text: text.to_string(), ast, imports, consts })
+    Ok(ParsedModule {
+        path,
+        file_name: file_name.to_string(),
+        text: text.to_string(),
+        ast,
+        imports,
+        consts,
+    })
 }

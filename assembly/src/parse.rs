@@ -14,7 +14,9 @@ lalrpop_util::lalrpop_mod!(
 
 /// Parses a module's source into top-level forms.
 pub fn parse_module(file_name: &str, text: &str) -> Result<Vec<Form>, Vec<SourceError>> {
-    grammar::FormsParser::new().parse(tokens(text)).map_err(|e| vec![to_error((file_name, text), e)])
+    grammar::FormsParser::new()
+        .parse(tokens(text))
+        .map_err(|e| vec![to_error((file_name, text), e)])
 }
 
 fn expected_list(expected: &[String]) -> Option<String> {
@@ -39,15 +41,22 @@ fn to_error(file: (&str, &str), e: ParseError<usize, Tok<'_>, LexError>) -> Sour
         ParseError::User { error } => {
             let bad = file.1.get(error.start..error.end).unwrap_or("");
             let (msg, help) = if bad.starts_with('"') {
-                ("unterminated string".to_string(), Some("close the string with `\"` on the same line".to_string()))
+                (
+                    "unterminated string".to_string(),
+                    Some("close the string with `\"` on the same line".to_string()),
+                )
             } else {
                 (format!("unexpected character `{bad}`"), None)
             };
             SourceError::new(file, (error.start, error.end), msg, "not valid here", help)
         }
-        ParseError::InvalidToken { location } => {
-            SourceError::new(file, (location, location + 1), "invalid token", "here", None)
-        }
+        ParseError::InvalidToken { location } => SourceError::new(
+            file,
+            (location, location + 1),
+            "invalid token",
+            "here",
+            None,
+        ),
         ParseError::UnrecognizedEof { location, expected } => SourceError::new(
             file,
             (location, location),
@@ -55,16 +64,23 @@ fn to_error(file: (&str, &str), e: ParseError<usize, Tok<'_>, LexError>) -> Sour
             "the file ends here",
             expected_list(&expected).map(|s| format!("{s} (is an `end` missing?)")),
         ),
-        ParseError::UnrecognizedToken { token: (l, t, r), expected } => SourceError::new(
+        ParseError::UnrecognizedToken {
+            token: (l, t, r),
+            expected,
+        } => SourceError::new(
             file,
             (l, r),
             format!("unexpected {}", token_name(&t)),
             "unexpected here",
             expected_list(&expected),
         ),
-        ParseError::ExtraToken { token: (l, t, r) } => {
-            SourceError::new(file, (l, r), format!("unexpected {}", token_name(&t)), "extra token", None)
-        }
+        ParseError::ExtraToken { token: (l, t, r) } => SourceError::new(
+            file,
+            (l, r),
+            format!("unexpected {}", token_name(&t)),
+            "extra token",
+            None,
+        ),
     }
 }
 

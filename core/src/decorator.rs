@@ -50,6 +50,12 @@ pub enum Decorator {
     AdvPushU32Cto,
     /// Pushes floor(log2(s0)) of the field element s0 (hint used by `ilog2`).
     AdvPushIlog2,
+    /// `mtree_merge` hint: adds to the Merkle store the tree whose root is the merge of the
+    /// trees with roots L (s4..s7, left) and R (s0..s3, right), i.e. `hash::merge(L, R)`.
+    AdvMerkleMerge,
+    /// `adv.has_mapkey`: pushes 1 onto the advice stack if the key word s0..s3 is in the
+    /// advice map, else 0.
+    AdvHasMapKey,
     // ---- debugging ----
     /// `debug.stack[.n]`: prints the top n (default all) stack elements.
     DebugStack(Option<u16>),

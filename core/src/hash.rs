@@ -65,7 +65,9 @@ pub fn word_from_hex(s: &str) -> Result<Word, alloc::string::String> {
         }
         let v = u64::from_le_bytes(bytes);
         if v >= crate::MODULUS {
-            return Err(format!("element {i} of word {s} is not below the field modulus"));
+            return Err(format!(
+                "element {i} of word {s} is not below the field modulus"
+            ));
         }
         *slot = Felt::new(v);
     }
@@ -78,7 +80,12 @@ mod tests {
 
     #[test]
     fn hex_roundtrip() {
-        let w = [Felt::new(1), Felt::new(2), Felt::new(u32::MAX as u64), Felt::new(crate::MODULUS - 1)];
+        let w = [
+            Felt::new(1),
+            Felt::new(2),
+            Felt::new(u32::MAX as u64),
+            Felt::new(crate::MODULUS - 1),
+        ];
         assert_eq!(word_from_hex(&word_to_hex(&w)).unwrap(), w);
         assert!(word_from_hex("0x12").is_err());
     }

@@ -29,7 +29,7 @@ pub mod stack;
 pub use decorator::Decorator;
 pub use op::{ImmKind, OpInfo, Opcode};
 pub use program::{DebugInfo, Instruction, ProcedureInfo, Program, SourceFile, SourceSpan};
-pub use stack::{StackInputs, StackOutputs, StackError};
+pub use stack::{StackError, StackInputs, StackOutputs};
 pub use winter_math::fields::f64::BaseElement as Felt;
 pub use winter_math::{FieldElement, StarkField};
 

@@ -98,7 +98,7 @@ macro_rules! define_ops {
 define_ops! {
     // ---- control flow ----
     Noop = 1, "NOOP", None, 0, NoShift, "Does nothing for one cycle.";
-    Halt = 2, "HALT", None, 0, Control, "Ends execution; the last instruction of every program.";
+    Halt = 2, "HALT", None, 0, Control, "Ends execution (the end of the program body); the pc stays on it.";
     Jmp = 3, "JMP", Addr, 0, Control, "Jumps to the immediate address.";
     Jmpz = 4, "JMPZ", Addr, -1, Control, "Pops s0, which must be 0 or 1; jumps to the immediate address if it was 0.";
     Jmpnz = 5, "JMPNZ", Addr, -1, Control, "Pops s0, which must be 0 or 1; jumps to the immediate address if it was 1.";
@@ -238,22 +238,33 @@ impl Opcode {
 
     /// `DUPn` for `n` in 0..16.
     pub fn dup(n: usize) -> Option<Opcode> {
-        (n < 16).then(|| Opcode::from_code(Opcode::Dup0 as u8 + n as u8)).flatten()
+        (n < 16)
+            .then(|| Opcode::from_code(Opcode::Dup0 as u8 + n as u8))
+            .flatten()
     }
 
     /// `MOVUPn` for `n` in 2..16.
     pub fn movup(n: usize) -> Option<Opcode> {
-        (2..16).contains(&n).then(|| Opcode::from_code(Opcode::Movup2 as u8 + n as u8 - 2)).flatten()
+        (2..16)
+            .contains(&n)
+            .then(|| Opcode::from_code(Opcode::Movup2 as u8 + n as u8 - 2))
+            .flatten()
     }
 
     /// `MOVDNn` for `n` in 2..16.
     pub fn movdn(n: usize) -> Option<Opcode> {
-        (2..16).contains(&n).then(|| Opcode::from_code(Opcode::Movdn2 as u8 + n as u8 - 2)).flatten()
+        (2..16)
+            .contains(&n)
+            .then(|| Opcode::from_code(Opcode::Movdn2 as u8 + n as u8 - 2))
+            .flatten()
     }
 
     /// Looks an operation up by its mnemonic (case-insensitive).
     pub fn from_mnemonic(name: &str) -> Option<Opcode> {
-        OPCODES.iter().find(|i| i.mnemonic.eq_ignore_ascii_case(name)).map(|i| i.op)
+        OPCODES
+            .iter()
+            .find(|i| i.mnemonic.eq_ignore_ascii_case(name))
+            .map(|i| i.op)
     }
 }
 
@@ -261,6 +272,37 @@ impl fmt::Display for Opcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.mnemonic())
     }
+}
+
+/// Renders the operation table as the markdown table kept in `docs/isa.md` (between the
+/// `<!-- BEGIN OPCODES -->` and `<!-- END OPCODES -->` markers). A test fails when the
+/// document and the table disagree.
+pub fn markdown_table() -> alloc::string::String {
+    use alloc::string::String;
+    use core::fmt::Write;
+    let mut s =
+        String::from("| code | mnemonic | immediate | depth change | group | semantics |\n");
+    s.push_str("| ---: | --- | --- | ---: | --- | --- |\n");
+    for i in OPCODES {
+        let imm = match i.imm {
+            ImmKind::None => "",
+            ImmKind::Felt => "field element",
+            ImmKind::Addr => "address",
+            ImmKind::U32 => "u32",
+        };
+        let group = match i.group {
+            OpGroup::Control => "control",
+            OpGroup::NoShift => "no shift",
+            OpGroup::ShiftLeft => "shift left",
+            OpGroup::ShiftRight => "shift right",
+        };
+        let _ = writeln!(
+            s,
+            "| {} | `{}` | {} | {:+} | {} | {} |",
+            i.code, i.mnemonic, imm, i.delta, group, i.doc
+        );
+    }
+    s
 }
 
 #[cfg(test)]
@@ -290,30 +332,4 @@ mod tests {
         assert_eq!(Opcode::movdn(15), Some(Opcode::Movdn15));
         assert_eq!(Opcode::movdn(16), None);
     }
-}
-
-/// Renders the operation table as the markdown table kept in `docs/isa.md` (between the
-/// `<!-- BEGIN OPCODES -->` and `<!-- END OPCODES -->` markers). A test fails when the
-/// document and the table disagree.
-pub fn markdown_table() -> alloc::string::String {
-    use alloc::string::String;
-    use core::fmt::Write;
-    let mut s = String::from("| code | mnemonic | immediate | depth change | group | semantics |\n");
-    s.push_str("| ---: | --- | --- | ---: | --- | --- |\n");
-    for i in OPCODES {
-        let imm = match i.imm {
-            ImmKind::None => "",
-            ImmKind::Felt => "field element",
-            ImmKind::Addr => "address",
-            ImmKind::U32 => "u32",
-        };
-        let group = match i.group {
-            OpGroup::Control => "control",
-            OpGroup::NoShift => "no shift",
-            OpGroup::ShiftLeft => "shift left",
-            OpGroup::ShiftRight => "shift right",
-        };
-        let _ = writeln!(s, "| {} | `{}` | {} | {:+} | {} | {} |", i.code, i.mnemonic, imm, i.delta, group, i.doc);
-    }
-    s
 }

@@ -30,7 +30,10 @@ pub struct Instruction {
 impl Instruction {
     /// An instruction without immediate.
     pub fn new(op: Opcode) -> Self {
-        Self { op, imm: Felt::ZERO }
+        Self {
+            op,
+            imm: Felt::ZERO,
+        }
     }
 
     /// An instruction with an immediate.
@@ -133,7 +136,7 @@ pub struct Program {
 pub enum ProgramError {
     /// The program has no instructions.
     Empty,
-    /// The last instruction is not `HALT`.
+    /// The program has no `HALT`.
     MissingHalt,
     /// An address immediate points outside the program.
     BadTarget {
@@ -155,9 +158,12 @@ impl fmt::Display for ProgramError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ProgramError::Empty => write!(f, "the program has no instructions"),
-            ProgramError::MissingHalt => write!(f, "the last instruction is not HALT"),
+            ProgramError::MissingHalt => write!(f, "the program has no HALT instruction"),
             ProgramError::BadTarget { addr, target } => {
-                write!(f, "instruction {addr} targets address {target}, outside the program")
+                write!(
+                    f,
+                    "instruction {addr} targets address {target}, outside the program"
+                )
             }
             ProgramError::BadImmediate { addr } => {
                 write!(f, "instruction {addr} has an immediate out of range")
@@ -168,7 +174,7 @@ impl fmt::Display for ProgramError {
 }
 
 impl Program {
-    /// Builds a program, checking that it ends with `HALT` and that every immediate is in
+    /// Builds a program, checking that it has a `HALT` and that every immediate is in
     /// range, and computes its hash.
     pub fn new(code: Vec<Instruction>, debug: DebugInfo) -> Result<Self, ProgramError> {
         validate(&code)?;
@@ -220,7 +226,11 @@ impl Program {
 
     /// The assertion message attached to the instruction at `addr`.
     pub fn message_at(&self, addr: u32) -> Option<&str> {
-        let i = self.debug.messages.binary_search_by_key(&addr, |(a, _)| *a).ok()?;
+        let i = self
+            .debug
+            .messages
+            .binary_search_by_key(&addr, |(a, _)| *a)
+            .ok()?;
         Some(&self.debug.messages[i].1)
     }
 
@@ -229,7 +239,12 @@ impl Program {
         use core::fmt::Write;
         let mut out = String::new();
         for (addr, ins) in self.code.iter().enumerate() {
-            if let Some(p) = self.debug.procedures.iter().find(|p| p.start as usize == addr) {
+            if let Some(p) = self
+                .debug
+                .procedures
+                .iter()
+                .find(|p| p.start as usize == addr)
+            {
                 let _ = writeln!(out, "{}:", p.name);
             }
             let _ = writeln!(out, "  {addr:>6}  {ins}");
@@ -245,7 +260,7 @@ fn validate(code: &[Instruction]) -> Result<(), ProgramError> {
     if code.len() >= u32::MAX as usize {
         return Err(ProgramError::TooLong);
     }
-    if code.last().map(|i| i.op) != Some(Opcode::Halt) {
+    if !code.iter().any(|i| i.op == Opcode::Halt) {
         return Err(ProgramError::MissingHalt);
     }
     for (addr, ins) in code.iter().enumerate() {
@@ -282,10 +297,9 @@ pub fn encode_for_hash(code: &[Instruction]) -> Vec<Felt> {
     out.push(Felt::new(PROGRAM_DOMAIN_TAG));
     out.push(Felt::new(code.len() as u64));
     for chunk in code.chunks(OPS_PER_GROUP) {
-        let group = chunk
-            .iter()
-            .enumerate()
-            .fold(0u64, |acc, (i, ins)| acc | (ins.op.code() as u64) << (7 * i));
+        let group = chunk.iter().enumerate().fold(0u64, |acc, (i, ins)| {
+            acc | (ins.op.code() as u64) << (7 * i)
+        });
         out.push(Felt::new(group));
         out.extend(chunk.iter().filter(|i| i.op.has_imm()).map(|i| i.imm));
     }
@@ -303,9 +317,18 @@ mod tests {
 
     #[test]
     fn hash_is_deterministic_and_code_sensitive() {
-        let a = prog(vec![Instruction::with_imm(Opcode::Push, Felt::new(3)), Instruction::new(Opcode::Halt)]);
-        let b = prog(vec![Instruction::with_imm(Opcode::Push, Felt::new(3)), Instruction::new(Opcode::Halt)]);
-        let c = prog(vec![Instruction::with_imm(Opcode::Push, Felt::new(4)), Instruction::new(Opcode::Halt)]);
+        let a = prog(vec![
+            Instruction::with_imm(Opcode::Push, Felt::new(3)),
+            Instruction::new(Opcode::Halt),
+        ]);
+        let b = prog(vec![
+            Instruction::with_imm(Opcode::Push, Felt::new(3)),
+            Instruction::new(Opcode::Halt),
+        ]);
+        let c = prog(vec![
+            Instruction::with_imm(Opcode::Push, Felt::new(4)),
+            Instruction::new(Opcode::Halt),
+        ]);
         assert_eq!(a.hash(), b.hash());
         assert_ne!(a.hash(), c.hash());
     }
@@ -319,19 +342,33 @@ mod tests {
         ];
         let enc = encode_for_hash(&code);
         let group = Opcode::Add as u64 | (Opcode::Push as u64) << 7 | (Opcode::Halt as u64) << 14;
-        assert_eq!(enc, vec![Felt::new(PROGRAM_DOMAIN_TAG), Felt::new(3), Felt::new(group), Felt::new(7)]);
+        assert_eq!(
+            enc,
+            vec![
+                Felt::new(PROGRAM_DOMAIN_TAG),
+                Felt::new(3),
+                Felt::new(group),
+                Felt::new(7)
+            ]
+        );
     }
 
     #[test]
     fn validation() {
-        assert_eq!(Program::new(vec![], DebugInfo::default()), Err(ProgramError::Empty));
+        assert_eq!(
+            Program::new(vec![], DebugInfo::default()),
+            Err(ProgramError::Empty)
+        );
         assert_eq!(
             Program::new(vec![Instruction::new(Opcode::Add)], DebugInfo::default()),
             Err(ProgramError::MissingHalt)
         );
         assert_eq!(
             Program::new(
-                vec![Instruction::with_imm(Opcode::Jmp, Felt::new(5)), Instruction::new(Opcode::Halt)],
+                vec![
+                    Instruction::with_imm(Opcode::Jmp, Felt::new(5)),
+                    Instruction::new(Opcode::Halt)
+                ],
                 DebugInfo::default()
             ),
             Err(ProgramError::BadTarget { addr: 0, target: 5 })
@@ -340,7 +377,10 @@ mod tests {
 
     #[test]
     fn line_col() {
-        let f = SourceFile { name: "x".into(), text: "begin\n  push.1\nend".into() };
+        let f = SourceFile {
+            name: "x".into(),
+            text: "begin\n  push.1\nend".into(),
+        };
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(8), (2, 3));
         assert_eq!(f.line_text(2), "  push.1");

@@ -20,8 +20,8 @@ use alloc::{format, string::String, vec::Vec};
 use core::fmt;
 
 use crate::{
-    program::ProgramError, DebugInfo, Decorator, Felt, Instruction, Opcode, ProcedureInfo,
-    Program, SourceFile, SourceSpan, MODULUS,
+    program::ProgramError, DebugInfo, Decorator, Felt, Instruction, Opcode, ProcedureInfo, Program,
+    SourceFile, SourceSpan, MODULUS,
 };
 
 /// Magic bytes at the start of every compiled program.
@@ -53,7 +53,10 @@ impl fmt::Display for DecodeError {
         match self {
             DecodeError::BadMagic => write!(f, "not a compiled program (missing VMPG header)"),
             DecodeError::UnsupportedVersion(v) => {
-                write!(f, "program format version {v} is not supported (this build reads {VERSION})")
+                write!(
+                    f,
+                    "program format version {v} is not supported (this build reads {VERSION})"
+                )
             }
             DecodeError::UnexpectedEnd(what) => write!(f, "file ends in the middle of {what}"),
             DecodeError::Invalid(s) => write!(f, "invalid program file: {s}"),
@@ -126,7 +129,9 @@ impl<'a> Reader<'a> {
     fn felt(&mut self, what: &'static str) -> Result<Felt, DecodeError> {
         let v = self.u64(what)?;
         if v >= MODULUS {
-            return Err(DecodeError::Invalid(format!("{what}: {v} is not a field element")));
+            return Err(DecodeError::Invalid(format!(
+                "{what}: {v} is not a field element"
+            )));
         }
         Ok(Felt::new(v))
     }
@@ -142,7 +147,8 @@ impl<'a> Reader<'a> {
     fn str(&mut self, what: &'static str) -> Result<String, DecodeError> {
         let n = self.count(what, 1)?;
         let b = self.take(n, what)?;
-        String::from_utf8(b.to_vec()).map_err(|_| DecodeError::Invalid(format!("{what} is not UTF-8")))
+        String::from_utf8(b.to_vec())
+            .map_err(|_| DecodeError::Invalid(format!("{what} is not UTF-8")))
     }
     fn opt_u32(&mut self, what: &'static str) -> Result<Option<u32>, DecodeError> {
         match self.u8(what)? {
@@ -227,7 +233,11 @@ impl Program {
             let c = r.u8("an opcode")?;
             let op = Opcode::from_code(c)
                 .ok_or_else(|| DecodeError::Invalid(format!("unknown opcode {c}")))?;
-            let imm = if op.has_imm() { r.felt("an immediate")? } else { Felt::new(0) };
+            let imm = if op.has_imm() {
+                r.felt("an immediate")?
+            } else {
+                Felt::new(0)
+            };
             code.push(Instruction { op, imm });
         }
         let mut debug = DebugInfo::default();
@@ -278,7 +288,9 @@ impl Program {
         if !debug.decorators.windows(2).all(|w| w[0].0 <= w[1].0)
             || !debug.messages.windows(2).all(|w| w[0].0 < w[1].0)
         {
-            return Err(DecodeError::Invalid("decorators or messages are not sorted".into()));
+            return Err(DecodeError::Invalid(
+                "decorators or messages are not sorted".into(),
+            ));
         }
         let program = Program::new(code, debug).map_err(DecodeError::Program)?;
         if program.hash() != hash {
@@ -343,14 +355,19 @@ fn write_decorator(w: &mut Writer, d: &Decorator) {
             w.u8(21);
             w.str(s)
         }
+        AdvMerkleMerge => w.u8(22),
+        AdvHasMapKey => w.u8(23),
     }
 }
 
 fn read_decorator(r: &mut Reader<'_>) -> Result<Decorator, DecodeError> {
     use Decorator::*;
     let o16 = |v: Option<u32>| -> Result<Option<u16>, DecodeError> {
-        v.map(|x| u16::try_from(x).map_err(|_| DecodeError::Invalid("decorator argument too large".into())))
-            .transpose()
+        v.map(|x| {
+            u16::try_from(x)
+                .map_err(|_| DecodeError::Invalid("decorator argument too large".into()))
+        })
+        .transpose()
     };
     Ok(match r.u8("a decorator")? {
         0 => AdvPushMapval(r.u8("a decorator")?),
@@ -371,10 +388,15 @@ fn read_decorator(r: &mut Reader<'_>) -> Result<Decorator, DecodeError> {
         15 => AdvPushIlog2,
         16 => DebugStack(o16(r.opt_u32("a decorator")?)?),
         17 => DebugMem(r.opt_u32("a decorator")?, r.opt_u32("a decorator")?),
-        18 => DebugLocal(o16(r.opt_u32("a decorator")?)?, o16(r.opt_u32("a decorator")?)?),
+        18 => DebugLocal(
+            o16(r.opt_u32("a decorator")?)?,
+            o16(r.opt_u32("a decorator")?)?,
+        ),
         19 => DebugAdvStack(o16(r.opt_u32("a decorator")?)?),
         20 => Trace(r.u32("a decorator")?),
         21 => Comment(r.str("a decorator")?),
+        22 => AdvMerkleMerge,
+        23 => AdvHasMapKey,
         t => return Err(DecodeError::Invalid(format!("unknown decorator tag {t}"))),
     })
 }
@@ -391,10 +413,29 @@ mod tests {
             Instruction::new(Opcode::Halt),
         ];
         let debug = DebugInfo {
-            files: vec![SourceFile { name: "a.masm".into(), text: "begin push.5 assert end".into() }],
-            spans: vec![Some(SourceSpan { file: 0, start: 6, end: 12 }), None, None],
-            procedures: vec![ProcedureInfo { name: "#main".into(), start: 0, end: 3, num_locals: 0 }],
-            decorators: vec![(1, Decorator::DebugStack(Some(4))), (1, Decorator::AdvPushMapval(0))],
+            files: vec![SourceFile {
+                name: "a.masm".into(),
+                text: "begin push.5 assert end".into(),
+            }],
+            spans: vec![
+                Some(SourceSpan {
+                    file: 0,
+                    start: 6,
+                    end: 12,
+                }),
+                None,
+                None,
+            ],
+            procedures: vec![ProcedureInfo {
+                name: "#main".into(),
+                start: 0,
+                end: 3,
+                num_locals: 0,
+            }],
+            decorators: vec![
+                (1, Decorator::DebugStack(Some(4))),
+                (1, Decorator::AdvPushMapval(0)),
+            ],
             messages: vec![(1, "must be one".into())],
         };
         Program::new(code, debug).unwrap()
@@ -411,7 +452,10 @@ mod tests {
         let p = sample();
         let bytes = p.to_bytes();
         for n in 0..bytes.len() {
-            assert!(Program::from_bytes(&bytes[..n]).is_err(), "truncation at {n} accepted");
+            assert!(
+                Program::from_bytes(&bytes[..n]).is_err(),
+                "truncation at {n} accepted"
+            );
         }
         for i in 0..bytes.len() {
             let mut b = bytes.clone();

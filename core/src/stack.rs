@@ -16,7 +16,10 @@ impl fmt::Display for StackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StackError::TooManyValues(n) => {
-                write!(f, "{n} stack values given, at most {STACK_TOP_SIZE} are allowed")
+                write!(
+                    f,
+                    "{n} stack values given, at most {STACK_TOP_SIZE} are allowed"
+                )
             }
         }
     }

@@ -16,5 +16,9 @@ fn isa_doc_matches_opcode_table() {
         std::fs::write(path, new).unwrap();
         return;
     }
-    assert_eq!(&doc[start..end], table, "docs/isa.md is stale: run UPDATE_DOCS=1 cargo test -p vm-core --test isa_doc");
+    assert_eq!(
+        &doc[start..end],
+        table,
+        "docs/isa.md is stale: run UPDATE_DOCS=1 cargo test -p vm-core --test isa_doc"
+    );
 }

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use miette::{miette, IntoDiagnostic, Report, WrapErr};
-use vm_processor::{execute, DefaultHost, ExecutionOptions, ExecutionOutput, InputFile, OutputFile};
+use vm_processor::{
+    execute, DefaultHost, ExecutionOptions, ExecutionOutput, InputFile, OutputFile,
+};
 
 use super::{sibling, SourceArgs};
 
@@ -52,9 +54,15 @@ pub fn run(args: RunArgs) -> Result<(), Report> {
         .with_max_cycles(args.max_cycles)
         .with_debug(!args.source.release)
         .with_tracing(args.trace);
-    let mut host = DefaultHost::default();
-    let out = execute(&program, inputs.stack_inputs(), inputs.advice_inputs(), &mut host, options)
-        .map_err(|e| miette!("{e}"))?;
+    let mut host = DefaultHost;
+    let out = execute(
+        &program,
+        inputs.stack_inputs(),
+        inputs.advice_inputs(),
+        &mut host,
+        options,
+    )
+    .map_err(|e| miette!("{e}"))?;
     if let Some(path) = &args.output {
         std::fs::write(path, OutputFile::new(&out.stack).to_json())
             .into_diagnostic()
@@ -88,7 +96,10 @@ fn print_report(program: &vm_core::Program, out: &ExecutionOutput, stats: bool) 
     println!("cycles: {}", out.cycles);
     println!("trace length: {}", out.stats.padded_trace_len());
     if out.final_depth > 16 {
-        println!("final depth: {} (only the top 16 are outputs)", out.final_depth);
+        println!(
+            "final depth: {} (only the top 16 are outputs)",
+            out.final_depth
+        );
     }
     println!("program hash: {}", program.hash_hex());
     if stats {

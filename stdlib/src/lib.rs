@@ -17,7 +17,10 @@ pub struct Module {
 }
 
 /// Every module of the standard library.
-pub const MODULES: &[Module] = &[Module { path: "std::sys", source: include_str!("../asm/sys.masm") }];
+pub const MODULES: &[Module] = &[Module {
+    path: "std::sys",
+    source: include_str!("../asm/sys.masm"),
+}];
 
 /// Looks a module up by its full path.
 pub fn module(path: &str) -> Option<&'static Module> {

@@ -22,9 +22,9 @@ mod field;
 mod io;
 mod stack;
 mod system;
-mod u32_ops;
 #[cfg(test)]
 mod tests;
+mod u32_ops;
 
 use builder::{Entry, Lower};
 
@@ -129,7 +129,9 @@ pub fn lower_instruction(
     out: &mut Vec<Emitted>,
 ) -> Result<(), LowerError> {
     let Some(entry) = lookup(name) else {
-        return Err(LowerError::UnknownInstruction { suggestion: suggest(name) });
+        return Err(LowerError::UnknownInstruction {
+            suggestion: suggest(name),
+        });
     };
     if err_msg.is_some() && !entry.takes_err {
         return Err(LowerError::BadImm {
@@ -158,14 +160,22 @@ const CATEGORIES: &[(&str, &[Entry])] = &[
 
 /// Every instruction name `lower_instruction` knows (including refused ones), by category.
 pub fn instruction_names() -> impl Iterator<Item = (&'static str, &'static str)> {
-    CATEGORIES.iter().flat_map(|(cat, table)| table.iter().map(move |e| (*cat, e.name)))
+    CATEGORIES
+        .iter()
+        .flat_map(|(cat, table)| table.iter().map(move |e| (*cat, e.name)))
 }
 
 /// Finds the table entry for `name`.
 fn lookup(name: &str) -> Option<&'static Entry> {
     static INDEX: OnceLock<HashMap<&'static str, &'static Entry>> = OnceLock::new();
     INDEX
-        .get_or_init(|| CATEGORIES.iter().flat_map(|(_, t)| t.iter()).map(|e| (e.name, e)).collect())
+        .get_or_init(|| {
+            CATEGORIES
+                .iter()
+                .flat_map(|(_, t)| t.iter())
+                .map(|e| (e.name, e))
+                .collect()
+        })
         .get(name)
         .copied()
 }

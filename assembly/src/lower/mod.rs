@@ -20,19 +20,47 @@ type ProcId = (usize, usize);
 
 /// Lowers the program module (index 0 of `modules`) into a [`Program`].
 pub fn link(modules: &mut ModuleSet, debug_mode: bool) -> Result<Program, Vec<SourceError>> {
-    let mut l = Linker { modules, code: Vec::new(), spans: Vec::new(), decorators: Vec::new(),
-        messages: Vec::new(), pending: Vec::new(), errors: Vec::new(), placed: HashMap::new(),
-        queue: Vec::new(), fixups: Vec::new(), edges: Vec::new(), procs: Vec::new(),
-        used_files: BTreeMap::new(), debug_mode };
+    let mut l = Linker {
+        modules,
+        code: Vec::new(),
+        spans: Vec::new(),
+        decorators: Vec::new(),
+        messages: Vec::new(),
+        pending: Vec::new(),
+        errors: Vec::new(),
+        placed: HashMap::new(),
+        queue: Vec::new(),
+        fixups: Vec::new(),
+        edges: Vec::new(),
+        procs: Vec::new(),
+        used_files: BTreeMap::new(),
+        debug_mode,
+    };
     let Some((body, _)) = l.modules.get(0).ast.body.clone() else {
         let m = l.modules.get(0);
-        return Err(vec![SourceError::new(m.file(), (0, 0), "the program has no `begin ... end` body",
-            "expected a program body", Some("an executable program needs `begin ... end`; a library module has only procedures".into()))]);
+        return Err(vec![SourceError::new(
+            m.file(),
+            (0, 0),
+            "the program has no `begin ... end` body",
+            "expected a program body",
+            Some(
+                "an executable program needs `begin ... end`; a library module has only procedures"
+                    .into(),
+            ),
+        )]);
     };
-    let ctx = LowerContext { num_locals: None, debug_mode };
+    let ctx = LowerContext {
+        num_locals: None,
+        debug_mode,
+    };
     l.block(0, &body, &ctx, None);
     l.emit(Instruction::new(Opcode::Halt), None, None);
-    l.procs.push(ProcedureInfo { name: "#main".into(), start: 0, end: l.code.len() as u32, num_locals: 0 });
+    l.procs.push(ProcedureInfo {
+        name: "#main".into(),
+        start: 0,
+        end: l.code.len() as u32,
+        num_locals: 0,
+    });
     while let Some(id) = l.queue.pop() {
         l.lower_proc(id);
     }
@@ -68,12 +96,24 @@ struct Linker<'m> {
 }
 
 impl Linker<'_> {
-    fn err(&mut self, module: usize, span: Span, msg: impl Into<String>, label: impl Into<String>, help: Option<String>) {
+    fn err(
+        &mut self,
+        module: usize,
+        span: Span,
+        msg: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) {
         let e = SourceError::new(self.modules.get(module).file(), span, msg, label, help);
         self.errors.push(e);
     }
 
-    fn emit(&mut self, ins: Instruction, span: Option<(usize, Span)>, message: Option<String>) -> usize {
+    fn emit(
+        &mut self,
+        ins: Instruction,
+        span: Option<(usize, Span)>,
+        message: Option<String>,
+    ) -> usize {
         let addr = self.code.len();
         for d in self.pending.drain(..) {
             self.decorators.push((addr as u32, d));
@@ -84,7 +124,11 @@ impl Linker<'_> {
         let span = span.map(|(module, (s, e))| {
             let next = self.used_files.len() as u32;
             let file = *self.used_files.entry(module).or_insert(next);
-            SourceSpan { file, start: s as u32, end: e as u32 }
+            SourceSpan {
+                file,
+                start: s as u32,
+                end: e as u32,
+            }
         });
         self.code.push(ins);
         self.spans.push(span);
@@ -97,10 +141,17 @@ impl Linker<'_> {
         let locals = match &proc.locals {
             None => None,
             Some(lit) => match parse_lit(&lit.text) {
-                Some(ConstVal::Felt(n)) if n <= u16::MAX as u64 + 1 => Some(n.div_ceil(4) as u32 * 4),
+                Some(ConstVal::Felt(n)) if n <= u16::MAX as u64 + 1 => {
+                    Some(n.div_ceil(4) as u32 * 4)
+                }
                 _ => {
-                    self.err(module, lit.span, format!("invalid number of locals `{}`", lit.text),
-                        "out of range", Some("a procedure can have at most 65536 locals".into()));
+                    self.err(
+                        module,
+                        lit.span,
+                        format!("invalid number of locals `{}`", lit.text),
+                        "out of range",
+                        Some("a procedure can have at most 65536 locals".into()),
+                    );
                     None
                 }
             },
@@ -110,31 +161,55 @@ impl Linker<'_> {
         self.placed.insert(id, start);
         let span = Some((module, proc.name.span));
         if let Some(n) = locals {
-            self.emit(Instruction::with_imm(Opcode::Fmpupdate, Felt::new(n as u64)), span, None);
+            self.emit(
+                Instruction::with_imm(Opcode::Fmpupdate, Felt::new(n as u64)),
+                span,
+                None,
+            );
         }
-        let ctx = LowerContext { num_locals: locals, debug_mode: self.debug_mode };
+        let ctx = LowerContext {
+            num_locals: locals,
+            debug_mode: self.debug_mode,
+        };
         self.block(module, &proc.body, &ctx, Some(id));
         if let Some(n) = locals {
-            self.emit(Instruction::with_imm(Opcode::Fmpupdate, -Felt::new(n as u64)), span, None);
+            self.emit(
+                Instruction::with_imm(Opcode::Fmpupdate, -Felt::new(n as u64)),
+                span,
+                None,
+            );
         }
         self.emit(Instruction::new(Opcode::Ret), span, None);
         let name = format!("{}::{}", self.modules.get(module).path, proc.name.text);
-        self.procs.push(ProcedureInfo { name, start, end: self.code.len() as u32, num_locals: locals.unwrap_or(0) });
+        self.procs.push(ProcedureInfo {
+            name,
+            start,
+            end: self.code.len() as u32,
+            num_locals: locals.unwrap_or(0),
+        });
     }
 
     fn block(&mut self, module: usize, ops: &[Op], ctx: &LowerContext, caller: Option<ProcId>) {
         for op in ops {
             match op {
                 Op::Inst { name, args, span } => self.instruction(module, name, args, *span, ctx),
-                Op::If { cond, then, els, span } => {
-                    let Some(truth) = self.condition(module, cond) else { continue };
+                Op::If {
+                    cond,
+                    then,
+                    els,
+                    span,
+                } => {
+                    let Some(truth) = self.condition(module, cond) else {
+                        continue;
+                    };
                     let (first, second) = if truth { (then, els) } else { (els, then) };
                     let jz = self.emit(Instruction::new(Opcode::Jmpz), Some((module, *span)), None);
                     self.block(module, first, ctx, caller);
                     if second.is_empty() {
                         self.code[jz].imm = Felt::new(self.code.len() as u64);
                     } else {
-                        let j = self.emit(Instruction::new(Opcode::Jmp), Some((module, *span)), None);
+                        let j =
+                            self.emit(Instruction::new(Opcode::Jmp), Some((module, *span)), None);
                         self.code[jz].imm = Felt::new(self.code.len() as u64);
                         self.block(module, second, ctx, caller);
                         self.code[j].imm = Felt::new(self.code.len() as u64);
@@ -143,14 +218,24 @@ impl Linker<'_> {
                 Op::While { cond, body, span } => {
                     if self.condition(module, cond) != Some(true) {
                         if self.condition(module, cond) == Some(false) {
-                            self.err(module, cond.span, "`while.false` does not exist", "expected `true`", Some("write `while.true`".into()));
+                            self.err(
+                                module,
+                                cond.span,
+                                "`while.false` does not exist",
+                                "expected `true`",
+                                Some("write `while.true`".into()),
+                            );
                         }
                         continue;
                     }
                     let jz = self.emit(Instruction::new(Opcode::Jmpz), Some((module, *span)), None);
                     let head = self.code.len();
                     self.block(module, body, ctx, caller);
-                    self.emit(Instruction::with_imm(Opcode::Jmpnz, Felt::new(head as u64)), Some((module, *span)), None);
+                    self.emit(
+                        Instruction::with_imm(Opcode::Jmpnz, Felt::new(head as u64)),
+                        Some((module, *span)),
+                        None,
+                    );
                     self.code[jz].imm = Felt::new(self.code.len() as u64);
                 }
                 Op::Repeat { count, body, span } => {
@@ -163,12 +248,22 @@ impl Linker<'_> {
                         }
                         None => continue,
                     };
-                    self.emit(Instruction::with_imm(Opcode::Repeat, Felt::new(n)), Some((module, *span)), None);
+                    self.emit(
+                        Instruction::with_imm(Opcode::Repeat, Felt::new(n)),
+                        Some((module, *span)),
+                        None,
+                    );
                     let head = self.code.len();
                     self.block(module, body, ctx, caller);
-                    self.emit(Instruction::with_imm(Opcode::Next, Felt::new(head as u64)), Some((module, *span)), None);
+                    self.emit(
+                        Instruction::with_imm(Opcode::Next, Felt::new(head as u64)),
+                        Some((module, *span)),
+                        None,
+                    );
                 }
-                Op::Invoke { kind, target, span } => self.invoke(module, *kind, target, *span, caller),
+                Op::Invoke { kind, target, span } => {
+                    self.invoke(module, *kind, target, *span, caller)
+                }
             }
         }
     }
@@ -178,26 +273,49 @@ impl Linker<'_> {
             "true" => Some(true),
             "false" => Some(false),
             _ => {
-                self.err(module, cond.span, format!("unknown condition `{}`", cond.text), "expected `true` or `false`", None);
+                self.err(
+                    module,
+                    cond.span,
+                    format!("unknown condition `{}`", cond.text),
+                    "expected `true` or `false`",
+                    None,
+                );
                 None
             }
         }
     }
 
-    fn invoke(&mut self, module: usize, kind: InvokeKind, target: &ast::Target, span: Span, caller: Option<ProcId>) {
+    fn invoke(
+        &mut self,
+        module: usize,
+        kind: InvokeKind,
+        target: &ast::Target,
+        span: Span,
+        caller: Option<ProcId>,
+    ) {
         let op = match kind {
             InvokeKind::Exec => Opcode::Call,
             InvokeKind::Call => Opcode::CallCtx,
             InvokeKind::Syscall | InvokeKind::Procref => {
-                self.err(module, span, "`syscall` and `procref` are not supported",
-                    "refused", Some("they depend on Miden's kernels and MAST hashes; see docs/language.md".into()));
+                self.err(
+                    module,
+                    span,
+                    "`syscall` and `procref` are not supported",
+                    "refused",
+                    Some(
+                        "they depend on Miden's kernels and MAST hashes; see docs/language.md"
+                            .into(),
+                    ),
+                );
                 return;
             }
         };
-        let Some(id) = self.resolve(module, target) else { return };
+        let Some(id) = self.resolve(module, target) else {
+            return;
+        };
         self.edges.push((caller, id, module, span));
-        if !self.placed.contains_key(&id) {
-            self.placed.insert(id, u32::MAX);
+        if let std::collections::hash_map::Entry::Vacant(e) = self.placed.entry(id) {
+            e.insert(u32::MAX);
             self.queue.push(id);
         }
         let at = self.emit(Instruction::new(op), Some((module, span)), None);
@@ -219,8 +337,16 @@ impl Linker<'_> {
                     None => {
                         let hint = closest(&prefix[0], m.imports.keys().map(|s| s.as_str()))
                             .map(|c| format!("did you mean `{c}`?"))
-                            .or_else(|| Some(format!("import it first with `use.<path>::{}`", prefix[0])));
-                        self.err(module, t.span, format!("unknown module alias `{}`", prefix[0]), "not imported", hint);
+                            .or_else(|| {
+                                Some(format!("import it first with `use.<path>::{}`", prefix[0]))
+                            });
+                        self.err(
+                            module,
+                            t.span,
+                            format!("unknown module alias `{}`", prefix[0]),
+                            "not imported",
+                            hint,
+                        );
                         return None;
                     }
                 }
@@ -230,25 +356,42 @@ impl Linker<'_> {
         };
         let target_module = match mod_path {
             None => module,
-            Some(path) => match self.modules.load(&path) {
-                Ok(i) => i,
-                Err(e) => {
-                    self.err(module, t.span, e, "module not found", Some("the standard library is `std::...`; user libraries come from `-l DIR`".into()));
-                    return None;
+            Some(path) => {
+                match self.modules.load(&path) {
+                    Ok(i) => i,
+                    Err(e) => {
+                        self.err(module, t.span, e, "module not found", Some("the standard library is `std::...`; user libraries come from `-l DIR`".into()));
+                        return None;
+                    }
                 }
-            },
+            }
         };
         let m = self.modules.get(target_module);
         match m.ast.procs.iter().position(|p| p.name.text == name) {
-            Some(i) if target_module == module || m.ast.procs[i].exported => Some((target_module, i)),
+            Some(i) if target_module == module || m.ast.procs[i].exported => {
+                Some((target_module, i))
+            }
             Some(_) => {
-                self.err(module, t.span, format!("procedure `{name}` of `{}` is not exported", m.path), "private procedure", None);
+                self.err(
+                    module,
+                    t.span,
+                    format!("procedure `{name}` of `{}` is not exported", m.path),
+                    "private procedure",
+                    None,
+                );
                 None
             }
             None => {
-                let hint = closest(&name, m.ast.procs.iter().map(|p| p.name.text.as_str())).map(|c| format!("did you mean `{c}`?"));
+                let hint = closest(&name, m.ast.procs.iter().map(|p| p.name.text.as_str()))
+                    .map(|c| format!("did you mean `{c}`?"));
                 let path = m.path.clone();
-                self.err(module, t.span, format!("unknown procedure `{name}` in `{path}`"), "not found", hint);
+                self.err(
+                    module,
+                    t.span,
+                    format!("unknown procedure `{name}` in `{path}`"),
+                    "not found",
+                    hint,
+                );
                 None
             }
         }
@@ -260,8 +403,16 @@ impl Linker<'_> {
                 Some(ConstVal::Felt(v)) => Some((Imm::Int(v), None)),
                 Some(ConstVal::Word(w)) => Some((Imm::Word(w), None)),
                 _ => {
-                    self.err(module, lit.span, format!("invalid literal `{}`", lit.text), "out of range",
-                        Some("numbers are at most 64 bits; a hex word has exactly 64 hex digits".into()));
+                    self.err(
+                        module,
+                        lit.span,
+                        format!("invalid literal `{}`", lit.text),
+                        "out of range",
+                        Some(
+                            "numbers are at most 64 bits; a hex word has exactly 64 hex digits"
+                                .into(),
+                        ),
+                    );
                     None
                 }
             },
@@ -277,7 +428,13 @@ impl Linker<'_> {
                         Some(ConstVal::Str(s)) => Some(s.clone()),
                         Some(ConstVal::Felt(v)) => Some(format!("error code {v}")),
                         _ => {
-                            self.err(module, *span, format!("unknown constant `{}`", n.text), "not defined", None);
+                            self.err(
+                                module,
+                                *span,
+                                format!("unknown constant `{}`", n.text),
+                                "not defined",
+                                None,
+                            );
                             None
                         }
                     },
@@ -287,7 +444,14 @@ impl Linker<'_> {
         }
     }
 
-    fn instruction(&mut self, module: usize, name: &ast::Name, args: &[Arg], span: Span, ctx: &LowerContext) {
+    fn instruction(
+        &mut self,
+        module: usize,
+        name: &ast::Name,
+        args: &[Arg],
+        span: Span,
+        ctx: &LowerContext,
+    ) {
         let mut full = name.text.clone();
         let mut args = args;
         // `adv.push_mapval`, `debug.stack`: the namespace and the first identifier form the name.
@@ -314,26 +478,73 @@ impl Linker<'_> {
         if let Err(e) = lower_instruction(&full, &imms, err_msg.as_deref(), ctx, &mut out) {
             let at = |i: usize| spans.get(i).copied().unwrap_or(span);
             match e {
-                LowerError::UnknownInstruction { suggestion } => self.err(module, name.span,
-                    format!("unknown instruction `{full}`"), "not an instruction",
-                    suggestion.map(|s| format!("did you mean `{s}`?"))),
-                LowerError::WrongArgCount { expected, found } => self.err(module, span,
-                    format!("`{full}` takes {expected} immediate(s), {found} given"), "wrong number of immediates", None),
-                LowerError::ImmOutOfRange { index, value, range } => self.err(module, at(index),
-                    format!("immediate `{value}` of `{full}` is out of range"), format!("must be in {range}"), None),
+                LowerError::UnknownInstruction { suggestion } => self.err(
+                    module,
+                    name.span,
+                    format!("unknown instruction `{full}`"),
+                    "not an instruction",
+                    suggestion.map(|s| format!("did you mean `{s}`?")),
+                ),
+                LowerError::WrongArgCount { expected, found } => self.err(
+                    module,
+                    span,
+                    format!("`{full}` takes {expected} immediate(s), {found} given"),
+                    "wrong number of immediates",
+                    None,
+                ),
+                LowerError::ImmOutOfRange {
+                    index,
+                    value,
+                    range,
+                } => self.err(
+                    module,
+                    at(index),
+                    format!("immediate `{value}` of `{full}` is out of range"),
+                    format!("must be in {range}"),
+                    None,
+                ),
                 LowerError::BadImm { index, expected } => {
                     let hint = match imms.get(index) {
-                        Some(Imm::Ident(id)) => closest(id, self.modules.get(module).consts.keys().map(|s| s.as_str()))
-                            .map(|c| format!("did you mean the constant `{c}`?")),
+                        Some(Imm::Ident(id)) => closest(
+                            id,
+                            self.modules.get(module).consts.keys().map(|s| s.as_str()),
+                        )
+                        .map(|c| format!("did you mean the constant `{c}`?")),
                         _ => None,
                     };
-                    self.err(module, at(index), format!("bad immediate for `{full}`: expected {expected}"), "unexpected immediate", hint)
+                    self.err(
+                        module,
+                        at(index),
+                        format!("bad immediate for `{full}`: expected {expected}"),
+                        "unexpected immediate",
+                        hint,
+                    )
                 }
-                LowerError::NoLocals => self.err(module, span, format!("`{full}` uses a local, but the procedure declares none"),
-                    "no locals here", Some("declare locals with `proc.name.N`".into())),
-                LowerError::LocalOutOfRange { index, local, num_locals } => self.err(module, at(index),
-                    format!("local {local} is out of range"), format!("this procedure has {num_locals} locals"), None),
-                LowerError::Refused { reason } => self.err(module, span, format!("`{full}` is not supported"), "refused", Some(reason.to_string())),
+                LowerError::NoLocals => self.err(
+                    module,
+                    span,
+                    format!("`{full}` uses a local, but the procedure declares none"),
+                    "no locals here",
+                    Some("declare locals with `proc.name.N`".into()),
+                ),
+                LowerError::LocalOutOfRange {
+                    index,
+                    local,
+                    num_locals,
+                } => self.err(
+                    module,
+                    at(index),
+                    format!("local {local} is out of range"),
+                    format!("this procedure has {num_locals} locals"),
+                    None,
+                ),
+                LowerError::Refused { reason } => self.err(
+                    module,
+                    span,
+                    format!("`{full}` is not supported"),
+                    "refused",
+                    Some(reason.to_string()),
+                ),
             }
             return;
         }
@@ -376,10 +587,18 @@ impl Linker<'_> {
                 match colour.get(&next) {
                     Some(1) => {
                         let pos = stack.iter().position(|(n, _)| *n == next).unwrap_or(0);
-                        let cycle: Vec<String> = stack[pos..].iter().map(|(n, _)| self.proc_name(*n))
-                            .chain(std::iter::once(self.proc_name(next))).collect();
-                        self.err(m, s, "recursive procedure call", "this call closes a cycle",
-                            Some(format!("recursion is not allowed: {}", cycle.join(" -> "))));
+                        let cycle: Vec<String> = stack[pos..]
+                            .iter()
+                            .map(|(n, _)| self.proc_name(*n))
+                            .chain(std::iter::once(self.proc_name(next)))
+                            .collect();
+                        self.err(
+                            m,
+                            s,
+                            "recursive procedure call",
+                            "this call closes a cycle",
+                            Some(format!("recursion is not allowed: {}", cycle.join(" -> "))),
+                        );
                         return;
                     }
                     Some(_) => {}
@@ -401,7 +620,10 @@ impl Linker<'_> {
         let mut files = vec![None; self.used_files.len()];
         for (module, idx) in &self.used_files {
             let m = self.modules.get(*module);
-            files[*idx as usize] = Some(SourceFile { name: m.file_name.clone(), text: m.text.clone() });
+            files[*idx as usize] = Some(SourceFile {
+                name: m.file_name.clone(),
+                text: m.text.clone(),
+            });
         }
         self.procs.sort_by_key(|p| p.start);
         self.messages.sort_by_key(|(a, _)| *a);
@@ -415,7 +637,13 @@ impl Linker<'_> {
         };
         Program::new(self.code, debug).map_err(|e| {
             let m: &ParsedModule = self.modules.get(0);
-            vec![SourceError::new(m.file(), (0, 0), format!("internal error: {e}"), "", None)]
+            vec![SourceError::new(
+                m.file(),
+                (0, 0),
+                format!("internal error: {e}"),
+                "",
+                None,
+            )]
         })
     }
 }

@@ -22,12 +22,23 @@ pub(super) struct Entry {
 
 /// Shorthand for an entry without `.err=`.
 pub(super) const fn entry(name: &'static str, lower: fn(&mut Lower<'_>) -> LowerResult) -> Entry {
-    Entry { name, takes_err: false, lower }
+    Entry {
+        name,
+        takes_err: false,
+        lower,
+    }
 }
 
 /// Shorthand for an assertion entry, which accepts `.err=`.
-pub(super) const fn assertion(name: &'static str, lower: fn(&mut Lower<'_>) -> LowerResult) -> Entry {
-    Entry { name, takes_err: true, lower }
+pub(super) const fn assertion(
+    name: &'static str,
+    lower: fn(&mut Lower<'_>) -> LowerResult,
+) -> Entry {
+    Entry {
+        name,
+        takes_err: true,
+        lower,
+    }
 }
 
 /// Whether a native operation can fail at run time, so that an assertion message attached
@@ -84,7 +95,12 @@ impl<'a> Lower<'a> {
         ctx: &'a LowerContext,
         out: &'a mut Vec<Emitted>,
     ) -> Self {
-        Self { args, err_msg, ctx, out }
+        Self {
+            args,
+            err_msg,
+            ctx,
+            out,
+        }
     }
 
     // ---- emitting ----
@@ -158,7 +174,10 @@ impl<'a> Lower<'a> {
         if (min..=max).contains(&self.args.len()) {
             Ok(())
         } else {
-            Err(LowerError::WrongArgCount { expected, found: self.args.len() })
+            Err(LowerError::WrongArgCount {
+                expected,
+                found: self.args.len(),
+            })
         }
     }
 
@@ -177,21 +196,29 @@ impl<'a> Lower<'a> {
                 range: format!("{lo}..={hi}"),
             }),
             Some(other) => Err(bad_imm(i, other, "an integer")),
-            None => Err(LowerError::WrongArgCount { expected: "more", found: self.args.len() }),
+            None => Err(LowerError::WrongArgCount {
+                expected: "more",
+                found: self.args.len(),
+            }),
         }
     }
 
     /// Immediate `i` as a field element (below the modulus).
     pub fn felt(&self, i: usize) -> Result<Felt, LowerError> {
-        self.int(i, 0, MODULUS - 1).map(Felt::new).map_err(|e| match e {
-            LowerError::ImmOutOfRange { index, value, .. } => {
-                LowerError::ImmOutOfRange { index, value, range: felt_range() }
-            }
-            LowerError::BadImm { index, .. } => {
-                LowerError::BadImm { index, expected: "a field element".into() }
-            }
-            e => e,
-        })
+        self.int(i, 0, MODULUS - 1)
+            .map(Felt::new)
+            .map_err(|e| match e {
+                LowerError::ImmOutOfRange { index, value, .. } => LowerError::ImmOutOfRange {
+                    index,
+                    value,
+                    range: felt_range(),
+                },
+                LowerError::BadImm { index, .. } => LowerError::BadImm {
+                    index,
+                    expected: "a field element".into(),
+                },
+                e => e,
+            })
     }
 
     /// Immediate `i` as a u32.
@@ -246,7 +273,11 @@ impl<'a> Lower<'a> {
         }
         let width = if word { 4 } else { 1 };
         if i + width > n as u64 {
-            return Err(LowerError::LocalOutOfRange { index: 0, local: i, num_locals: n });
+            return Err(LowerError::LocalOutOfRange {
+                index: 0,
+                local: i,
+                num_locals: n,
+            });
         }
         Ok(Felt::new(i) - Felt::new(n as u64))
     }
@@ -264,7 +295,10 @@ pub(super) fn bad_imm(i: usize, found: &Imm, expected: &str) -> LowerError {
         Imm::Word(_) => "a word",
         Imm::Ident(_) => "an unknown name",
     };
-    LowerError::BadImm { index: i, expected: format!("{expected}, found {what}") }
+    LowerError::BadImm {
+        index: i,
+        expected: format!("{expected}, found {what}"),
+    }
 }
 
 #[cfg(test)]

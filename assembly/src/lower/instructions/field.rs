@@ -26,7 +26,9 @@ pub(super) const TABLE: &[Entry] = &[
     assertion("assert_eqw", |l| {
         l.no_args()?;
         // [B, A]: bring a3, a2, a1 next to b3, b2, b1 in turn.
-        l.ops(&[Movup4, Eq, Assert, Movup3, Eq, Assert, Movup2, Eq, Assert, Eq, Assert]);
+        l.ops(&[
+            Movup4, Eq, Assert, Movup3, Eq, Assert, Movup2, Eq, Assert, Eq, Assert,
+        ]);
         Ok(())
     }),
     entry("add", |l| {
@@ -176,7 +178,9 @@ pub(super) const TABLE: &[Entry] = &[
         // [A, B] -> [c, A, B]: compare a_k with b_k pairwise on copies, AND the results.
         // With the running result on top, A sits at s1..s4 and B at s5..s8.
         l.ops(&[Dup7, Dup4, Eq]);
-        l.ops(&[Dup7, Dup4, Eq, And, Dup6, Dup3, Eq, And, Dup5, Dup2, Eq, And]);
+        l.ops(&[
+            Dup7, Dup4, Eq, And, Dup6, Dup3, Eq, And, Dup5, Dup2, Eq, And,
+        ]);
         Ok(())
     }),
     entry("is_odd", |l| {
@@ -224,7 +228,11 @@ pub(super) const TABLE: &[Entry] = &[
 
 /// The error for a division by the constant zero.
 fn division_by_zero() -> LowerError {
-    LowerError::ImmOutOfRange { index: 0, value: "0".into(), range: "a non-zero field element".into() }
+    LowerError::ImmOutOfRange {
+        index: 0,
+        value: "0".into(),
+        range: "a non-zero field element".into(),
+    }
 }
 
 /// `[e, ...] -> [2^e, ...]`, failing unless `e < 2^bits`: square-and-multiply with EXPACC on
@@ -249,7 +257,11 @@ fn exp(l: &mut Lower<'_>) -> LowerResult {
     l.arity(0, 1, "0 or 1")?;
     match l.arg(0) {
         None => exp_bits(l, 64),
-        Some(Imm::Ident(s)) => match s.strip_prefix('u').filter(|n| is_decimal(n)).and_then(|n| n.parse::<u8>().ok()) {
+        Some(Imm::Ident(s)) => match s
+            .strip_prefix('u')
+            .filter(|n| is_decimal(n))
+            .and_then(|n| n.parse::<u8>().ok())
+        {
             Some(n) if n <= 64 => exp_bits(l, n as usize),
             _ => {
                 return Err(LowerError::ImmOutOfRange {
@@ -263,7 +275,9 @@ fn exp(l: &mut Lower<'_>) -> LowerResult {
             let b = l.felt(0)?;
             exp_const(l, b.as_int());
         }
-        Some(w @ Imm::Word(_)) => return Err(bad_imm(0, w, "an exponent (`uN` or a field element)")),
+        Some(w @ Imm::Word(_)) => {
+            return Err(bad_imm(0, w, "an exponent (`uN` or a field element)"))
+        }
     }
     Ok(())
 }
@@ -296,7 +310,11 @@ fn exp_const(l: &mut Lower<'_>, b: u64) {
     let bits = 64 - b.leading_zeros() as u64;
     let ones = b.count_ones() as u64;
     let repeated = if b <= 16 { 2 * (b - 1) } else { u64::MAX };
-    let chain = if ones == 1 { 2 * (bits - 1) } else { 1 + 2 * (bits - 1) + 2 * (ones - 1) + 2 };
+    let chain = if ones == 1 {
+        2 * (bits - 1)
+    } else {
+        1 + 2 * (bits - 1) + 2 * (ones - 1) + 2
+    };
     let expacc = 1 + 3 + bits + 5;
     if repeated <= chain && repeated <= expacc {
         // a * a * ... * a
@@ -349,12 +367,10 @@ pub(super) fn gt_core(l: &mut Lower<'_>) {
         Movup3,   // [bl, ah, al, bh]
         Movup2,   // [al, bl, ah, bh]
         U32sub,   // [bl < al, bl - al, ah, bh]
-        Swap,
-        Drop, // [c, ah, bh]
-        Add,  // [ah + c, bh]
+        Swap, Drop,   // [c, ah, bh]
+        Add,    // [ah + c, bh]
         U32sub, // [bh < ah + c, ..]
-        Swap,
-        Drop,
+        Swap, Drop,
     ]);
 }
 
@@ -365,7 +381,9 @@ fn lt_imm(l: &mut Lower<'_>, b: Felt) {
     l.ops(&[U32split, Swap]); // [al, ah]
     l.push_u64(bl);
     l.ops(&[U32sub, Swap, Drop]); // [al < bl, ah]
-    l.op_imm(Addi, Felt::new(bh)); // [bh + c, ah]
+    if bh != 0 {
+        l.op_imm(Addi, Felt::new(bh)); // [bh + c, ah]
+    }
     l.ops(&[U32sub, Swap, Drop]);
 }
 

@@ -27,12 +27,22 @@ pub(super) const TABLE: &[Entry] = &[
     entry("adv.has_mapkey", |l| injector(l, Decorator::AdvHasMapKey)),
     entry("adv.push_mtnode", |l| injector(l, Decorator::AdvPushMtnode)),
     entry("adv.push_u64div", |l| injector(l, Decorator::AdvPushU64Div)),
-    entry("adv.push_smtpeek", |l| injector(l, Decorator::AdvPushSmtPeek)),
-    entry("adv.push_falcon_div", |l| injector(l, Decorator::AdvPushFalconDiv)),
+    entry("adv.push_smtpeek", |l| {
+        injector(l, Decorator::AdvPushSmtPeek)
+    }),
+    entry("adv.push_falcon_div", |l| {
+        injector(l, Decorator::AdvPushFalconDiv)
+    }),
     entry("adv.insert_mem", |l| injector(l, Decorator::AdvInsertMem)),
-    entry("adv.insert_hdword", |l| injector(l, Decorator::AdvInsertHdword)),
-    entry("adv.insert_hdword_d", |l| injector(l, Decorator::AdvInsertHdwordD)),
-    entry("adv.insert_hperm", |l| injector(l, Decorator::AdvInsertHperm)),
+    entry("adv.insert_hdword", |l| {
+        injector(l, Decorator::AdvInsertHdword)
+    }),
+    entry("adv.insert_hdword_d", |l| {
+        injector(l, Decorator::AdvInsertHdwordD)
+    }),
+    entry("adv.insert_hperm", |l| {
+        injector(l, Decorator::AdvInsertHperm)
+    }),
     entry("emit", |l| {
         l.arity(1, 1, "1")?;
         let id = l.u32_imm(0)?;
@@ -55,14 +65,20 @@ pub(super) const TABLE: &[Entry] = &[
         l.arity(0, 2, "0 to 2")?;
         let a = optional(l, 0, u32::MAX as u64)?;
         let b = interval_end(l, a, u32::MAX as u64)?;
-        debug(l, Decorator::DebugMem(a.map(|v| v as u32), b.map(|v| v as u32)));
+        debug(
+            l,
+            Decorator::DebugMem(a.map(|v| v as u32), b.map(|v| v as u32)),
+        );
         Ok(())
     }),
     entry("debug.local", |l| {
         l.arity(0, 2, "0 to 2")?;
         let a = optional(l, 0, u16::MAX as u64)?;
         let b = interval_end(l, a, u16::MAX as u64)?;
-        debug(l, Decorator::DebugLocal(a.map(|v| v as u16), b.map(|v| v as u16)));
+        debug(
+            l,
+            Decorator::DebugLocal(a.map(|v| v as u16), b.map(|v| v as u16)),
+        );
         Ok(())
     }),
     entry("debug.adv_stack", |l| {

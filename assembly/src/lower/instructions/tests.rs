@@ -9,10 +9,13 @@ mod validation;
 use vm_core::{Felt, Opcode, MODULUS};
 
 use super::builder::felt_text;
-use super::{lower_instruction, instruction_names, Emitted, Imm, LowerContext, LowerError};
+use super::{instruction_names, lower_instruction, Emitted, Imm, LowerContext, LowerError};
 
 /// The context most tests use: a procedure with 8 locals, debug mode on.
-pub(super) const CTX: LowerContext = LowerContext { num_locals: Some(8), debug_mode: true };
+pub(super) const CTX: LowerContext = LowerContext {
+    num_locals: Some(8),
+    debug_mode: true,
+};
 
 /// Splits test source such as `u32shl.5`, `adv.push_mapval.4` or `exp.u32` into a known
 /// instruction name and its immediates (decimal or `0x` hex numbers; other text is an
@@ -20,7 +23,11 @@ pub(super) const CTX: LowerContext = LowerContext { num_locals: Some(8), debug_m
 pub(super) fn parse(src: &str) -> (String, Vec<Imm>) {
     let parts: Vec<&str> = src.split('.').collect();
     let known = |n: &str| instruction_names().any(|(_, k)| k == n);
-    let take = if parts.len() >= 2 && known(&format!("{}.{}", parts[0], parts[1])) { 2 } else { 1 };
+    let take = if parts.len() >= 2 && known(&format!("{}.{}", parts[0], parts[1])) {
+        2
+    } else {
+        1
+    };
     let name = parts[..take].join(".");
     let args = parts[take..]
         .iter()
@@ -66,17 +73,9 @@ pub(super) fn render(code: &[Emitted]) -> String {
 
 /// Number of native operations (cycles) in an expansion.
 pub(super) fn cycles(code: &[Emitted]) -> usize {
-    code.iter().filter(|e| matches!(e, Emitted::Op { .. })).count()
-}
-
-/// The opcodes of an expansion.
-pub(super) fn opcodes(code: &[Emitted]) -> Vec<Opcode> {
     code.iter()
-        .filter_map(|e| match e {
-            Emitted::Op { ins, .. } => Some(ins.op),
-            _ => None,
-        })
-        .collect()
+        .filter(|e| matches!(e, Emitted::Op { .. }))
+        .count()
 }
 
 #[test]
@@ -116,10 +115,22 @@ fn err_messages_go_on_failing_ops_of_assertions_only() {
             assert_eq!(message, &expect, "{}", ins.op);
         }
     }
-    for name in ["assert", "assertz", "assert_eq", "u32assert", "u32assert2", "u32assertw", "mtree_verify"] {
+    for name in [
+        "assert",
+        "assertz",
+        "assert_eq",
+        "u32assert",
+        "u32assert2",
+        "u32assertw",
+        "mtree_verify",
+    ] {
         let mut out = Vec::new();
         lower_instruction(name, &[], Some("m"), &CTX, &mut out).unwrap();
-        assert!(out.iter().any(|e| matches!(e, Emitted::Op { message: Some(m), .. } if m == "m")), "{name}");
+        assert!(
+            out.iter()
+                .any(|e| matches!(e, Emitted::Op { message: Some(m), .. } if m == "m")),
+            "{name}"
+        );
     }
     // Non-assertions reject `.err=`.
     let mut out = Vec::new();
@@ -127,12 +138,17 @@ fn err_messages_go_on_failing_ops_of_assertions_only() {
     assert!(matches!(e, LowerError::BadImm { index: 0, .. }), "{e:?}");
     assert!(out.is_empty());
     // Without `.err=`, no messages.
-    assert!(lower("assert").iter().all(|e| matches!(e, Emitted::Op { message: None, .. })));
+    assert!(lower("assert")
+        .iter()
+        .all(|e| matches!(e, Emitted::Op { message: None, .. })));
 }
 
 #[test]
 fn failed_lowering_leaves_the_output_untouched() {
-    let mut out = vec![Emitted::Op { ins: vm_core::Instruction::new(Opcode::Noop), message: None }];
+    let mut out = vec![Emitted::Op {
+        ins: vm_core::Instruction::new(Opcode::Noop),
+        message: None,
+    }];
     let args = [Imm::Int(1), Imm::Int(MODULUS)];
     assert!(lower_instruction("push", &args, None, &CTX, &mut out).is_err());
     assert_eq!(out.len(), 1);

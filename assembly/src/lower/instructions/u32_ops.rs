@@ -169,11 +169,19 @@ pub(super) const TABLE: &[Entry] = &[
             (b < ONES).then_some((b + 1, &[U32sub, Swap, Drop][..]))
         })
     }),
-    entry("u32gt", |l| compare(l, &[Swap, U32sub, Swap, Drop], |_| None)),
-    entry("u32gte", |l| compare(l, &[U32sub, Swap, Drop, Not], |_| None)),
+    entry("u32gt", |l| {
+        compare(l, &[Swap, U32sub, Swap, Drop], |_| None)
+    }),
+    entry("u32gte", |l| {
+        compare(l, &[U32sub, Swap, Drop, Not], |_| None)
+    }),
     // [b, a]: CSWAP with c = (b < a) leaves the larger below the smaller, or the reverse.
-    entry("u32min", |l| compare(l, &[Dup0, Dup2, U32sub, Swap, Drop, Cswap, Drop], |_| None)),
-    entry("u32max", |l| compare(l, &[Dup1, Dup1, U32sub, Swap, Drop, Cswap, Drop], |_| None)),
+    entry("u32min", |l| {
+        compare(l, &[Dup0, Dup2, U32sub, Swap, Drop, Cswap, Drop], |_| None)
+    }),
+    entry("u32max", |l| {
+        compare(l, &[Dup1, Dup1, U32sub, Swap, Drop, Cswap, Drop], |_| None)
+    }),
 ];
 
 /// A binary u32 operation with an optional u32 immediate `b` (pushed first). No constant

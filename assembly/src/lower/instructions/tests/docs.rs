@@ -15,7 +15,10 @@ const END: &str = "<!-- END INSTRUCTION TABLES -->";
 /// Example instructions (lowered in a procedure with 8 locals) and their notes.
 const ROWS: &[(&str, &str)] = &[
     // ---- field ----
-    ("assert", "`.err=` sets the failure message (on every op that can fail)"),
+    (
+        "assert",
+        "`.err=` sets the failure message (on every op that can fail)",
+    ),
     ("assertz", ""),
     ("assert_eq", ""),
     ("assert_eqw", ""),
@@ -40,7 +43,10 @@ const ROWS: &[(&str, &str)] = &[
     ("exp.u8", ""),
     ("exp.0", ""),
     ("exp.1", "folded away"),
-    ("exp.5", "constant exponent: cheapest of repeated products, square-and-multiply, EXPACC"),
+    (
+        "exp.5",
+        "constant exponent: cheapest of repeated products, square-and-multiply, EXPACC",
+    ),
     ("exp.1024", ""),
     ("exp.12345", ""),
     ("ilog2", "hint checked: 2^k <= a < 2^(k+1); fails if a = 0"),
@@ -54,7 +60,10 @@ const ROWS: &[(&str, &str)] = &[
     ("neq", ""),
     ("neq.0", ""),
     ("neq.5", ""),
-    ("lt", "integer comparison of field elements via 32-bit halves"),
+    (
+        "lt",
+        "integer comparison of field elements via 32-bit halves",
+    ),
     ("lt.5", ""),
     ("lte", ""),
     ("lte.5", "a < b + 1"),
@@ -81,7 +90,10 @@ const ROWS: &[(&str, &str)] = &[
     ("u32overflowing_add", ""),
     ("u32overflowing_add.5", ""),
     ("u32wrapping_add", ""),
-    ("u32wrapping_add.5", "not folded for 0: the operation checks the input"),
+    (
+        "u32wrapping_add.5",
+        "not folded for 0: the operation checks the input",
+    ),
     ("u32overflowing_add3", ""),
     ("u32wrapping_add3", ""),
     ("u32overflowing_sub", ""),
@@ -114,7 +126,10 @@ const ROWS: &[(&str, &str)] = &[
     ("u32shr.5", ""),
     ("u32rotl", "b > 31 traps"),
     ("u32rotl.5", ""),
-    ("u32rotr", "U32ASSERT2 checks a and b; b = 32 allowed as in Miden, b > 32 traps"),
+    (
+        "u32rotr",
+        "U32ASSERT2 checks a and b; b = 32 allowed as in Miden, b > 32 traps",
+    ),
     ("u32rotr.5", "rotl by 32 - b"),
     ("u32popcnt", "SWAR in the field, bytes summed as x mod 255"),
     ("u32clz", "hint checked: n < 2^(32-k) <= 2n + 1"),
@@ -162,12 +177,18 @@ const ROWS: &[(&str, &str)] = &[
     ("cdrop", "fails if c > 1"),
     ("cdropw", "fails if c > 1"),
     // ---- io ----
-    ("push.5", "1 to 16 immediates; a 64-hex-digit word pushes its 4 elements in order"),
+    (
+        "push.5",
+        "1 to 16 immediates; a 64-hex-digit word pushes its 4 elements in order",
+    ),
     ("push.0", ""),
     ("push.1.2.3", ""),
     ("sdepth", ""),
     ("locaddr.2", "FMPADD(i - N), here N = 8"),
-    ("adv_push.3", "n in 1..=16; the first value popped ends deepest"),
+    (
+        "adv_push.3",
+        "n in 1..=16; the first value popped ends deepest",
+    ),
     ("adv_loadw", ""),
     ("adv_pipe", ""),
     ("mem_load", "fails if a >= 2^32"),
@@ -186,12 +207,24 @@ const ROWS: &[(&str, &str)] = &[
     ("clk", ""),
     ("caller", ""),
     // ---- crypto ----
-    ("hperm", "Rescue Prime Rp64_256 permutation in Miden's stack layout"),
-    ("hmerge", "`[B, A]` -> `vm_core::hash::merge(A, B)` (capacity [8, 0, 0, 0] as Rp64_256::merge)"),
+    (
+        "hperm",
+        "Rescue Prime Rp64_256 permutation in Miden's stack layout",
+    ),
+    (
+        "hmerge",
+        "`[B, A]` -> `vm_core::hash::merge(A, B)` (capacity [8, 0, 0, 0] as Rp64_256::merge)",
+    ),
     ("hash", "`vm_core::hash::hash_elements(A)`"),
     ("mtree_get", ""),
-    ("mtree_set", "the old node is fetched twice (MRUPDATE overwrites it)"),
-    ("mtree_merge", "hmerge plus a hint that records the merged tree"),
+    (
+        "mtree_set",
+        "the old node is fetched twice (MRUPDATE overwrites it)",
+    ),
+    (
+        "mtree_merge",
+        "hmerge plus a hint that records the merged tree",
+    ),
     ("mtree_verify", "`.err=` accepted"),
     // ---- advice, events, debugging ----
     ("adv.push_mapval", "key word at s0..s3"),
@@ -236,17 +269,31 @@ fn generate() -> String {
     let mut current = "";
     for &(src, notes) in ROWS {
         let (name, _) = parse(src);
-        let category = instruction_names().find(|(_, n)| *n == name).map(|(c, _)| c).unwrap_or("?");
+        let category = instruction_names()
+            .find(|(_, n)| *n == name)
+            .map(|(c, _)| c)
+            .unwrap_or("?");
         if category != current {
             current = category;
             let _ = write!(s, "\n### {category}\n\n| instruction | native expansion | cycles | notes |\n| --- | --- | ---: | --- |\n");
         }
         let (expansion, count, notes) = match lower_in(src, &CTX) {
-            Ok(code) if code.is_empty() => ("(nothing)".to_string(), "0".to_string(), notes.to_string()),
-            Ok(code) => (format!("`{}`", render(&code)), cycles(&code).to_string(), notes.to_string()),
-            Err(LowerError::Refused { reason }) => {
-                ("refused".to_string(), "-".to_string(), format!("{reason}{}{notes}", if notes.is_empty() { "" } else { "; " }))
+            Ok(code) if code.is_empty() => {
+                ("(nothing)".to_string(), "0".to_string(), notes.to_string())
             }
+            Ok(code) => (
+                format!("`{}`", render(&code)),
+                cycles(&code).to_string(),
+                notes.to_string(),
+            ),
+            Err(LowerError::Refused { reason }) => (
+                "refused".to_string(),
+                "-".to_string(),
+                format!(
+                    "{reason}{}{notes}",
+                    if notes.is_empty() { "" } else { "; " }
+                ),
+            ),
             Err(e) => panic!("{src}: {e:?}"),
         };
         let _ = writeln!(s, "| `{src}` | {expansion} | {count} | {notes} |");
@@ -258,7 +305,10 @@ fn generate() -> String {
 #[test]
 fn every_instruction_has_an_example_row() {
     for (_, name) in instruction_names() {
-        assert!(ROWS.iter().any(|(src, _)| parse(src).0 == name), "no example row for `{name}`");
+        assert!(
+            ROWS.iter().any(|(src, _)| parse(src).0 == name),
+            "no example row for `{name}`"
+        );
     }
 }
 

@@ -85,7 +85,10 @@ pub fn ext2_mul(a: (Felt, Felt), b: (Felt, Felt)) -> (Felt, Felt) {
 impl Machine {
     /// A machine whose stack holds `values` (first value on top), above 16 zeros.
     pub fn with_stack(values: &[u64]) -> Self {
-        let mut m = Machine { fmp: 1 << 30, ..Default::default() };
+        let mut m = Machine {
+            fmp: 1 << 30,
+            ..Default::default()
+        };
         m.stack = vec![Felt::ZERO; 16];
         m.stack.extend(values.iter().rev().map(|&v| f(v)));
         m
@@ -133,7 +136,10 @@ impl Machine {
     }
 
     fn find_tree(&self, root: Word) -> Result<usize, String> {
-        self.trees.iter().position(|t| t.root() == root).ok_or("unknown Merkle root".to_string())
+        self.trees
+            .iter()
+            .position(|t| t.root() == root)
+            .ok_or("unknown Merkle root".to_string())
     }
 
     fn advpop(&mut self) -> Result<Felt, String> {
@@ -380,7 +386,12 @@ impl Machine {
                 self.set_word(k, x);
             }
             Swapdw => {
-                let (a, b, c, d) = (self.word_at(0), self.word_at(4), self.word_at(8), self.word_at(12));
+                let (a, b, c, d) = (
+                    self.word_at(0),
+                    self.word_at(4),
+                    self.word_at(8),
+                    self.word_at(12),
+                );
                 self.set_word(0, c);
                 self.set_word(4, d);
                 self.set_word(8, a);

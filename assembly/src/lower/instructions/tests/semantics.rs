@@ -32,12 +32,44 @@ impl Rng {
 
 /// Interesting field elements.
 fn felt_edges() -> Vec<u64> {
-    vec![0, 1, 2, 3, 7, (1 << 31) - 1, 1 << 31, U32 - 2, U32 - 1, U32, U32 + 1, 1 << 63, P - U32, P - U32 - 1, P - 2, P - 1]
+    vec![
+        0,
+        1,
+        2,
+        3,
+        7,
+        (1 << 31) - 1,
+        1 << 31,
+        U32 - 2,
+        U32 - 1,
+        U32,
+        U32 + 1,
+        1 << 63,
+        P - U32,
+        P - U32 - 1,
+        P - 2,
+        P - 1,
+    ]
 }
 
 /// Interesting u32 values.
 fn u32_edges() -> Vec<u64> {
-    vec![0, 1, 2, 3, 5, 0x55, 0xff, 0x100, 1 << 16, 0x8000_0000, 0x7fff_ffff, 0xdead_beef, U32 - 2, U32 - 1]
+    vec![
+        0,
+        1,
+        2,
+        3,
+        5,
+        0x55,
+        0xff,
+        0x100,
+        1 << 16,
+        0x8000_0000,
+        0x7fff_ffff,
+        0xdead_beef,
+        U32 - 2,
+        U32 - 1,
+    ]
 }
 
 /// Field elements for tests: edges and random values.
@@ -129,13 +161,26 @@ fn pow2_exp_and_ilog2() {
         check("exp", &[b, a], 2, &[f(a).exp(b).as_int()]);
         let small = b >> (r.next() % 64);
         let bits = 64 - small.leading_zeros() as u64;
-        check(&format!("exp.u{bits}"), &[small, a], 2, &[f(a).exp(small).as_int()]);
+        check(
+            &format!("exp.u{bits}"),
+            &[small, a],
+            2,
+            &[f(a).exp(small).as_int()],
+        );
         if bits > 0 {
             fails(&format!("exp.u{}", bits - 1), &[small, a]);
         }
     }
     check("exp.u0", &[0, 5], 2, &[1]);
-    for b in (0..70).chain([255, 256, 1 << 20, (1 << 20) + 5, U32 - 1, P - 1, 12345678901]) {
+    for b in (0..70).chain([
+        255,
+        256,
+        1 << 20,
+        (1 << 20) + 5,
+        U32 - 1,
+        P - 1,
+        12345678901,
+    ]) {
         for a in [0, 1, 3, P - 1, 0x1234_5678_9abc] {
             check(&format!("exp.{b}"), &[a], 1, &[f(a).exp(b).as_int()]);
         }
@@ -232,8 +277,18 @@ fn extension_field() {
     for _ in 0..30 {
         let (a0, a1, b0, b1) = (f(r.felt()), f(r.felt()), f(r.felt()), f(r.felt()));
         let input = [b1, b0, a1, a0].map(|x| x.as_int());
-        check("ext2add", &input, 4, &[(a1 + b1).as_int(), (a0 + b0).as_int()]);
-        check("ext2sub", &input, 4, &[(a1 - b1).as_int(), (a0 - b0).as_int()]);
+        check(
+            "ext2add",
+            &input,
+            4,
+            &[(a1 + b1).as_int(), (a0 + b0).as_int()],
+        );
+        check(
+            "ext2sub",
+            &input,
+            4,
+            &[(a1 - b1).as_int(), (a0 - b0).as_int()],
+        );
         let (c0, c1) = ext2_mul((a0, a1), (b0, b1));
         check("ext2mul", &input, 4, &[c1.as_int(), c0.as_int()]);
         check("ext2neg", &input[2..], 2, &[(-a1).as_int(), (-a0).as_int()]);
@@ -253,7 +308,11 @@ fn extension_field() {
 
 /// Checks a binary u32 instruction (and its immediate form) against `reference(a, b)`, and
 /// that non-u32 inputs trap.
-fn binary_u32(name: &str, reference: impl Fn(u64, u64) -> Option<Vec<u64>>, imm_ok: impl Fn(u64) -> bool) {
+fn binary_u32(
+    name: &str,
+    reference: impl Fn(u64, u64) -> Option<Vec<u64>>,
+    imm_ok: impl Fn(u64) -> bool,
+) {
     let v = u32s(17, 8);
     for &a in &v {
         for &b in v.iter().step_by(2) {
@@ -281,16 +340,36 @@ fn binary_u32(name: &str, reference: impl Fn(u64, u64) -> Option<Vec<u64>>, imm_
 fn u32_arithmetic() {
     let m = 0xffff_ffffu64;
     let any = |_| true;
-    binary_u32("u32overflowing_add", |a, b| Some(vec![(a + b) >> 32, (a + b) & m]), any);
+    binary_u32(
+        "u32overflowing_add",
+        |a, b| Some(vec![(a + b) >> 32, (a + b) & m]),
+        any,
+    );
     binary_u32("u32wrapping_add", |a, b| Some(vec![(a + b) & m]), any);
-    binary_u32("u32overflowing_sub", |a, b| Some(vec![(a < b) as u64, a.wrapping_sub(b) & m]), any);
-    binary_u32("u32wrapping_sub", |a, b| Some(vec![a.wrapping_sub(b) & m]), any);
-    binary_u32("u32overflowing_mul", |a, b| Some(vec![(a * b) >> 32, (a * b) & m]), any);
+    binary_u32(
+        "u32overflowing_sub",
+        |a, b| Some(vec![(a < b) as u64, a.wrapping_sub(b) & m]),
+        any,
+    );
+    binary_u32(
+        "u32wrapping_sub",
+        |a, b| Some(vec![a.wrapping_sub(b) & m]),
+        any,
+    );
+    binary_u32(
+        "u32overflowing_mul",
+        |a, b| Some(vec![(a * b) >> 32, (a * b) & m]),
+        any,
+    );
     binary_u32("u32wrapping_mul", |a, b| Some(vec![(a * b) & m]), any);
     let nonzero = |b| b != 0;
     binary_u32("u32div", |a, b| (b != 0).then(|| vec![a / b]), nonzero);
     binary_u32("u32mod", |a, b| (b != 0).then(|| vec![a % b]), nonzero);
-    binary_u32("u32divmod", |a, b| (b != 0).then(|| vec![a % b, a / b]), nonzero);
+    binary_u32(
+        "u32divmod",
+        |a, b| (b != 0).then(|| vec![a % b, a / b]),
+        nonzero,
+    );
     binary_u32("u32and", |a, b| Some(vec![a & b]), any);
     binary_u32("u32or", |a, b| Some(vec![a | b]), any);
     binary_u32("u32xor", |a, b| Some(vec![a ^ b]), any);
@@ -318,7 +397,12 @@ fn u32_three_operand_ops() {
             }
         }
     }
-    for name in ["u32overflowing_add3", "u32wrapping_add3", "u32overflowing_madd", "u32wrapping_madd"] {
+    for name in [
+        "u32overflowing_add3",
+        "u32wrapping_add3",
+        "u32overflowing_madd",
+        "u32wrapping_madd",
+    ] {
         for k in 0..3 {
             let mut input = vec![1, 2, 3];
             input[k] = U32;
@@ -369,7 +453,15 @@ fn u32_bit_counts_and_not() {
         check("u32not", &[a], 1, &[!x as u64]);
         check(&format!("u32not.{a}"), &[], 0, &[!x as u64]);
     }
-    for name in ["u32popcnt", "u32clz", "u32ctz", "u32clo", "u32cto", "u32not", "u32assert"] {
+    for name in [
+        "u32popcnt",
+        "u32clz",
+        "u32ctz",
+        "u32clo",
+        "u32cto",
+        "u32not",
+        "u32assert",
+    ] {
         for bad in [U32, U32 + 5, P - 1] {
             fails(name, &[bad]);
         }
@@ -389,9 +481,15 @@ fn u32_clz_rejects_wrong_hints() {
             }
             let mut m = Machine::with_stack(&[a]);
             m.advice.push(Felt::new(claim));
-            let without_hint: Vec<_> =
-                code.iter().filter(|e| !matches!(e, super::Emitted::Decorator(Decorator::AdvPushU32Clz))).cloned().collect();
-            assert!(m.run(&without_hint).is_err(), "clz({a}) accepted claim {claim}");
+            let without_hint: Vec<_> = code
+                .iter()
+                .filter(|e| !matches!(e, super::Emitted::Decorator(Decorator::AdvPushU32Clz)))
+                .cloned()
+                .collect();
+            assert!(
+                m.run(&without_hint).is_err(),
+                "clz({a}) accepted claim {claim}"
+            );
         }
     }
 }
@@ -455,58 +553,85 @@ fn stack_manipulation() {
         v
     };
     let full = |src: &str, expect: Vec<u64>| check(src, &input, input.len(), &expect);
-    full("drop", with(&|v| {
-        v.remove(0);
-    }));
-    full("dropw", with(&|v| {
-        v.drain(0..4);
-    }));
+    full(
+        "drop",
+        with(&|v| {
+            v.remove(0);
+        }),
+    );
+    full(
+        "dropw",
+        with(&|v| {
+            v.drain(0..4);
+        }),
+    );
     full("padw", with(&|v| v.splice(0..0, [0; 4]).for_each(drop)));
     for n in 0..16 {
         full(&format!("dup.{n}"), with(&|v| v.insert(0, v[n])));
     }
     full("dup", with(&|v| v.insert(0, v[0])));
     for n in 0..4 {
-        full(&format!("dupw.{n}"), with(&|v| {
-            let w: Vec<u64> = v[4 * n..4 * n + 4].to_vec();
-            v.splice(0..0, w).for_each(drop);
-        }));
+        full(
+            &format!("dupw.{n}"),
+            with(&|v| {
+                let w: Vec<u64> = v[4 * n..4 * n + 4].to_vec();
+                v.splice(0..0, w).for_each(drop);
+            }),
+        );
     }
     for n in 1..16 {
         full(&format!("swap.{n}"), with(&|v| v.swap(0, n)));
     }
     full("swap", with(&|v| v.swap(0, 1)));
     for n in 1..4 {
-        full(&format!("swapw.{n}"), with(&|v| {
-            for k in 0..4 {
-                v.swap(k, 4 * n + k);
-            }
-        }));
+        full(
+            &format!("swapw.{n}"),
+            with(&|v| {
+                for k in 0..4 {
+                    v.swap(k, 4 * n + k);
+                }
+            }),
+        );
     }
-    full("swapdw", with(&|v| {
-        for k in 0..8 {
-            v.swap(k, 8 + k);
-        }
-    }));
+    full(
+        "swapdw",
+        with(&|v| {
+            for k in 0..8 {
+                v.swap(k, 8 + k);
+            }
+        }),
+    );
     for n in 2..16 {
-        full(&format!("movup.{n}"), with(&|v| {
-            let x = v.remove(n);
-            v.insert(0, x);
-        }));
-        full(&format!("movdn.{n}"), with(&|v| {
-            let x = v.remove(0);
-            v.insert(n, x);
-        }));
+        full(
+            &format!("movup.{n}"),
+            with(&|v| {
+                let x = v.remove(n);
+                v.insert(0, x);
+            }),
+        );
+        full(
+            &format!("movdn.{n}"),
+            with(&|v| {
+                let x = v.remove(0);
+                v.insert(n, x);
+            }),
+        );
     }
     for n in 2..4 {
-        full(&format!("movupw.{n}"), with(&|v| {
-            let w: Vec<u64> = v.drain(4 * n..4 * n + 4).collect();
-            v.splice(0..0, w).for_each(drop);
-        }));
-        full(&format!("movdnw.{n}"), with(&|v| {
-            let w: Vec<u64> = v.drain(0..4).collect();
-            v.splice(4 * n..4 * n, w).for_each(drop);
-        }));
+        full(
+            &format!("movupw.{n}"),
+            with(&|v| {
+                let w: Vec<u64> = v.drain(4 * n..4 * n + 4).collect();
+                v.splice(0..0, w).for_each(drop);
+            }),
+        );
+        full(
+            &format!("movdnw.{n}"),
+            with(&|v| {
+                let w: Vec<u64> = v.drain(0..4).collect();
+                v.splice(4 * n..4 * n, w).for_each(drop);
+            }),
+        );
     }
     check("cswap", &[0, 1, 2], 3, &[1, 2]);
     check("cswap", &[1, 1, 2], 3, &[2, 1]);
@@ -534,7 +659,10 @@ fn push_orders() {
     check("push.0", &[], 0, &[0]);
     // A word literal pushes its elements in order: the last one ends on top.
     let mut out = Vec::new();
-    let args = [super::Imm::Word([0x1234, 0x5678, 0x9012, 0xabcd]), super::Imm::Int(7)];
+    let args = [
+        super::Imm::Word([0x1234, 0x5678, 0x9012, 0xabcd]),
+        super::Imm::Int(7),
+    ];
     super::lower_instruction("push", &args, None, &super::CTX, &mut out).unwrap();
     let mut m = Machine::with_stack(&[]);
     m.run(&out).unwrap();
@@ -545,22 +673,59 @@ fn push_orders() {
 fn memory_and_locals() {
     let mut m = Machine::with_stack(&[]);
     // Store a word at 8 and an element at 3 through immediates, read them back.
-    let prog = ["push.1.2.3.4", "mem_storew.8", "dropw", "push.9", "mem_store.3", "padw", "mem_loadw.8", "mem_load.3"];
+    let prog = [
+        "push.1.2.3.4",
+        "mem_storew.8",
+        "dropw",
+        "push.9",
+        "mem_store.3",
+        "padw",
+        "mem_loadw.8",
+        "mem_load.3",
+    ];
     for src in prog {
         m.run(&lower(src)).unwrap();
     }
     assert_eq!(m.top(5), vec![9, 4, 3, 2, 1]);
-    assert_eq!(m.mem.get(&11).map(|v| v.as_int()), Some(4), "s0 of the word goes to the highest address");
+    assert_eq!(
+        m.mem.get(&11).map(|v| v.as_int()),
+        Some(4),
+        "s0 of the word goes to the highest address"
+    );
     // The same with addresses on the stack.
     let mut m = Machine::with_stack(&[]);
-    for src in ["push.5.6.7.8", "push.12", "mem_storew", "dropw", "push.42", "push.2", "mem_store", "padw", "push.12", "mem_loadw", "push.2", "mem_load"] {
+    for src in [
+        "push.5.6.7.8",
+        "push.12",
+        "mem_storew",
+        "dropw",
+        "push.42",
+        "push.2",
+        "mem_store",
+        "padw",
+        "push.12",
+        "mem_loadw",
+        "push.2",
+        "mem_load",
+    ] {
         m.run(&lower(src)).unwrap();
     }
     assert_eq!(m.top(5), vec![42, 8, 7, 6, 5]);
     // Locals: a procedure with 8 locals sits below fmp.
     let mut m = Machine::with_stack(&[]);
     m.fmp += 8;
-    for src in ["push.1.2.3.4", "loc_storew.4", "dropw", "push.77", "loc_store.1", "padw", "loc_loadw.4", "loc_load.1", "locaddr.1", "locaddr.4"] {
+    for src in [
+        "push.1.2.3.4",
+        "loc_storew.4",
+        "dropw",
+        "push.77",
+        "loc_store.1",
+        "padw",
+        "loc_loadw.4",
+        "loc_load.1",
+        "locaddr.1",
+        "locaddr.4",
+    ] {
         m.run(&lower(src)).unwrap();
     }
     let base = (1 << 30) as u64;
@@ -588,7 +753,12 @@ fn hashes_agree_with_vm_core() {
     let mut input = word_input(&b);
     input.extend(word_input(&a));
     check("hmerge", &input, 8, &word_input(&hash::merge(&a, &b)));
-    check("hash", &word_input(&a), 4, &word_input(&hash::hash_elements(&a)));
+    check(
+        "hash",
+        &word_input(&a),
+        4,
+        &word_input(&hash::hash_elements(&a)),
+    );
     // hperm permutes the top 12 elements as Miden's layout says.
     let input: Vec<u64> = (1..=12).collect();
     let mut state = [Felt::ZERO; 12];
@@ -602,7 +772,9 @@ fn hashes_agree_with_vm_core() {
 
 #[test]
 fn merkle_instructions() {
-    let leaves: Vec<Word> = (0..4u64).map(|i| [f(i), f(i + 10), f(i + 20), f(i + 30)]).collect();
+    let leaves: Vec<Word> = (0..4u64)
+        .map(|i| [f(i), f(i + 10), f(i + 20), f(i + 30)])
+        .collect();
     let mut m = Machine::with_stack(&[]);
     let root = m.add_tree(leaves.clone());
     // mtree_get: [d, i, R] -> [V, R]
