@@ -174,3 +174,35 @@ fn truncate_stack_from_std() {
     let src = "use.std::sys begin repeat.20 push.3 end push.9 exec.sys::truncate_stack sdepth end";
     assert_eq!(top(src, &[], 2), vec![16, 9]);
 }
+
+#[test]
+fn mtree_merge_result_is_a_known_node() {
+    let l = [Felt::new(1), Felt::new(0), Felt::new(0), Felt::new(0)];
+    let r = [Felt::new(2), Felt::new(0), Felt::new(0), Felt::new(0)];
+    let out = top("begin push.1.0.0.0 push.2.0.0.0 mtree_merge end", &[], 4);
+    let expect: Vec<u64> = merge(&l, &r).iter().rev().map(|e| e.as_int()).collect();
+    assert_eq!(out, expect);
+    // The merged root's children are now in the store: read leaf 1 (R) back through it.
+    let src = "begin push.1.0.0.0 push.2.0.0.0 mtree_merge push.1 push.1 mtree_get end";
+    assert_eq!(top(src, &[], 4), vec![0, 0, 0, 2]);
+}
+
+#[test]
+fn adv_has_mapkey_reports_presence() {
+    let mut advice = AdviceInputs::default();
+    advice.map.insert([1, 2, 3, 4], vec![Felt::new(9)]);
+    let out = run_with(
+        "begin push.1.2.3.4 adv.has_mapkey adv_push.1 end",
+        &[],
+        advice,
+    )
+    .unwrap();
+    assert_eq!(out[0], 1);
+    let out = run_with(
+        "begin push.5.6.7.8 adv.has_mapkey adv_push.1 end",
+        &[],
+        AdviceInputs::default(),
+    )
+    .unwrap();
+    assert_eq!(out[0], 0);
+}

@@ -961,6 +961,17 @@ impl<H: Host> Vm<'_, H> {
                 ]);
             }
             Decorator::AdvPushSmtPeek => return Err(unsupported("adv.push_smtpeek")),
+            Decorator::AdvMerkleMerge => {
+                // `mtree_merge` on [R, L]: the new root merge(L, R) becomes a node of the store.
+                let right = self.get_word(0);
+                let left = self.get_word(4);
+                self.advice.add_merkle_node(left, right);
+            }
+            Decorator::AdvHasMapKey => {
+                let key = word_key(&self.get_word(0));
+                let flag = Felt::new(u64::from(self.advice.map.contains_key(&key)));
+                self.adv_extend(&[flag]);
+            }
             Decorator::DebugStack(n) => {
                 if self.options.enable_debug {
                     let depth = self.depth();

@@ -1,0 +1,220 @@
+//! Shared helpers: assemble a source, run it on every executor, compare the whole stack.
+//!
+//! Stack notation follows Miden's documentation: `top_first` slices list the top of the
+//! stack first (`[b, a]` means `b` on top). Inputs files and `StackInputs` use the opposite
+//! order (the last value ends on top); the helpers convert.
+
+#![allow(dead_code)]
+
+use vm::processor::{execute, AdviceInputs, DefaultHost, ExecutionOptions};
+use vm::{assembly::Assembler, Felt, StackInputs};
+
+/// The Goldilocks modulus.
+pub const P: u64 = 0xffff_ffff_0000_0001;
+/// The largest u32.
+pub const U32_MAX: u64 = u32::MAX as u64;
+/// 2^32, the smallest value that is not a u32.
+pub const TWO32: u64 = 1 << 32;
+
+/// Values placed under the arguments so that a test also checks that an instruction leaves
+/// the rest of the stack alone (they are distinctive and never results of the tests).
+pub const SENTINELS: [u64; 16] = [
+    9001, 9002, 9003, 9004, 9005, 9006, 9007, 9008, 9009, 9010, 9011, 9012, 9013, 9014, 9015,
+    9016,
+];
+
+/// What one successful run produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The 16 output elements, top first.
+    pub stack: [u64; 16],
+    /// Executed cycles.
+    pub cycles: u64,
+    /// Final stack depth.
+    pub depth: usize,
+}
+
+/// `a + b mod p` with u128 arithmetic (independent of the VM's field code).
+pub fn fadd(a: u64, b: u64) -> u64 {
+    ((a as u128 + b as u128) % P as u128) as u64
+}
+
+/// `a - b mod p`.
+pub fn fsub(a: u64, b: u64) -> u64 {
+    ((a as u128 + P as u128 - (b % P) as u128) % P as u128) as u64
+}
+
+/// `a * b mod p`.
+pub fn fmul(a: u64, b: u64) -> u64 {
+    ((a as u128 * b as u128) % P as u128) as u64
+}
+
+/// `-a mod p`.
+pub fn fneg(a: u64) -> u64 {
+    fsub(0, a)
+}
+
+/// `a^e mod p` by square-and-multiply.
+pub fn fpow(a: u64, mut e: u64) -> u64 {
+    let (mut base, mut acc) = (a % P, 1u64);
+    while e > 0 {
+        if e & 1 == 1 {
+            acc = fmul(acc, base);
+        }
+        base = fmul(base, base);
+        e >>= 1;
+    }
+    acc
+}
+
+/// `a^-1 mod p` (Fermat); `a` must be non-zero.
+pub fn finv(a: u64) -> u64 {
+    assert!(a % P != 0, "inverse of zero");
+    fpow(a, P - 2)
+}
+
+/// Field elements as canonical integers.
+pub fn ints(fs: &[Felt]) -> Vec<u64> {
+    fs.iter().map(|f| f.as_int()).collect()
+}
+
+/// Integers as field elements.
+pub fn felts(xs: &[u64]) -> Vec<Felt> {
+    xs.iter().map(|&x| Felt::new(x)).collect()
+}
+
+/// Runs `src` on every executor and returns the fast executor's outcome after checking
+/// that the executors agree (same stack, cycles and depth, or the same error).
+pub fn run_full(
+    src: &str,
+    stack_file_order: &[u64],
+    advice: AdviceInputs,
+    options: ExecutionOptions,
+) -> Result<Outcome, String> {
+    let program = Assembler::new()
+        .assemble_source("test.masm", src)
+        .map_err(|e| format!("assembly failed: {e:?}"))?;
+    let inputs = StackInputs::try_from_ints(stack_file_order.iter().copied())
+        .map_err(|e| format!("bad stack inputs: {e}"))?;
+    let fast = execute(
+        &program,
+        inputs.clone(),
+        advice.clone(),
+        &mut DefaultHost::default(),
+        options,
+    );
+    let fast = match fast {
+        Ok(out) => Ok(Outcome {
+            stack: out.stack.as_ints().try_into().expect("16 outputs"),
+            cycles: out.cycles,
+            depth: out.final_depth,
+        }),
+        // Debug names the error kind (e.g. `DivideByZero`), Display the message.
+        Err(e) => Err(format!("{:?}\n{e}", e.kind)),
+    };
+    let traced = run_traced(&program, inputs, advice, options);
+    assert_eq!(fast, traced, "the fast and tracing executors disagree on {src:?}");
+    fast
+}
+
+/// The tracing executor's outcome.
+// TODO(processor): switch to `vm::processor::execute_traced` once it lands; until then
+// this runs the fast executor a second time so that the comparison is in place.
+fn run_traced(
+    program: &vm::Program,
+    inputs: StackInputs,
+    advice: AdviceInputs,
+    options: ExecutionOptions,
+) -> Result<Outcome, String> {
+    match execute(program, inputs, advice, &mut DefaultHost::default(), options) {
+        Ok(out) => Ok(Outcome {
+            stack: out.stack.as_ints().try_into().expect("16 outputs"),
+            cycles: out.cycles,
+            depth: out.final_depth,
+        }),
+        Err(e) => Err(format!("{:?}\n{e}", e.kind)),
+    }
+}
+
+/// Runs `src` with `stack` (file order: the last value ends on top) and `advice` (the
+/// first value is popped first) on both executors; returns the 16 output elements.
+pub fn run(src: &str, stack: &[u64], advice: &[u64]) -> Result<[u64; 16], String> {
+    let advice = AdviceInputs {
+        stack: felts(advice),
+        ..Default::default()
+    };
+    run_full(src, stack, advice, ExecutionOptions::default()).map(|o| o.stack)
+}
+
+/// Like [`run`] with advice inputs given in full (map, Merkle store).
+pub fn run_adv(src: &str, stack: &[u64], advice: AdviceInputs) -> Result<[u64; 16], String> {
+    run_full(src, stack, advice, ExecutionOptions::default()).map(|o| o.stack)
+}
+
+/// Runs a program that must succeed.
+pub fn ok(src: &str, stack: &[u64], advice: &[u64]) -> [u64; 16] {
+    run(src, stack, advice).unwrap_or_else(|e| panic!("{src:?} on {stack:?} failed: {e}"))
+}
+
+/// Runs a program that must fail; returns the error text (kind, then message).
+pub fn fails(src: &str, stack: &[u64], advice: &[u64]) -> String {
+    match run(src, stack, advice) {
+        Ok(out) => panic!("{src:?} on {stack:?} should fail but returned {out:?}"),
+        Err(e) => e,
+    }
+}
+
+/// Asserts that `src` fails at run time (not at assembly) with an error containing `what`.
+pub fn fails_with(src: &str, stack: &[u64], advice: &[u64], what: &str) {
+    let e = fails(src, stack, advice);
+    assert!(
+        !e.starts_with("assembly failed"),
+        "{src:?} was rejected by the assembler, expected a run-time error: {e}"
+    );
+    assert!(e.contains(what), "{src:?} on {stack:?}: expected {what:?} in {e}");
+}
+
+/// Asserts that the assembler rejects `src`.
+pub fn rejected(src: &str) {
+    let r = Assembler::new().assemble_source("test.masm", src);
+    assert!(r.is_err(), "the assembler accepted {src:?}");
+}
+
+/// Stack inputs (file order) holding `args` (top first) above sentinels, 16 values in all.
+pub fn with_sentinels(args_top_first: &[u64]) -> Vec<u64> {
+    assert!(args_top_first.len() <= 16);
+    let mut file: Vec<u64> = SENTINELS[..16 - args_top_first.len()].to_vec();
+    file.reverse(); // the first sentinel ends right under the arguments
+    file.extend(args_top_first.iter().rev());
+    file
+}
+
+/// The expected 16 outputs when `consumed` of the `args` (top first) are replaced by
+/// `pushed` (top first): everything below is unchanged, zeros shift in at the bottom.
+pub fn expected(args_top_first: &[u64], consumed: usize, pushed: &[u64]) -> [u64; 16] {
+    let mut below: Vec<u64> = args_top_first[consumed..].to_vec();
+    below.extend_from_slice(&SENTINELS[..16 - args_top_first.len()]);
+    let mut out: Vec<u64> = pushed.to_vec();
+    out.extend(below);
+    out.resize(16, 0);
+    out.truncate(16);
+    out.try_into().unwrap()
+}
+
+/// Runs `src` on `args` (top first) above sentinels and checks the whole output stack:
+/// `consumed` arguments replaced by `pushed` (top first).
+pub fn check(src: &str, args_top_first: &[u64], consumed: usize, pushed: &[u64]) {
+    let out = ok(src, &with_sentinels(args_top_first), &[]);
+    let want = expected(args_top_first, consumed, pushed);
+    assert_eq!(out, want, "{src:?} on {args_top_first:?} (top first)");
+}
+
+/// Like [`check`] for a program that must fail with an error containing `what`.
+pub fn check_fails(src: &str, args_top_first: &[u64], what: &str) {
+    fails_with(src, &with_sentinels(args_top_first), &[], what);
+}
+
+/// Wraps instructions in `begin .. end`.
+pub fn prog(body: &str) -> String {
+    format!("begin {body} end")
+}
