@@ -21,6 +21,8 @@ pub struct Module {
     pub consts: Vec<ConstDecl>,
     /// Procedures, in order.
     pub procs: Vec<Proc>,
+    /// Re-exported procedures of other modules (`export.alias::name[->new]`).
+    pub reexports: Vec<ReExport>,
     /// The `begin ... end` body of a program, with the span of `begin`.
     pub body: Option<(Vec<Op>, Span)>,
 }
@@ -34,8 +36,22 @@ pub enum Form {
     Const(ConstDecl),
     /// `proc`/`export`
     Proc(Proc),
+    /// `export.alias::name[->new]`
+    ReExport(ReExport),
     /// `begin ... end`
     Body(Vec<Op>, Span),
+    /// Text that did not parse (already reported).
+    Error,
+}
+
+/// `export.alias::name[->new]`: makes a procedure of another module available under a name
+/// of this module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReExport {
+    /// The procedure re-exported.
+    pub target: Target,
+    /// The name in this module (the target's last component unless renamed).
+    pub name: Name,
 }
 
 /// `use.path[->alias]`
@@ -117,8 +133,15 @@ pub enum Arg {
     Lit(Lit),
     /// An identifier (a constant, or a word like `u64` in `exp.u64`).
     Ident(Name),
-    /// `err="message"` or `err=CONST`.
-    Err(ErrArg, Span),
+    /// `err="message"` or `err=CONST` (the key is checked to be `err` later).
+    Err {
+        /// The key as written.
+        key: Name,
+        /// The message.
+        value: ErrArg,
+        /// The whole argument.
+        span: Span,
+    },
 }
 
 /// The message of an `.err=` argument.
@@ -204,4 +227,6 @@ pub enum Op {
         /// The whole instruction.
         span: Span,
     },
+    /// A statement that did not parse (already reported).
+    Error,
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use vm_core::{Felt, FieldElement, MODULUS};
 
 use crate::ast::{BinOp, ConstDecl, ConstExpr, Span};
+use crate::error::{at, did_you_mean, AssemblyError, Source};
 
 /// The value of a literal or constant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,103 +46,111 @@ pub fn parse_lit(text: &str) -> Option<ConstVal> {
     text.parse::<u64>().ok().map(ConstVal::Felt)
 }
 
-/// Why a constant could not be evaluated: a message, a label and the span.
-pub type ConstError = (String, String, Span);
+/// Whether `name` is a valid constant name: an upper-case letter, then upper-case letters,
+/// digits and underscores (so constants never collide with words like `u64` in `exp.u64`).
+pub fn is_constant_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
 
-/// Evaluates a module's constants in order (each may use earlier ones).
-pub fn eval_all(decls: &[ConstDecl]) -> (Consts, Vec<ConstError>) {
+/// Evaluates a module's constants in order (each may use earlier ones), reporting every
+/// invalid one.
+pub fn eval_all(decls: &[ConstDecl], src: &Source) -> (Consts, Vec<AssemblyError>) {
     let mut consts = Consts::new();
+    let mut first: HashMap<&str, Span> = HashMap::new();
     let mut errors = Vec::new();
     for d in decls {
-        if consts.contains_key(&d.name.text) {
-            errors.push((
-                format!("duplicate constant `{}`", d.name.text),
-                "defined again here".into(),
-                d.name.span,
-            ));
+        if let Some(f) = first.get(d.name.text.as_str()) {
+            errors.push(AssemblyError::DuplicateConstant {
+                name: d.name.text.clone(),
+                src: src.clone(),
+                first: at(*f),
+                span: at(d.name.span),
+            });
             continue;
         }
-        match eval(&d.value, &consts) {
+        first.insert(&d.name.text, d.name.span);
+        if !is_constant_name(&d.name.text) {
+            let upper = d.name.text.to_ascii_uppercase();
+            errors.push(AssemblyError::ConstantName {
+                name: d.name.text.clone(),
+                src: src.clone(),
+                span: at(d.name.span),
+                help: is_constant_name(&upper).then(|| format!("write `{upper}`")),
+            });
+            continue;
+        }
+        match eval(&d.value, &consts, src) {
             Ok(v) => {
                 consts.insert(d.name.text.clone(), v);
             }
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(*e),
         }
     }
     (consts, errors)
 }
 
-fn eval(e: &ConstExpr, consts: &Consts) -> Result<ConstVal, ConstError> {
+/// Evaluates one expression (the error is boxed: diagnostics are large and rare).
+fn eval(e: &ConstExpr, consts: &Consts, src: &Source) -> Result<ConstVal, Box<AssemblyError>> {
+    let out_of_range = |text: &str, span: Span| AssemblyError::ConstantOutOfRange {
+        value: text.to_string(),
+        src: src.clone(),
+        span: at(span),
+    };
     match e {
         ConstExpr::Lit(l) => match parse_lit(&l.text) {
             Some(ConstVal::Felt(v)) if v < MODULUS => Ok(ConstVal::Felt(v)),
             Some(ConstVal::Word(w)) if w.iter().all(|x| *x < MODULUS) => Ok(ConstVal::Word(w)),
-            _ => Err((
-                format!("constant value `{}` is out of range", l.text),
-                "not below the field modulus".into(),
-                l.span,
-            )),
+            _ => Err(Box::new(out_of_range(&l.text, l.span))),
         },
         ConstExpr::Ref(n) => consts.get(&n.text).cloned().ok_or_else(|| {
-            (
-                format!("unknown constant `{}`", n.text),
-                "not defined before this point".into(),
-                n.span,
-            )
+            Box::new(AssemblyError::UnknownConstant {
+                name: n.text.clone(),
+                src: src.clone(),
+                span: at(n.span),
+                help: did_you_mean(&n.text, consts.keys().map(String::as_str)),
+            })
         }),
         ConstExpr::Str(s) => Ok(ConstVal::Str(s.clone())),
         ConstExpr::Word(lits, span) => {
             if lits.len() != 4 {
-                return Err((
-                    "a word constant has exactly 4 elements".into(),
-                    format!("{} elements", lits.len()),
-                    *span,
-                ));
+                return Err(Box::new(AssemblyError::WordConstantLength {
+                    count: lits.len(),
+                    src: src.clone(),
+                    span: at(*span),
+                }));
             }
             let mut w = [0u64; 4];
             for (slot, l) in w.iter_mut().zip(lits) {
                 match parse_lit(&l.text) {
                     Some(ConstVal::Felt(v)) if v < MODULUS => *slot = v,
-                    _ => {
-                        return Err((
-                            format!("word element `{}` is out of range", l.text),
-                            "not a field element".into(),
-                            l.span,
-                        ))
-                    }
+                    _ => return Err(Box::new(out_of_range(&l.text, l.span))),
                 }
             }
             Ok(ConstVal::Word(w))
         }
         ConstExpr::Bin(a, op, b, span) => {
-            let (ConstVal::Felt(x), ConstVal::Felt(y)) = (eval(a, consts)?, eval(b, consts)?)
+            let (ConstVal::Felt(x), ConstVal::Felt(y)) =
+                (eval(a, consts, src)?, eval(b, consts, src)?)
             else {
-                return Err((
-                    "arithmetic is only defined on numbers".into(),
-                    "not a number".into(),
-                    *span,
-                ));
+                return Err(Box::new(AssemblyError::ConstantNotANumber {
+                    src: src.clone(),
+                    span: at(*span),
+                }));
             };
+            if y == 0 && matches!(op, BinOp::Div | BinOp::IntDiv) {
+                return Err(Box::new(AssemblyError::DivisionByZero {
+                    src: src.clone(),
+                    span: at(*span),
+                }));
+            }
             let (fx, fy) = (Felt::new(x), Felt::new(y));
             let v = match op {
                 BinOp::Add => fx + fy,
                 BinOp::Sub => fx - fy,
                 BinOp::Mul => fx * fy,
-                BinOp::Div if y == 0 => {
-                    return Err((
-                        "division by zero in a constant".into(),
-                        "divides by zero".into(),
-                        *span,
-                    ))
-                }
                 BinOp::Div => fx * fy.inv(),
-                BinOp::IntDiv if y == 0 => {
-                    return Err((
-                        "division by zero in a constant".into(),
-                        "divides by zero".into(),
-                        *span,
-                    ))
-                }
                 BinOp::IntDiv => Felt::new(x / y),
             };
             Ok(ConstVal::Felt(v.as_int()))
@@ -161,5 +170,63 @@ mod tests {
         assert_eq!(parse_lit("18446744073709551616"), None);
         let w = "0x".to_string() + &"0100000000000000".repeat(4);
         assert_eq!(parse_lit(&w), Some(ConstVal::Word([1, 1, 1, 1])));
+        let w = "0x".to_string() + &"0100000000000000".repeat(3) + "ff00000000000001";
+        assert_eq!(
+            parse_lit(&w),
+            Some(ConstVal::Word([1, 1, 1, 0x0100_0000_0000_00ff]))
+        );
+        // 17 to 63 hex digits are neither a number nor a word.
+        assert_eq!(parse_lit(&("0x".to_string() + &"1".repeat(17))), None);
+    }
+
+    fn eval_src(text: &str) -> (Consts, Vec<AssemblyError>) {
+        let src = crate::error::source("c.masm", text);
+        let forms = crate::parse::parse_module(&src).expect("parses");
+        let decls: Vec<ConstDecl> = forms
+            .into_iter()
+            .filter_map(|f| match f {
+                crate::ast::Form::Const(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        eval_all(&decls, &src)
+    }
+
+    #[test]
+    fn expressions() {
+        let (c, e) = eval_src(
+            "const.A=2 const.B=A*3+1 const.C=(B-1)//4 const.D=1/2 const.E=0-1 const.F=0x10+0b11 \
+             const.W=[1,2,3,4] const.S=\"msg\"",
+        );
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(c["B"], ConstVal::Felt(7));
+        assert_eq!(c["C"], ConstVal::Felt(1));
+        // Field division: 1/2 is the inverse of 2.
+        assert_eq!(c["D"], ConstVal::Felt(MODULUS.div_ceil(2)));
+        assert_eq!(c["E"], ConstVal::Felt(MODULUS - 1));
+        assert_eq!(c["F"], ConstVal::Felt(19));
+        assert_eq!(c["W"], ConstVal::Word([1, 2, 3, 4]));
+        assert_eq!(c["S"], ConstVal::Str("msg".into()));
+    }
+
+    #[test]
+    fn invalid_constants() {
+        let (_, e) = eval_src(
+            "const.a=1 const.B=18446744069414584321 const.C=1/0 const.D=[1,2] const.E=X+1 \
+             const.F=[1,2,3,4]+1 const.G=1 const.G=2",
+        );
+        let kinds: Vec<String> = e.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                "constant name `a` must be upper-case",
+                "constant value `18446744069414584321` is out of range",
+                "division by zero in a constant expression",
+                "a word constant has exactly 4 elements, this one has 2",
+                "unknown constant `X`",
+                "arithmetic in constant expressions is only defined on numbers",
+                "duplicate constant `G`",
+            ]
+        );
     }
 }

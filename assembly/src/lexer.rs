@@ -110,24 +110,74 @@ pub enum Tok<'a> {
     /// A double-quoted string, without its quotes.
     #[regex(r#""[^"\n]*""#, |lex| { let s = lex.slice(); &s[1..s.len() - 1] })]
     Str(&'a str),
+    /// A string that is not closed on its line (always an error; kept as a token so that the
+    /// diagnostic can say so).
+    #[regex(r#""[^"\n]*"#)]
+    UnterminatedStr,
+    /// Stands in for text that formed no token; the lexer has already reported it. The
+    /// grammar accepts it nowhere, so the parser recovers around it.
+    Bad,
 }
 
-/// A lexing failure: an unexpected character at a byte range.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What was wrong with a piece of source that formed no token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LexErrorKind {
+    /// A character that starts no token.
+    BadCharacter,
+    /// A string without its closing quote.
+    UnterminatedString,
+}
+
+/// A lexing failure at a byte range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LexError {
+    /// What went wrong.
+    pub kind: LexErrorKind,
     /// Start byte offset.
     pub start: usize,
     /// End byte offset.
     pub end: usize,
 }
 
-/// Tokens as `(start, token, end)` triples, the shape LALRPOP expects.
-pub fn tokens(src: &str) -> impl Iterator<Item = Result<(usize, Tok<'_>, usize), LexError>> + '_ {
-    Tok::lexer(src).spanned().map(|(t, span)| match t {
-        Ok(t) => Ok((span.start, t, span.end)),
-        Err(()) => Err(LexError {
-            start: span.start,
-            end: span.end,
-        }),
-    })
+/// Splits `src` into `(start, token, end)` triples, the shape LALRPOP expects, and the lexing
+/// errors. Each error also appears in the tokens as [`Tok::Bad`], so that parsing can go on
+/// and report later errors too.
+pub fn tokens(src: &str) -> (Vec<(usize, Tok<'_>, usize)>, Vec<LexError>) {
+    let mut toks = Vec::new();
+    let mut errors = Vec::new();
+    for (t, span) in Tok::lexer(src).spanned() {
+        let kind = match t {
+            Ok(Tok::UnterminatedStr) => LexErrorKind::UnterminatedString,
+            Ok(t) => {
+                toks.push((span.start, t, span.end));
+                continue;
+            }
+            Err(()) => LexErrorKind::BadCharacter,
+        };
+        // Consecutive bad characters are one error (e.g. a run of non-ASCII bytes).
+        match (errors.last_mut(), kind) {
+            (
+                Some(LexError {
+                    kind: LexErrorKind::BadCharacter,
+                    end,
+                    ..
+                }),
+                LexErrorKind::BadCharacter,
+            ) if *end == span.start => {
+                *end = span.end;
+                if let Some(last) = toks.last_mut() {
+                    last.2 = span.end;
+                }
+            }
+            _ => {
+                errors.push(LexError {
+                    kind,
+                    start: span.start,
+                    end: span.end,
+                });
+                toks.push((span.start, Tok::Bad, span.end));
+            }
+        }
+    }
+    (toks, errors)
 }

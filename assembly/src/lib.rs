@@ -1,9 +1,14 @@
 //! The assembler: Miden-style `.masm` source to a native [`vm_core::Program`].
 //!
-//! Pipeline: [`lexer`] (logos) -> `parse` (LALRPOP grammar) -> [`ast`] -> `modules`
-//! (imports, libraries, constants) -> [`lower`] (linking, recursion check, lowering of
-//! flow control and of every instruction). Every error is a miette diagnostic with file,
-//! line, column, a labelled snippet and a hint where one helps.
+//! Pipeline: [`lexer`] (logos) -> `parse` (LALRPOP grammar, with error recovery) -> [`ast`]
+//! -> `modules` (libraries, imports, constants, per-module checks) -> [`lower`] (name
+//! resolution, linking of the reachable procedures, recursion check, lowering of flow
+//! control, and of every plain instruction through [`lower::instructions`]).
+//!
+//! Every error is an [`AssemblyError`], a miette diagnostic with the file name, line and
+//! column, the source line with a label under the culprit, and a help line where one helps;
+//! several at once come as [`AssemblyErrors`]. The language is described in
+//! `docs/language.md`.
 
 pub mod ast;
 mod consts;
@@ -18,12 +23,14 @@ use std::path::{Path, PathBuf};
 use miette::Report;
 use vm_core::Program;
 
-use crate::error::{into_report, PlainError};
+use crate::error::into_report;
+pub use crate::error::{AssemblyError, AssemblyErrors};
 use crate::modules::ModuleSet;
 
 /// Assembles programs, with the standard library and any user libraries.
 #[derive(Clone, Debug)]
 pub struct Assembler {
+    /// (namespace, directory) of each user library.
     libs: Vec<(String, PathBuf)>,
     debug_mode: bool,
 }
@@ -43,26 +50,39 @@ impl Assembler {
         }
     }
 
-    /// Adds a library directory; its name is the namespace of its modules.
+    /// Adds a library directory; its name is the namespace of its modules (`DIR/a/b.masm`
+    /// is the module `DIR::a::b`).
     pub fn with_library_dir(mut self, dir: impl AsRef<Path>) -> Result<Self, Report> {
         let dir = dir.as_ref();
+        let fail = |reason: &str| {
+            Report::new(AssemblyError::Library {
+                path: dir.display().to_string(),
+                reason: reason.into(),
+            })
+        };
         if !dir.is_dir() {
-            return Err(Report::new(PlainError(format!(
-                "library directory {} does not exist",
-                dir.display()
-            ))));
+            return Err(fail("not a directory"));
         }
         let name = dir
             .canonicalize()
             .ok()
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .ok_or_else(|| {
-                Report::new(PlainError(format!("cannot name library {}", dir.display())))
-            })?;
-        if name == vm_stdlib::NAMESPACE {
-            return Err(Report::new(PlainError(
-                "a user library cannot use the `std` namespace".into(),
+            .ok_or_else(|| fail("it has no name to use as a namespace"))?;
+        let valid = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(fail(&format!(
+                "its name `{name}` is not a valid namespace (letters, digits and `_`)"
             )));
+        }
+        if name == vm_stdlib::NAMESPACE {
+            return Err(fail("the `std` namespace belongs to the standard library"));
+        }
+        if self.libs.iter().any(|(n, _)| *n == name) {
+            return Err(fail(&format!("a library named `{name}` was already added")));
         }
         self.libs.push((name, dir.to_path_buf()));
         Ok(self)
@@ -77,15 +97,21 @@ impl Assembler {
     /// Assembles the program in the file at `path`.
     pub fn assemble_file(&self, path: impl AsRef<Path>) -> Result<Program, Report> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Report::new(PlainError(format!("cannot read {}: {e}", path.display()))))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Report::new(AssemblyError::Io {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })
+        })?;
         self.assemble_source(&path.display().to_string(), &text)
     }
 
-    /// Assembles a program from source text; `name` is shown in diagnostics.
+    /// Assembles a program from source text; `name` is the file name diagnostics show.
+    /// Every error found is reported (several at once as [`AssemblyErrors`]).
     pub fn assemble_source(&self, name: &str, source: &str) -> Result<Program, Report> {
         let mut set = ModuleSet::new(name, source, self.libs.clone()).map_err(into_report)?;
         let result = lower::link(&mut set, self.debug_mode);
+        // Errors of library modules come first: they are often the cause of the others.
         let mut errors = std::mem::take(&mut set.errors);
         match result {
             Ok(p) if errors.is_empty() => Ok(p),
@@ -97,7 +123,7 @@ impl Assembler {
         }
     }
 
-    /// Reports every diagnostic for the program at `path`, producing nothing.
+    /// Checks the program at `path` and reports every diagnostic, producing nothing.
     pub fn check_file(&self, path: impl AsRef<Path>) -> Result<(), Report> {
         self.assemble_file(path).map(|_| ())
     }

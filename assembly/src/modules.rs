@@ -1,48 +1,54 @@
-//! Modules and libraries: where module sources come from, and their parsed form.
+//! Modules and libraries: where module sources come from, and their checked, parsed form.
 //!
 //! A library is a directory of `.masm` files under a namespace (the directory's name): the
 //! file `DIR/math/big.masm` is the module `NAME::math::big`. The standard library (`std`) is
-//! embedded in the binary (`vm_stdlib::MODULES`).
+//! embedded in the binary (`vm_stdlib::MODULES`). Modules are loaded on first use, so a
+//! library's errors are reported only when the program reaches it.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
-use crate::ast::{Form, Module};
+use crate::ast::{Form, Module, Span};
 use crate::consts::{eval_all, Consts};
-use crate::error::SourceError;
+use crate::error::{at, did_you_mean, source, AssemblyError, Source};
 use crate::parse::parse_module;
+
+/// The module path of the program being assembled (as in Miden).
+pub const EXEC_PATH: &str = "#exec";
 
 /// A parsed module with its resolved imports and constants.
 #[derive(Debug)]
 pub struct ParsedModule {
-    /// Module path (`std::sys`), or `#exec` for the program.
+    /// Module path (`std::sys`), or [`EXEC_PATH`] for the program.
     pub path: String,
-    /// File name shown in diagnostics.
-    pub file_name: String,
-    /// Source text.
-    pub text: String,
+    /// File name and text, for diagnostics and debug info.
+    pub src: Source,
     /// The syntax tree.
     pub ast: Module,
     /// Import alias -> module path.
     pub imports: HashMap<String, String>,
+    /// Aliases whose import was already reported as broken (uses stay silent).
+    pub broken_imports: HashSet<String>,
     /// Constants by name.
     pub consts: Consts,
 }
 
-impl ParsedModule {
-    /// (file name, text) for diagnostics.
-    pub fn file(&self) -> (&str, &str) {
-        (&self.file_name, &self.text)
-    }
+/// Why a module could not be loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadError {
+    /// No library provides the module.
+    NotFound,
+    /// The module exists but has errors (already collected).
+    Invalid,
 }
 
 /// All modules loaded so far, the program first, plus the library directories to search.
 pub struct ModuleSet {
     modules: Vec<ParsedModule>,
-    by_path: HashMap<String, usize>,
+    by_path: HashMap<String, Result<usize, LoadError>>,
     libs: Vec<(String, PathBuf)>,
-    /// Errors found while parsing library modules.
-    pub errors: Vec<SourceError>,
+    /// Errors found while loading library modules.
+    pub errors: Vec<AssemblyError>,
 }
 
 impl ModuleSet {
@@ -51,14 +57,14 @@ impl ModuleSet {
         file_name: &str,
         text: &str,
         libs: Vec<(String, PathBuf)>,
-    ) -> Result<Self, Vec<SourceError>> {
+    ) -> Result<Self, Vec<AssemblyError>> {
         let mut set = ModuleSet {
             modules: Vec::new(),
             by_path: HashMap::new(),
             libs,
             errors: Vec::new(),
         };
-        let m = build(file_name, text, "#exec".into(), true)?;
+        let m = set.build(source(file_name, text), EXEC_PATH.into(), true)?;
         set.modules.push(m);
         Ok(set)
     }
@@ -68,143 +74,245 @@ impl ModuleSet {
         &self.modules[i]
     }
 
-    /// Loads (once) the module at `path` and returns its index.
-    pub fn load(&mut self, path: &str) -> Result<usize, String> {
-        if let Some(i) = self.by_path.get(path) {
-            return Ok(*i);
+    /// Loads (once) the module at `path` and returns its index. A failure is remembered, so
+    /// that a broken module is reported once however often it is used.
+    pub fn load(&mut self, path: &str) -> Result<usize, LoadError> {
+        if let Some(r) = self.by_path.get(path) {
+            return *r;
         }
-        let (file_name, text) = self
-            .find(path)
-            .ok_or_else(|| format!("unknown module `{path}`"))?;
-        match build(&file_name, &text, path.to_string(), false) {
-            Ok(m) => {
-                self.modules.push(m);
-                self.by_path
-                    .insert(path.to_string(), self.modules.len() - 1);
-                Ok(self.modules.len() - 1)
+        let result = match self.find(path) {
+            None => Err(LoadError::NotFound),
+            Some((file_name, text)) => {
+                match self.build(source(&file_name, &text), path.into(), false) {
+                    Ok(m) => {
+                        self.modules.push(m);
+                        Ok(self.modules.len() - 1)
+                    }
+                    Err(errs) => {
+                        self.errors.extend(errs);
+                        Err(LoadError::Invalid)
+                    }
+                }
             }
-            Err(errs) => {
-                self.errors.extend(errs);
-                Err(format!("module `{path}` has errors"))
-            }
-        }
+        };
+        self.by_path.insert(path.to_string(), result);
+        result
     }
 
-    fn find(&self, path: &str) -> Option<(String, String)> {
-        if let Some(m) = vm_stdlib::module(path) {
-            return Some((path.to_string(), m.source.to_string()));
+    /// A help line for an unknown module: the closest known module, or where modules come from.
+    pub fn module_hint(&self, path: &str) -> String {
+        let known = self.known_paths();
+        did_you_mean(path, known.iter().map(String::as_str)).unwrap_or_else(|| {
+            "modules come from `std` (the standard library) and from library directories (`-l DIR`)"
+                .into()
+        })
+    }
+
+    /// Every module path the libraries provide.
+    fn known_paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = vm_stdlib::MODULES
+            .iter()
+            .map(|m| m.path.to_string())
+            .collect();
+        for (ns, dir) in &self.libs {
+            collect_modules(dir, ns, 0, &mut paths);
+        }
+        paths
+    }
+
+    fn exists(&self, path: &str) -> bool {
+        self.by_path.get(path).is_some_and(|r| r.is_ok()) || self.locate(path).is_some()
+    }
+
+    /// Where the module at `path` is: embedded (`None` path) or a file.
+    fn locate(&self, path: &str) -> Option<Option<PathBuf>> {
+        if vm_stdlib::module(path).is_some() {
+            return Some(None);
         }
         let mut parts = path.split("::");
         let ns = parts.next()?;
         let rest: Vec<&str> = parts.collect();
-        if rest.is_empty() {
+        if rest.is_empty() || rest.iter().any(|p| p.is_empty()) {
             return None;
         }
-        for (name, dir) in &self.libs {
-            if name == ns {
+        self.libs
+            .iter()
+            .filter(|(name, _)| name == ns)
+            .find_map(|(_, dir)| {
                 let mut file = dir.clone();
-                for p in &rest {
-                    file.push(p);
-                }
+                file.extend(&rest);
                 file.set_extension("masm");
-                if let Ok(text) = std::fs::read_to_string(&file) {
-                    return Some((file.display().to_string(), text));
-                }
+                file.is_file().then_some(Some(file))
+            })
+    }
+
+    /// The file name and text of the module at `path`.
+    fn find(&self, path: &str) -> Option<(String, String)> {
+        match self.locate(path)? {
+            None => vm_stdlib::module(path).map(|m| (path.to_string(), m.source.to_string())),
+            Some(file) => {
+                let text = std::fs::read_to_string(&file).ok()?;
+                Some((file.display().to_string(), text))
             }
         }
-        None
+    }
+
+    /// Parses and checks a module: structure (body, exports, duplicates), imports and
+    /// constants. Every error found is returned, not just the first.
+    fn build(
+        &self,
+        src: Source,
+        path: String,
+        executable: bool,
+    ) -> Result<ParsedModule, Vec<AssemblyError>> {
+        let forms = parse_module(&src)?;
+        let mut errors = Vec::new();
+        let mut ast = Module::default();
+        // Every name this module defines (procedures and re-exports), with its first span.
+        let mut defined: HashMap<String, Span> = HashMap::new();
+        let mut define = |name: &crate::ast::Name, errors: &mut Vec<AssemblyError>| {
+            if let Some(first) = defined.get(&name.text) {
+                errors.push(AssemblyError::DuplicateProcedure {
+                    name: name.text.clone(),
+                    src: src.clone(),
+                    first: at(*first),
+                    span: at(name.span),
+                });
+                false
+            } else {
+                defined.insert(name.text.clone(), name.span);
+                true
+            }
+        };
+        let export_in_program = |name: &crate::ast::Name| AssemblyError::ExportInProgram {
+            name: name.text.clone(),
+            src: src.clone(),
+            span: at(name.span),
+        };
+        for form in forms {
+            match form {
+                Form::Import(i) => ast.imports.push(i),
+                Form::Const(c) => ast.consts.push(c),
+                Form::Proc(p) => {
+                    if executable && p.exported {
+                        errors.push(export_in_program(&p.name));
+                    }
+                    if define(&p.name, &mut errors) {
+                        ast.procs.push(p);
+                    }
+                }
+                Form::ReExport(r) => {
+                    if executable {
+                        errors.push(export_in_program(&r.name));
+                    }
+                    if define(&r.name, &mut errors) {
+                        ast.reexports.push(r);
+                    }
+                }
+                Form::Body(b, span) => {
+                    if !executable {
+                        errors.push(AssemblyError::BodyInLibrary {
+                            module: path.clone(),
+                            src: src.clone(),
+                            span: at(span),
+                        });
+                    } else if ast.body.is_some() {
+                        errors.push(AssemblyError::SecondBody {
+                            src: src.clone(),
+                            span: at(span),
+                        });
+                    } else {
+                        ast.body = Some((b, span));
+                    }
+                }
+                // Parse errors stop `parse_module`; nothing to add here.
+                Form::Error => {}
+            }
+        }
+        if executable && ast.body.is_none() {
+            let end = src.inner().len();
+            errors.push(AssemblyError::NoBody {
+                src: src.clone(),
+                span: at((end, end)),
+            });
+        }
+        let mut imports = HashMap::new();
+        let mut broken_imports = HashSet::new();
+        for i in &ast.imports {
+            let full = i.path.join("::");
+            if i.path.len() < 2 {
+                errors.push(AssemblyError::ImportPath {
+                    path: full.clone(),
+                    src: src.clone(),
+                    span: at(i.span),
+                    help: Some(format!("write e.g. `use.std::{full}`")),
+                });
+                continue;
+            }
+            let alias = i
+                .alias
+                .clone()
+                .unwrap_or_else(|| i.path[i.path.len() - 1].clone());
+            if imports.contains_key(&alias) || broken_imports.contains(&alias) {
+                errors.push(AssemblyError::DuplicateImport {
+                    alias,
+                    src: src.clone(),
+                    span: at(i.span),
+                });
+                continue;
+            }
+            if full == path || !self.exists(&full) {
+                let hint = if full == path {
+                    "a module cannot import itself".to_string()
+                } else {
+                    self.module_hint(&full)
+                };
+                errors.push(AssemblyError::UnknownModule {
+                    path: full,
+                    src: src.clone(),
+                    span: at(i.span),
+                    help: Some(hint),
+                });
+                broken_imports.insert(alias);
+                continue;
+            }
+            imports.insert(alias, full);
+        }
+        let (consts, const_errors) = eval_all(&ast.consts, &src);
+        errors.extend(const_errors);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ParsedModule {
+            path,
+            src,
+            ast,
+            imports,
+            broken_imports,
+            consts,
+        })
     }
 }
 
-fn build(
-    file_name: &str,
-    text: &str,
-    path: String,
-    executable: bool,
-) -> Result<ParsedModule, Vec<SourceError>> {
-    let file = (file_name, text);
-    let forms = parse_module(file_name, text)?;
-    let mut errors = Vec::new();
-    let mut ast = Module::default();
-    for form in forms {
-        match form {
-            Form::Import(i) => ast.imports.push(i),
-            Form::Const(c) => ast.consts.push(c),
-            Form::Proc(p) => {
-                if executable && p.exported {
-                    errors.push(SourceError::new(
-                        file,
-                        p.name.span,
-                        "`export` in an executable program",
-                        "exported here",
-                        Some("a program cannot export procedures; use `proc.` instead".into()),
-                    ));
-                }
-                if ast.procs.iter().any(|q| q.name.text == p.name.text) {
-                    errors.push(SourceError::new(
-                        file,
-                        p.name.span,
-                        format!("duplicate procedure `{}`", p.name.text),
-                        "defined again here",
-                        None,
-                    ));
-                }
-                ast.procs.push(p);
-            }
-            Form::Body(b, span) => {
-                if !executable {
-                    errors.push(SourceError::new(
-                        file,
-                        span,
-                        "a library module cannot have a `begin ... end` body",
-                        "body here",
-                        None,
-                    ));
-                } else if ast.body.is_some() {
-                    errors.push(SourceError::new(
-                        file,
-                        span,
-                        "a program has only one `begin ... end` body",
-                        "second body",
-                        None,
-                    ));
-                } else {
-                    ast.body = Some((b, span));
-                }
-            }
-        }
+/// Appends the module paths of the `.masm` files under `dir` (namespace `prefix`).
+fn collect_modules(dir: &Path, prefix: &str, depth: usize, out: &mut Vec<String>) {
+    // Library trees are shallow; the bound keeps a symlink loop from running forever.
+    if depth > 16 {
+        return;
     }
-    let mut imports = HashMap::new();
-    for i in &ast.imports {
-        if i.path.len() < 2 {
-            errors.push(SourceError::new(
-                file,
-                i.span,
-                "import paths need a namespace and a module",
-                "unqualified import",
-                Some(format!("write e.g. `use.std::{}`", i.path.join("::"))),
-            ));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let p = entry.path();
+        let Some(stem) = p.file_stem().and_then(|s| s.to_str()) else {
             continue;
+        };
+        // `file_type` does not follow symlinks, so a linked directory is not walked.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            collect_modules(&p, &format!("{prefix}::{stem}"), depth + 1, out);
+        } else if p.extension().is_some_and(|e| e == "masm") {
+            out.push(format!("{prefix}::{stem}"));
         }
-        let alias = i
-            .alias
-            .clone()
-            .unwrap_or_else(|| i.path.last().cloned().unwrap_or_default());
-        imports.insert(alias, i.path.join("::"));
     }
-    let (consts, const_errors) = eval_all(&ast.consts);
-    for (msg, label, span) in const_errors {
-        errors.push(SourceError::new(file, span, msg, label, None));
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(ParsedModule {
-        path,
-        file_name: file_name.to_string(),
-        text: text.to_string(),
-        ast,
-        imports,
-        consts,
-    })
 }
