@@ -1,7 +1,7 @@
 //! End-to-end semantics: assembled programs run on the processor and leave the stack that
 //! Miden's documentation specifies (expected values computed independently here).
 
-use vm::processor::{execute, AdviceInputs, DefaultHost, ExecutionOptions};
+use vm::processor::{execute, execute_traced, AdviceInputs, DefaultHost, ExecutionOptions};
 use vm::{assembly::Assembler, Felt, StackInputs};
 use vm_core::hash::{merge, word_to_hex};
 
@@ -12,15 +12,25 @@ fn run_with(src: &str, stack: &[u64], advice: AdviceInputs) -> Result<Vec<u64>, 
         .assemble_source("t.masm", src)
         .map_err(|e| format!("{e:?}"))?;
     let inputs = StackInputs::try_from_ints(stack.iter().copied()).unwrap();
-    let out = execute(
+    let opts = ExecutionOptions::default();
+    let traced = execute_traced(
         &program,
-        inputs,
-        advice,
+        inputs.clone(),
+        advice.clone(),
         &mut DefaultHost,
-        ExecutionOptions::default(),
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(out.stack.as_ints())
+        opts,
+    );
+    let fast = execute(&program, inputs, advice, &mut DefaultHost, opts);
+    // Both executors must agree on the outputs, the cycle count and any error.
+    match (&fast, &traced) {
+        (Ok(a), Ok((b, trace))) => {
+            assert_eq!((a.stack, a.cycles), (b.stack, b.cycles));
+            assert_eq!(trace.rows.len() as u64, a.cycles);
+        }
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+        _ => panic!("executors disagree on {src}"),
+    }
+    Ok(fast.map_err(|e| e.to_string())?.stack.as_ints())
 }
 
 fn run(src: &str, stack: &[u64]) -> Vec<u64> {

@@ -11,6 +11,7 @@ use winter_math::fields::QuadExtension;
 
 use crate::errors::{ErrorKind, ExecutionError};
 use crate::inputs::{word_key, AdviceInputs};
+use crate::trace::{CycleRow, ExecutionTrace, MemoryAccess, NoTrace, Tracer};
 use crate::{ExecutionOptions, ExecutionOutput, Host, TraceStats};
 
 type QuadFelt = QuadExtension<Felt>;
@@ -52,7 +53,7 @@ enum Frame {
     Loop { count: u64 },
 }
 
-struct Vm<'a, H: Host> {
+struct Vm<'a, H: Host, T: Tracer> {
     program: &'a Program,
     host: &'a mut H,
     options: ExecutionOptions,
@@ -68,6 +69,7 @@ struct Vm<'a, H: Host> {
     cstack: Vec<Frame>,
     clk: u64,
     stats: TraceStats,
+    tracer: T,
 }
 
 /// Executes `program` on the given inputs until `HALT`.
@@ -78,6 +80,37 @@ pub fn execute(
     host: &mut impl Host,
     options: ExecutionOptions,
 ) -> Result<ExecutionOutput, ExecutionError> {
+    run_with(program, stack, advice, host, options, NoTrace).map(|(out, _)| out)
+}
+
+/// Executes `program` like [`execute`] and also records the execution trace (one row per
+/// cycle, plus the memory and hash logs) that the prover will consume. Slower than
+/// [`execute`]; both share one interpreter, so their outputs, cycles and errors agree.
+pub fn execute_traced(
+    program: &Program,
+    stack: StackInputs,
+    advice: AdviceInputs,
+    host: &mut impl Host,
+    options: ExecutionOptions,
+) -> Result<(ExecutionOutput, ExecutionTrace), ExecutionError> {
+    run_with(
+        program,
+        stack,
+        advice,
+        host,
+        options,
+        ExecutionTrace::default(),
+    )
+}
+
+fn run_with<T: Tracer>(
+    program: &Program,
+    stack: StackInputs,
+    advice: AdviceInputs,
+    host: &mut impl Host,
+    options: ExecutionOptions,
+    tracer: T,
+) -> Result<(ExecutionOutput, T), ExecutionError> {
     let mut init: Vec<Felt> = Vec::with_capacity(1024);
     init.extend(stack.padded().iter().rev());
     let mut adv = advice.stack.clone();
@@ -102,6 +135,7 @@ pub fn execute(
             program: program.code().len() as u64,
             ..Default::default()
         },
+        tracer,
     };
     vm.run()?;
     let depth = vm.stack.len();
@@ -113,12 +147,13 @@ pub fn execute(
         .copied()
         .collect();
     vm.stats.stack = vm.clk;
-    Ok(ExecutionOutput {
+    let out = ExecutionOutput {
         stack: StackOutputs::new(&top).expect("16 elements"),
         cycles: vm.clk,
         final_depth: depth,
         stats: vm.stats,
-    })
+    };
+    Ok((out, vm.tracer))
 }
 
 #[inline(always)]
@@ -168,7 +203,7 @@ fn felt_bool(b: bool) -> Felt {
     }
 }
 
-impl<H: Host> Vm<'_, H> {
+impl<H: Host, T: Tracer> Vm<'_, H, T> {
     // ---------------------------------------------------------------- stack helpers
 
     #[inline(always)]
@@ -242,7 +277,34 @@ impl<H: Host> Vm<'_, H> {
 
     #[inline(always)]
     fn mem_write(&mut self, a: u32, v: Felt) {
+        if T::ENABLED {
+            let (ctx, clk) = (self.ctx, self.clk - 1); // clk already counts this cycle
+            self.tracer.memory(MemoryAccess {
+                ctx,
+                addr: a,
+                clk,
+                value: v,
+                write: true,
+            });
+        }
         self.mems[self.ctx as usize].insert(a, v);
+    }
+
+    /// A memory read by an operation (recorded in the trace; decorators use `mem_read`).
+    #[inline(always)]
+    fn mem_load(&mut self, a: u32) -> Felt {
+        let v = self.mem_read(a);
+        if T::ENABLED {
+            let (ctx, clk) = (self.ctx, self.clk - 1); // clk already counts this cycle
+            self.tracer.memory(MemoryAccess {
+                ctx,
+                addr: a,
+                clk,
+                value: v,
+                write: false,
+            });
+        }
+        v
     }
 
     #[inline(always)]
@@ -342,6 +404,19 @@ impl<H: Host> Vm<'_, H> {
             }
             if clk >= max {
                 fail!(ErrorKind::CycleLimitExceeded { limit: max });
+            }
+            if T::ENABLED {
+                let row = CycleRow {
+                    clk,
+                    pc: pc as u32,
+                    instruction: code[pc],
+                    stack: self.top16(),
+                    depth: self.depth(),
+                    ctx: self.ctx,
+                    fmp: self.fmp,
+                    control_depth: self.cstack.len(),
+                };
+                self.tracer.cycle(row);
             }
             let ins = code[pc];
             if has_decs {
@@ -723,7 +798,7 @@ impl<H: Host> Vm<'_, H> {
                 }
                 Opcode::Mload => {
                     let a = t!(addr_of(self.get(0)));
-                    let v = self.mem_read(a);
+                    let v = self.mem_load(a);
                     self.set(0, v);
                     self.stats.memory += 1;
                 }
@@ -731,7 +806,7 @@ impl<H: Host> Vm<'_, H> {
                     let a = t!(word_addr_of(self.get(0)));
                     self.pop();
                     for i in 0..4u32 {
-                        let v = self.mem_read(a + i);
+                        let v = self.mem_load(a + i);
                         self.set(3 - i as usize, v);
                     }
                     self.stats.memory += 4;
@@ -755,7 +830,7 @@ impl<H: Host> Vm<'_, H> {
                 Opcode::Mstream => {
                     let a = t!(word_addr_of(self.get(12)));
                     for i in 0..8u32 {
-                        let v = self.mem_read(a + i);
+                        let v = self.mem_load(a + i);
                         self.set(7 - i as usize, v);
                     }
                     self.set(12, Felt::new(a as u64 + 8));
@@ -780,7 +855,11 @@ impl<H: Host> Vm<'_, H> {
                     for (i, s) in state.iter_mut().enumerate() {
                         *s = self.get(11 - i);
                     }
+                    let input = state;
                     hash::permute(&mut state);
+                    if T::ENABLED {
+                        self.tracer.permutation(input, state);
+                    }
                     for (i, s) in state.iter().enumerate() {
                         self.set(11 - i, *s);
                     }

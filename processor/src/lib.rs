@@ -15,10 +15,12 @@ mod exec;
 mod inputs;
 #[cfg(test)]
 mod tests;
+pub mod trace;
 
 pub use errors::{ErrorKind, ErrorLocation, ExecutionError};
-pub use exec::execute;
+pub use exec::{execute, execute_traced};
 pub use inputs::{word_key, AdviceInputs, InputError, InputFile, OutputFile, WordKey};
+pub use trace::ExecutionTrace;
 pub use vm_core::{Felt, Program, StackInputs, StackOutputs, Word};
 
 /// Options of a run.

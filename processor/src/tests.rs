@@ -23,13 +23,81 @@ fn run_with(
     stack: &[u64],
     advice: AdviceInputs,
 ) -> Result<ExecutionOutput, ExecutionError> {
-    execute(
+    let inputs = StackInputs::try_from_ints(stack.iter().copied()).unwrap();
+    let fast = execute(
         p,
-        StackInputs::try_from_ints(stack.iter().copied()).unwrap(),
+        inputs.clone(),
+        advice.clone(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+    );
+    let traced = execute_traced(
+        p,
+        inputs,
         advice,
         &mut DefaultHost,
         ExecutionOptions::default(),
+    );
+    assert_agree(&fast, &traced);
+    fast
+}
+
+/// The fast and the tracing executor must agree on outputs, cycles and errors, and the trace
+/// must have one row per cycle.
+fn assert_agree(
+    fast: &Result<ExecutionOutput, ExecutionError>,
+    traced: &Result<(ExecutionOutput, ExecutionTrace), ExecutionError>,
+) {
+    match (fast, traced) {
+        (Ok(a), Ok((b, trace))) => {
+            assert_eq!(a.stack, b.stack);
+            assert_eq!(a.cycles, b.cycles);
+            assert_eq!(a.final_depth, b.final_depth);
+            assert_eq!(trace.rows.len() as u64, a.cycles);
+        }
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+        (a, b) => panic!(
+            "executors disagree: fast {:?}, traced {:?}",
+            a.is_ok(),
+            b.is_ok()
+        ),
+    }
+}
+
+#[test]
+fn trace_rows_record_state_before_each_cycle() {
+    let p = prog(vec![
+        im(Opcode::Push, 7),
+        i(Opcode::Dup0),
+        i(Opcode::Mul),
+        im(Opcode::Push, 100),
+        i(Opcode::Mstore),
+    ]);
+    let (out, trace) = execute_traced(
+        &p,
+        StackInputs::default(),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
     )
+    .unwrap();
+    assert_eq!(trace.rows.len() as u64, out.cycles);
+    let pcs: Vec<u32> = trace.rows.iter().map(|r| r.pc).collect();
+    assert_eq!(pcs, vec![0, 1, 2, 3, 4, 5]);
+    assert_eq!(trace.rows[2].stack[0], Felt::new(7));
+    assert_eq!(trace.rows[2].depth, 18);
+    assert_eq!(trace.rows[3].stack[0], Felt::new(49));
+    assert_eq!(trace.rows[5].instruction.op, Opcode::Halt);
+    assert_eq!(trace.memory.len(), 1);
+    assert!(trace.memory[0].write);
+    assert_eq!(
+        (
+            trace.memory[0].addr,
+            trace.memory[0].value,
+            trace.memory[0].clk
+        ),
+        (100, Felt::new(49), 4)
+    );
 }
 
 fn run(code: Vec<Instruction>, stack: &[u64]) -> Result<ExecutionOutput, ExecutionError> {
