@@ -6,7 +6,7 @@
 
 #![allow(dead_code)]
 
-use vm::processor::{execute, AdviceInputs, DefaultHost, ExecutionOptions};
+use vm::processor::{execute, execute_traced, AdviceInputs, DefaultHost, ExecutionOptions};
 use vm::{assembly::Assembler, Felt, StackInputs};
 
 /// The Goldilocks modulus.
@@ -19,9 +19,15 @@ pub const TWO32: u64 = 1 << 32;
 /// Values placed under the arguments so that a test also checks that an instruction leaves
 /// the rest of the stack alone (they are distinctive and never results of the tests).
 pub const SENTINELS: [u64; 16] = [
-    9001, 9002, 9003, 9004, 9005, 9006, 9007, 9008, 9009, 9010, 9011, 9012, 9013, 9014, 9015,
-    9016,
+    9001, 9002, 9003, 9004, 9005, 9006, 9007, 9008, 9009, 9010, 9011, 9012, 9013, 9014, 9015, 9016,
 ];
+
+/// A fresh default host for one run.
+// `DefaultHost` is a unit struct today; `default()` keeps this right if it gains state.
+#[allow(clippy::default_constructed_unit_structs)]
+fn host() -> DefaultHost {
+    DefaultHost::default()
+}
 
 /// What one successful run produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,7 +75,7 @@ pub fn fpow(a: u64, mut e: u64) -> u64 {
 
 /// `a^-1 mod p` (Fermat); `a` must be non-zero.
 pub fn finv(a: u64) -> u64 {
-    assert!(a % P != 0, "inverse of zero");
+    assert!(!a.is_multiple_of(P), "inverse of zero");
     fpow(a, P - 2)
 }
 
@@ -100,7 +106,7 @@ pub fn run_full(
         &program,
         inputs.clone(),
         advice.clone(),
-        &mut DefaultHost::default(),
+        &mut host(),
         options,
     );
     let fast = match fast {
@@ -109,31 +115,64 @@ pub fn run_full(
             cycles: out.cycles,
             depth: out.final_depth,
         }),
-        // Debug names the error kind (e.g. `DivideByZero`), Display the message.
-        Err(e) => Err(format!("{:?}\n{e}", e.kind)),
+        Err(e) => Err(error_text(&e)),
     };
     let traced = run_traced(&program, inputs, advice, options);
-    assert_eq!(fast, traced, "the fast and tracing executors disagree on {src:?}");
+    assert_eq!(
+        fast, traced,
+        "the fast and tracing executors disagree on {src:?}"
+    );
     fast
 }
 
-/// The tracing executor's outcome.
-// TODO(processor): switch to `vm::processor::execute_traced` once it lands; until then
-// this runs the fast executor a second time so that the comparison is in place.
+/// The tracing executor's outcome, after checking the trace's shape against the outcome:
+/// one row per cycle (clock 0, 1, ...), the first row holding the initial stack and the
+/// last (the `HALT`) the output stack.
 fn run_traced(
     program: &vm::Program,
     inputs: StackInputs,
     advice: AdviceInputs,
     options: ExecutionOptions,
 ) -> Result<Outcome, String> {
-    match execute(program, inputs, advice, &mut DefaultHost::default(), options) {
-        Ok(out) => Ok(Outcome {
-            stack: out.stack.as_ints().try_into().expect("16 outputs"),
-            cycles: out.cycles,
-            depth: out.final_depth,
-        }),
-        Err(e) => Err(format!("{:?}\n{e}", e.kind)),
+    let initial = inputs.padded();
+    match execute_traced(program, inputs, advice, &mut host(), options) {
+        Ok((out, trace)) => {
+            assert_eq!(
+                trace.rows.len() as u64,
+                out.cycles,
+                "one trace row per cycle"
+            );
+            for (i, row) in trace.rows.iter().enumerate() {
+                assert_eq!(row.clk, i as u64, "trace row {i} has clock {}", row.clk);
+            }
+            let first = trace.rows.first().expect("at least the HALT row");
+            let last = trace.rows.last().expect("at least the HALT row");
+            assert_eq!(first.stack, initial, "first trace row vs stack inputs");
+            assert_eq!(&last.stack, out.stack.top_first(), "HALT row vs outputs");
+            assert_eq!(last.depth, out.final_depth, "HALT row depth vs final depth");
+            Ok(Outcome {
+                stack: out.stack.as_ints().try_into().expect("16 outputs"),
+                cycles: out.cycles,
+                depth: out.final_depth,
+            })
+        }
+        Err(e) => Err(error_text(&e)),
     }
+}
+
+/// Separates what went wrong from where it happened in [`error_text`].
+pub const LOCATION_MARK: &str = "\n--- at ---\n";
+
+/// An execution error as text: the kind's name and fields (Debug, e.g. `DivideByZero`), its
+/// message, then after [`LOCATION_MARK`] the full rendering with the source location (which
+/// quotes the source line, so a message must be looked for before the mark).
+fn error_text(e: &vm::processor::ExecutionError) -> String {
+    format!("{:?}\n{}{LOCATION_MARK}{e}", e.kind, e.kind)
+}
+
+/// The part of an error text that says what went wrong, without the location.
+pub fn what(error: &str) -> &str {
+    error.split(LOCATION_MARK).next().unwrap_or(error)
 }
 
 /// Runs `src` with `stack` (file order: the last value ends on top) and `advice` (the
@@ -171,7 +210,10 @@ pub fn fails_with(src: &str, stack: &[u64], advice: &[u64], what: &str) {
         !e.starts_with("assembly failed"),
         "{src:?} was rejected by the assembler, expected a run-time error: {e}"
     );
-    assert!(e.contains(what), "{src:?} on {stack:?}: expected {what:?} in {e}");
+    assert!(
+        self::what(&e).contains(what),
+        "{src:?} on {stack:?}: expected {what:?} in {e}"
+    );
 }
 
 /// Asserts that the assembler rejects `src`.
