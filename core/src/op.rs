@@ -44,7 +44,7 @@ pub enum OpGroup {
 pub struct OpInfo {
     /// The operation.
     pub op: Opcode,
-    /// The 7-bit opcode (1..=127; 0 is reserved as padding in packed groups).
+    /// The 7-bit opcode (1..=127; 0 is never assigned, so padding can never decode).
     pub code: u8,
     /// Upper-case mnemonic, as printed in disassembly and `docs/isa.md`.
     pub mnemonic: &'static str,
@@ -96,7 +96,7 @@ macro_rules! define_ops {
 }
 
 define_ops! {
-    // ---- control flow ----
+    // ---- group 0 (codes 0..15): control and system ----
     Noop = 1, "NOOP", None, 0, NoShift, "Does nothing for one cycle.";
     Halt = 2, "HALT", None, 0, Control, "Ends execution (the end of the program body); the pc stays on it.";
     Jmp = 3, "JMP", Addr, 0, Control, "Jumps to the immediate address.";
@@ -107,13 +107,12 @@ define_ops! {
     Ret = 8, "RET", None, 0, Control, "Pops the control stack and returns to the caller; a CALLCTX frame also restores the caller's context and requires the depth to be 16.";
     Repeat = 9, "REPEAT", U32, 0, Control, "Pushes a loop counter equal to the immediate (>= 1) onto the control stack.";
     Next = 10, "NEXT", Addr, 0, Control, "Decrements the loop counter on top of the control stack; jumps to the immediate address if it is still non-zero, otherwise pops it.";
-    // ---- system ----
     Assert = 11, "ASSERT", None, -1, ShiftLeft, "Pops s0 and fails unless it is 1.";
     Emit = 12, "EMIT", U32, 0, NoShift, "Sends the event with the immediate id to the host.";
     Sdepth = 13, "SDEPTH", None, 1, ShiftRight, "Pushes the current stack depth.";
     Fmpadd = 14, "FMPADD", Felt, 1, ShiftRight, "Pushes fmp + imm (the address of a procedure local).";
     Fmpupdate = 15, "FMPUPDATE", Felt, 0, NoShift, "Adds imm to the frame pointer fmp (procedure entry and exit).";
-    // ---- field ----
+    // ---- group 1 (codes 16..31): field arithmetic ----
     Add = 16, "ADD", None, -1, ShiftLeft, "Pops b, a; pushes a + b.";
     Neg = 17, "NEG", None, 0, NoShift, "Replaces s0 with -s0.";
     Mul = 18, "MUL", None, -1, ShiftLeft, "Pops b, a; pushes a * b.";
@@ -128,9 +127,9 @@ define_ops! {
     Or = 27, "OR", None, -1, ShiftLeft, "Pops binary b, a; pushes a OR b; fails on non-binary inputs.";
     Expacc = 28, "EXPACC", None, 0, NoShift, "One step of square-and-multiply exponentiation on [bit, base, acc, exp] (Miden's EXPACC).";
     Ext2mul = 29, "EXT2MUL", None, 0, NoShift, "Multiplies two quadratic-extension elements [b1, b0, a1, a0] into [b1, b0, c1, c0] (Miden's EXT2MUL).";
-    // ---- u32 ----
     U32split = 30, "U32SPLIT", None, 1, ShiftRight, "Splits s0 into its high and low 32-bit limbs: [a] -> [hi, lo].";
     U32add = 31, "U32ADD", None, 0, NoShift, "[b, a] -> [carry, (a + b) mod 2^32]; fails on non-u32 inputs.";
+    // ---- group 2 (codes 32..47): u32 arithmetic, and stack manipulation ----
     U32add3 = 32, "U32ADD3", None, -1, ShiftLeft, "[c, b, a] -> [carry, (a + b + c) mod 2^32]; fails on non-u32 inputs.";
     U32sub = 33, "U32SUB", None, 0, NoShift, "[b, a] -> [borrow, (a - b) mod 2^32]; fails on non-u32 inputs.";
     U32mul = 34, "U32MUL", None, 0, NoShift, "[b, a] -> [hi, lo] of a * b; fails on non-u32 inputs.";
@@ -139,71 +138,72 @@ define_ops! {
     U32assert2 = 37, "U32ASSERT2", None, 0, NoShift, "Fails unless s0 and s1 are both u32 values.";
     U32and = 38, "U32AND", None, -1, ShiftLeft, "Pops u32 b, a; pushes a AND b.";
     U32xor = 39, "U32XOR", None, -1, ShiftLeft, "Pops u32 b, a; pushes a XOR b.";
-    // ---- stack ----
     Pad = 40, "PAD", None, 1, ShiftRight, "Pushes 0.";
     Drop = 41, "DROP", None, -1, ShiftLeft, "Removes s0.";
-    Dup0 = 42, "DUP0", None, 1, ShiftRight, "Pushes a copy of s0.";
-    Dup1 = 43, "DUP1", None, 1, ShiftRight, "Pushes a copy of s1.";
-    Dup2 = 44, "DUP2", None, 1, ShiftRight, "Pushes a copy of s2.";
-    Dup3 = 45, "DUP3", None, 1, ShiftRight, "Pushes a copy of s3.";
-    Dup4 = 46, "DUP4", None, 1, ShiftRight, "Pushes a copy of s4.";
-    Dup5 = 47, "DUP5", None, 1, ShiftRight, "Pushes a copy of s5.";
-    Dup6 = 48, "DUP6", None, 1, ShiftRight, "Pushes a copy of s6.";
-    Dup7 = 49, "DUP7", None, 1, ShiftRight, "Pushes a copy of s7.";
-    Dup8 = 50, "DUP8", None, 1, ShiftRight, "Pushes a copy of s8.";
-    Dup9 = 51, "DUP9", None, 1, ShiftRight, "Pushes a copy of s9.";
-    Dup10 = 52, "DUP10", None, 1, ShiftRight, "Pushes a copy of s10.";
-    Dup11 = 53, "DUP11", None, 1, ShiftRight, "Pushes a copy of s11.";
-    Dup12 = 54, "DUP12", None, 1, ShiftRight, "Pushes a copy of s12.";
-    Dup13 = 55, "DUP13", None, 1, ShiftRight, "Pushes a copy of s13.";
-    Dup14 = 56, "DUP14", None, 1, ShiftRight, "Pushes a copy of s14.";
-    Dup15 = 57, "DUP15", None, 1, ShiftRight, "Pushes a copy of s15.";
-    Swap = 58, "SWAP", None, 0, NoShift, "Swaps s0 and s1.";
-    Swapw = 59, "SWAPW", None, 0, NoShift, "Swaps words s0..s3 and s4..s7.";
-    Swapw2 = 60, "SWAPW2", None, 0, NoShift, "Swaps words s0..s3 and s8..s11.";
-    Swapw3 = 61, "SWAPW3", None, 0, NoShift, "Swaps words s0..s3 and s12..s15.";
-    Swapdw = 62, "SWAPDW", None, 0, NoShift, "Swaps double words s0..s7 and s8..s15.";
-    Movup2 = 63, "MOVUP2", None, 0, NoShift, "Moves s2 to the top.";
-    Movup3 = 64, "MOVUP3", None, 0, NoShift, "Moves s3 to the top.";
-    Movup4 = 65, "MOVUP4", None, 0, NoShift, "Moves s4 to the top.";
-    Movup5 = 66, "MOVUP5", None, 0, NoShift, "Moves s5 to the top.";
-    Movup6 = 67, "MOVUP6", None, 0, NoShift, "Moves s6 to the top.";
-    Movup7 = 68, "MOVUP7", None, 0, NoShift, "Moves s7 to the top.";
-    Movup8 = 69, "MOVUP8", None, 0, NoShift, "Moves s8 to the top.";
-    Movup9 = 70, "MOVUP9", None, 0, NoShift, "Moves s9 to the top.";
-    Movup10 = 71, "MOVUP10", None, 0, NoShift, "Moves s10 to the top.";
-    Movup11 = 72, "MOVUP11", None, 0, NoShift, "Moves s11 to the top.";
-    Movup12 = 73, "MOVUP12", None, 0, NoShift, "Moves s12 to the top.";
-    Movup13 = 74, "MOVUP13", None, 0, NoShift, "Moves s13 to the top.";
-    Movup14 = 75, "MOVUP14", None, 0, NoShift, "Moves s14 to the top.";
-    Movup15 = 76, "MOVUP15", None, 0, NoShift, "Moves s15 to the top.";
-    Movdn2 = 77, "MOVDN2", None, 0, NoShift, "Moves s0 to position 2.";
-    Movdn3 = 78, "MOVDN3", None, 0, NoShift, "Moves s0 to position 3.";
-    Movdn4 = 79, "MOVDN4", None, 0, NoShift, "Moves s0 to position 4.";
-    Movdn5 = 80, "MOVDN5", None, 0, NoShift, "Moves s0 to position 5.";
-    Movdn6 = 81, "MOVDN6", None, 0, NoShift, "Moves s0 to position 6.";
-    Movdn7 = 82, "MOVDN7", None, 0, NoShift, "Moves s0 to position 7.";
-    Movdn8 = 83, "MOVDN8", None, 0, NoShift, "Moves s0 to position 8.";
-    Movdn9 = 84, "MOVDN9", None, 0, NoShift, "Moves s0 to position 9.";
-    Movdn10 = 85, "MOVDN10", None, 0, NoShift, "Moves s0 to position 10.";
-    Movdn11 = 86, "MOVDN11", None, 0, NoShift, "Moves s0 to position 11.";
-    Movdn12 = 87, "MOVDN12", None, 0, NoShift, "Moves s0 to position 12.";
-    Movdn13 = 88, "MOVDN13", None, 0, NoShift, "Moves s0 to position 13.";
-    Movdn14 = 89, "MOVDN14", None, 0, NoShift, "Moves s0 to position 14.";
-    Movdn15 = 90, "MOVDN15", None, 0, NoShift, "Moves s0 to position 15.";
-    Cswap = 91, "CSWAP", None, -1, ShiftLeft, "Pops binary c; swaps the next two elements if c = 1.";
-    Cswapw = 92, "CSWAPW", None, -1, ShiftLeft, "Pops binary c; swaps the next two words if c = 1.";
-    // ---- input / output ----
-    Push = 93, "PUSH", Felt, 1, ShiftRight, "Pushes the immediate.";
-    Advpop = 94, "ADVPOP", None, 1, ShiftRight, "Pops one element from the advice stack and pushes it; fails if the advice stack is empty.";
-    Advpopw = 95, "ADVPOPW", None, 0, NoShift, "Overwrites s0..s3 with a word popped from the advice stack (Miden's ADVPOPW).";
+    Swap = 42, "SWAP", None, 0, NoShift, "Swaps s0 and s1.";
+    Swapw = 43, "SWAPW", None, 0, NoShift, "Swaps words s0..s3 and s4..s7.";
+    Swapw2 = 44, "SWAPW2", None, 0, NoShift, "Swaps words s0..s3 and s8..s11.";
+    Swapw3 = 45, "SWAPW3", None, 0, NoShift, "Swaps words s0..s3 and s12..s15.";
+    Swapdw = 46, "SWAPDW", None, 0, NoShift, "Swaps double words s0..s7 and s8..s15.";
+    Cswap = 47, "CSWAP", None, -1, ShiftLeft, "Pops binary c; swaps the next two elements if c = 1.";
+    // ---- group 3 (codes 48..63): DUPn: l = n ----
+    Dup0 = 48, "DUP0", None, 1, ShiftRight, "Pushes a copy of s0.";
+    Dup1 = 49, "DUP1", None, 1, ShiftRight, "Pushes a copy of s1.";
+    Dup2 = 50, "DUP2", None, 1, ShiftRight, "Pushes a copy of s2.";
+    Dup3 = 51, "DUP3", None, 1, ShiftRight, "Pushes a copy of s3.";
+    Dup4 = 52, "DUP4", None, 1, ShiftRight, "Pushes a copy of s4.";
+    Dup5 = 53, "DUP5", None, 1, ShiftRight, "Pushes a copy of s5.";
+    Dup6 = 54, "DUP6", None, 1, ShiftRight, "Pushes a copy of s6.";
+    Dup7 = 55, "DUP7", None, 1, ShiftRight, "Pushes a copy of s7.";
+    Dup8 = 56, "DUP8", None, 1, ShiftRight, "Pushes a copy of s8.";
+    Dup9 = 57, "DUP9", None, 1, ShiftRight, "Pushes a copy of s9.";
+    Dup10 = 58, "DUP10", None, 1, ShiftRight, "Pushes a copy of s10.";
+    Dup11 = 59, "DUP11", None, 1, ShiftRight, "Pushes a copy of s11.";
+    Dup12 = 60, "DUP12", None, 1, ShiftRight, "Pushes a copy of s12.";
+    Dup13 = 61, "DUP13", None, 1, ShiftRight, "Pushes a copy of s13.";
+    Dup14 = 62, "DUP14", None, 1, ShiftRight, "Pushes a copy of s14.";
+    Dup15 = 63, "DUP15", None, 1, ShiftRight, "Pushes a copy of s15.";
+    // ---- group 4 (codes 64..79): CSWAPW, PUSH, then MOVUPn: l = n ----
+    Cswapw = 64, "CSWAPW", None, -1, ShiftLeft, "Pops binary c; swaps the next two words if c = 1.";
+    Push = 65, "PUSH", Felt, 1, ShiftRight, "Pushes the immediate.";
+    Movup2 = 66, "MOVUP2", None, 0, NoShift, "Moves s2 to the top.";
+    Movup3 = 67, "MOVUP3", None, 0, NoShift, "Moves s3 to the top.";
+    Movup4 = 68, "MOVUP4", None, 0, NoShift, "Moves s4 to the top.";
+    Movup5 = 69, "MOVUP5", None, 0, NoShift, "Moves s5 to the top.";
+    Movup6 = 70, "MOVUP6", None, 0, NoShift, "Moves s6 to the top.";
+    Movup7 = 71, "MOVUP7", None, 0, NoShift, "Moves s7 to the top.";
+    Movup8 = 72, "MOVUP8", None, 0, NoShift, "Moves s8 to the top.";
+    Movup9 = 73, "MOVUP9", None, 0, NoShift, "Moves s9 to the top.";
+    Movup10 = 74, "MOVUP10", None, 0, NoShift, "Moves s10 to the top.";
+    Movup11 = 75, "MOVUP11", None, 0, NoShift, "Moves s11 to the top.";
+    Movup12 = 76, "MOVUP12", None, 0, NoShift, "Moves s12 to the top.";
+    Movup13 = 77, "MOVUP13", None, 0, NoShift, "Moves s13 to the top.";
+    Movup14 = 78, "MOVUP14", None, 0, NoShift, "Moves s14 to the top.";
+    Movup15 = 79, "MOVUP15", None, 0, NoShift, "Moves s15 to the top.";
+    // ---- group 5 (codes 80..95): advice, then MOVDNn: l = n ----
+    Advpop = 80, "ADVPOP", None, 1, ShiftRight, "Pops one element from the advice stack and pushes it; fails if the advice stack is empty.";
+    Advpopw = 81, "ADVPOPW", None, 0, NoShift, "Overwrites s0..s3 with a word popped from the advice stack (Miden's ADVPOPW).";
+    Movdn2 = 82, "MOVDN2", None, 0, NoShift, "Moves s0 to position 2.";
+    Movdn3 = 83, "MOVDN3", None, 0, NoShift, "Moves s0 to position 3.";
+    Movdn4 = 84, "MOVDN4", None, 0, NoShift, "Moves s0 to position 4.";
+    Movdn5 = 85, "MOVDN5", None, 0, NoShift, "Moves s0 to position 5.";
+    Movdn6 = 86, "MOVDN6", None, 0, NoShift, "Moves s0 to position 6.";
+    Movdn7 = 87, "MOVDN7", None, 0, NoShift, "Moves s0 to position 7.";
+    Movdn8 = 88, "MOVDN8", None, 0, NoShift, "Moves s0 to position 8.";
+    Movdn9 = 89, "MOVDN9", None, 0, NoShift, "Moves s0 to position 9.";
+    Movdn10 = 90, "MOVDN10", None, 0, NoShift, "Moves s0 to position 10.";
+    Movdn11 = 91, "MOVDN11", None, 0, NoShift, "Moves s0 to position 11.";
+    Movdn12 = 92, "MOVDN12", None, 0, NoShift, "Moves s0 to position 12.";
+    Movdn13 = 93, "MOVDN13", None, 0, NoShift, "Moves s0 to position 13.";
+    Movdn14 = 94, "MOVDN14", None, 0, NoShift, "Moves s0 to position 14.";
+    Movdn15 = 95, "MOVDN15", None, 0, NoShift, "Moves s0 to position 15.";
+    // ---- group 6 (codes 96..111): memory and hashing ----
     Mload = 96, "MLOAD", None, 0, NoShift, "[a] -> [mem[a]]; fails if a >= 2^32.";
     Mloadw = 97, "MLOADW", None, -1, ShiftLeft, "[a, _, _, _, _] -> [mem[a+3], mem[a+2], mem[a+1], mem[a]]; a must be word-aligned.";
     Mstore = 98, "MSTORE", None, -1, ShiftLeft, "[a, v] -> [v] and mem[a] = v.";
     Mstorew = 99, "MSTOREW", None, -1, ShiftLeft, "[a, A] -> [A] and mem[a..a+4] = A reversed (s1 at mem[a+3]); a must be word-aligned.";
     Mstream = 100, "MSTREAM", None, 0, NoShift, "Overwrites s0..s7 with the words at mem[s12] and mem[s12+4] and adds 8 to s12 (Miden's MSTREAM).";
     Pipe = 101, "PIPE", None, 0, NoShift, "Pops two words from the advice stack, writes them to mem[s12..s12+8], overwrites s0..s7 with them and adds 8 to s12 (Miden's PIPE).";
-    // ---- crypto ----
     Hperm = 102, "HPERM", None, 0, NoShift, "Applies the Rescue Prime (Rp64_256) permutation to s0..s11 (Miden's HPERM layout).";
     Mpverify = 103, "MPVERIFY", None, 0, NoShift, "Verifies that node V (s0..s3) is at depth d (s4), index i (s5) of the tree with root R (s6..s9), with the path from the advice provider.";
     Mrupdate = 104, "MRUPDATE", None, 0, NoShift, "Replaces old node V (s0..s3) at depth d, index i of root R by NV (s10..s13); puts the new root in s0..s3 (Miden's MRUPDATE).";
@@ -212,8 +212,18 @@ define_ops! {
 impl Opcode {
     /// The static facts about this operation.
     pub fn info(self) -> &'static OpInfo {
-        // OPCODES is in opcode order starting at 1 with no gaps.
-        &OPCODES[self as usize - 1]
+        &OPCODES[OPCODE_INDEX[self as usize] as usize]
+    }
+
+    /// The opcode's group index `g = code / 16` (0..8): the AIR decodes every opcode as
+    /// the product of a one-hot group flag and a one-hot low flag.
+    pub fn group_index(self) -> usize {
+        self as usize / 16
+    }
+
+    /// The opcode's low index `l = code % 16`; for `DUPn`, `MOVUPn` and `MOVDNn` it is `n`.
+    pub fn low_index(self) -> usize {
+        self as usize % 16
     }
 
     /// The 7-bit opcode.
@@ -268,6 +278,17 @@ impl Opcode {
     }
 }
 
+/// Position of each opcode in [`OPCODES`] (`u8::MAX` for unassigned codes).
+const OPCODE_INDEX: [u8; 128] = {
+    let mut index = [u8::MAX; 128];
+    let mut i = 0;
+    while i < OPCODES.len() {
+        index[OPCODES[i].code as usize] = i as u8;
+        i += 1;
+    }
+    index
+};
+
 impl fmt::Display for Opcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.mnemonic())
@@ -310,10 +331,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_is_dense_and_in_order() {
+    fn table_is_sorted_and_consistent() {
         for (i, info) in OPCODES.iter().enumerate() {
-            assert_eq!(info.code as usize, i + 1, "{} out of place", info.mnemonic);
+            if i > 0 {
+                assert!(OPCODES[i - 1].code < info.code, "{} out of place", info.mnemonic);
+            }
             assert_eq!(info.op.code(), info.code);
+            assert!(core::ptr::eq(info.op.info(), info));
             assert_eq!(Opcode::from_code(info.code), Some(info.op));
             assert_eq!(Opcode::from_mnemonic(info.mnemonic), Some(info.op));
         }
@@ -331,5 +355,14 @@ mod tests {
         assert_eq!(Opcode::movup(1), None);
         assert_eq!(Opcode::movdn(15), Some(Opcode::Movdn15));
         assert_eq!(Opcode::movdn(16), None);
+        for n in 0..16 {
+            assert_eq!(Opcode::dup(n).unwrap().low_index(), n);
+            if n >= 2 {
+                assert_eq!(Opcode::movup(n).unwrap().low_index(), n);
+                assert_eq!(Opcode::movdn(n).unwrap().low_index(), n);
+            }
+        }
+        let groups = |op: Opcode| op.group_index();
+        assert!((0..16).all(|n| groups(Opcode::dup(n).unwrap()) == 3));
     }
 }

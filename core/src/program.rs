@@ -11,12 +11,8 @@ use core::fmt;
 
 use crate::{hash, Decorator, Felt, FieldElement, ImmKind, Opcode, Word};
 
-/// Number of 7-bit opcodes packed into one field element for hashing.
-pub const OPS_PER_GROUP: usize = 9;
-
-/// Domain tag that starts the hashed encoding of every program ("vm-prog1" read as a
-/// little-endian u64; below the field modulus).
-pub const PROGRAM_DOMAIN_TAG: u64 = u64::from_le_bytes(*b"vm-prog1");
+/// Instructions absorbed per permutation by the program hash (8 rate elements, 2 each).
+pub const INSTRUCTIONS_PER_BLOCK: usize = 4;
 
 /// One native instruction: an operation and its immediate (zero when it has none).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -281,29 +277,19 @@ fn validate(code: &[Instruction]) -> Result<(), ProgramError> {
     Ok(())
 }
 
-/// The sequence of field elements the program hash is computed over.
+/// The sequence of field elements the program hash is computed over: each instruction as
+/// the pair `(opcode, immediate)` in address order (the immediate is zero for operations
+/// without one).
 ///
-/// Layout (also written in `docs/isa.md`):
-/// 1. `PROGRAM_DOMAIN_TAG`, then the number of instructions `n`.
-/// 2. For each chunk of up to 9 consecutive instructions: one *group* element
-///    `sum_i opcode_i * 2^(7 i)` (first instruction in the low bits, unused slots 0),
-///    followed by the immediates of the chunk's instructions that carry one, in order.
-///
-/// The hash is `Rp64_256::hash_elements` of this sequence (the element count in the first
-/// capacity element, absorption 8 elements at a time into the rate, the last block zero
-/// padded; the digest is rate elements 0..4).
+/// The hash is `Rp64_256::hash_elements` of this sequence: the element count `2n` in the
+/// first capacity element, absorption by addition into the rate 8 elements (4 instructions)
+/// at a time, a permutation after each block, the last block completed with zeros (read as
+/// pseudo-instructions `(0, 0)`: opcode 0 is never assigned, so they cannot be executed);
+/// the digest is rate elements 0..4. The AIR's hash chiplet recomputes exactly this sponge
+/// from the instructions the program table provides (see `docs/air.md`), which is what binds
+/// every executed instruction to the public program hash.
 pub fn encode_for_hash(code: &[Instruction]) -> Vec<Felt> {
-    let mut out = Vec::with_capacity(2 + code.len() / OPS_PER_GROUP + 1 + code.len() / 2);
-    out.push(Felt::new(PROGRAM_DOMAIN_TAG));
-    out.push(Felt::new(code.len() as u64));
-    for chunk in code.chunks(OPS_PER_GROUP) {
-        let group = chunk.iter().enumerate().fold(0u64, |acc, (i, ins)| {
-            acc | (ins.op.code() as u64) << (7 * i)
-        });
-        out.push(Felt::new(group));
-        out.extend(chunk.iter().filter(|i| i.op.has_imm()).map(|i| i.imm));
-    }
-    out
+    code.iter().flat_map(|i| [Felt::from(i.op.code()), i.imm]).collect()
 }
 
 #[cfg(test)]
@@ -334,23 +320,19 @@ mod tests {
     }
 
     #[test]
-    fn group_packing() {
+    fn encoding_is_opcode_immediate_pairs() {
         let code = vec![
             Instruction::new(Opcode::Add),
             Instruction::with_imm(Opcode::Push, Felt::new(7)),
             Instruction::new(Opcode::Halt),
         ];
         let enc = encode_for_hash(&code);
-        let group = Opcode::Add as u64 | (Opcode::Push as u64) << 7 | (Opcode::Halt as u64) << 14;
+        let op = |o: Opcode| Felt::from(o.code());
         assert_eq!(
             enc,
-            vec![
-                Felt::new(PROGRAM_DOMAIN_TAG),
-                Felt::new(3),
-                Felt::new(group),
-                Felt::new(7)
-            ]
+            vec![op(Opcode::Add), Felt::ZERO, op(Opcode::Push), Felt::new(7), op(Opcode::Halt), Felt::ZERO]
         );
+        assert_eq!(prog(code).hash(), hash::hash_elements(&enc));
     }
 
     #[test]
