@@ -27,7 +27,7 @@ pub mod serde_bin;
 pub mod stack;
 
 pub use decorator::Decorator;
-pub use op::{ImmKind, OpInfo, Opcode};
+pub use op::{ImmKind, OpInfo, Opcode, OPCODES};
 pub use program::{DebugInfo, Instruction, ProcedureInfo, Program, SourceFile, SourceSpan};
 pub use stack::{StackError, StackInputs, StackOutputs};
 pub use winter_math::fields::f64::BaseElement as Felt;

@@ -1,3 +1,173 @@
-//! The STARK prover of the VM (`winter_prover::Prover`), with zero-knowledge randomization.
+//! The zero-knowledge STARK prover of the VM.
 //!
-//! Not built yet: the proofs issue fills this crate.
+//! [`prove`] executes a program with the tracing executor, builds the trace of
+//! `vm_air::layout` (randomized for zero knowledge when the preset says so, see
+//! `docs/zk.md`), and proves it with winterfell under one of the presets of
+//! `vm_air::preset`. Programs that use operations the AIR does not constrain yet are
+//! refused before anything runs: no proof is ever made of a statement the verifier could
+//! not check.
+
+mod aux;
+pub mod check;
+mod stark;
+pub mod trace;
+
+use std::time::{Duration, Instant};
+
+use rand::{rngs::StdRng, SeedableRng};
+use vm_air::{ops, preset::CommitmentHash, Preset, PublicInputs, VmProof};
+use vm_core::{Opcode, Program, StackInputs};
+use vm_processor::{
+    execute_traced, AdviceInputs, ExecutionError, ExecutionOptions, ExecutionOutput, Host,
+};
+use winter_crypto::hashers::{Blake3_256, Rp64_256};
+use winter_prover::Prover;
+
+pub use stark::VmStark;
+pub use vm_air::preset;
+
+/// Why a proof could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ProveError {
+    /// The program uses an operation whose constraints do not exist yet.
+    #[error("`vm prove` cannot prove {op} yet (at {location}): {reason}")]
+    Unsupported {
+        /// The operation.
+        op: Opcode,
+        /// Where it is: `file:line:col` when the program has a source map, else its address.
+        location: String,
+        /// What it belongs to.
+        reason: &'static str,
+    },
+    /// The program failed to run.
+    #[error(transparent)]
+    Execution(#[from] ExecutionError),
+    /// The STARK prover failed (a bug: an honest trace always proves).
+    #[error("the STARK prover failed: {0}")]
+    Stark(String),
+}
+
+/// What proving measured.
+#[derive(Clone, Debug, Default)]
+pub struct ProvingStats {
+    /// Executed cycles.
+    pub cycles: u64,
+    /// Rows of the trace (a power of two).
+    pub trace_len: usize,
+    /// Main-trace columns.
+    pub main_width: usize,
+    /// Auxiliary-trace columns (extension field).
+    pub aux_width: usize,
+    /// Time to execute and build the main trace.
+    pub trace_time: Duration,
+    /// Time winterfell took (commitments, constraints, FRI).
+    pub stark_time: Duration,
+}
+
+/// A proof with the execution it proves.
+#[derive(Debug)]
+pub struct Proved {
+    /// The execution's outputs.
+    pub output: ExecutionOutput,
+    /// The statement proven.
+    pub public: PublicInputs,
+    /// The proof.
+    pub proof: VmProof,
+    /// Measurements.
+    pub stats: ProvingStats,
+}
+
+/// Refuses programs that use operations this AIR does not constrain.
+pub fn check_provable(program: &Program) -> Result<(), ProveError> {
+    for (addr, ins) in program.code().iter().enumerate() {
+        if !ops::is_proven(ins.op) {
+            let location = match program.location_at(addr as u32) {
+                Some((file, line, col)) => format!("{}:{line}:{col}", file.name),
+                None => format!("address {addr}"),
+            };
+            return Err(ProveError::Unsupported {
+                op: ins.op,
+                location,
+                reason: unsupported_reason(ins.op),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn unsupported_reason(op: Opcode) -> &'static str {
+    use Opcode::*;
+    match op {
+        CallCtx | Fmpadd | Fmpupdate | Mload | Mloadw | Mstore | Mstorew | Mstream | Pipe => {
+            "memory, procedure locals and `call` contexts need the memory table, which is not \
+             built yet"
+        }
+        Hperm | Mpverify | Mrupdate => {
+            "hash instructions need the hash chiplet's bus to the stack, which is not built yet"
+        }
+        _ => "u32 operations need the range-check and bitwise tables, which are not built yet",
+    }
+}
+
+/// Executes `program` and proves the execution under `preset`.
+pub fn prove(
+    program: &Program,
+    stack_inputs: StackInputs,
+    advice: AdviceInputs,
+    host: &mut impl Host,
+    options: ExecutionOptions,
+    preset: &'static Preset,
+) -> Result<Proved, ProveError> {
+    check_provable(program)?;
+    let started = Instant::now();
+    let (output, exec) = execute_traced(program, stack_inputs.clone(), advice, host, options)?;
+    let mut rng = StdRng::from_entropy();
+    let trace = trace::build(program, &exec, output.final_depth, preset, &mut rng);
+    let public = PublicInputs {
+        preset: preset.id,
+        program_hash: program.hash(),
+        stack_inputs,
+        stack_outputs: output.stack,
+    };
+    let trace_time = started.elapsed();
+    let mut stats = ProvingStats {
+        cycles: output.cycles,
+        trace_len: winter_prover::Trace::info(&trace).length(),
+        main_width: preset.main_width(),
+        aux_width: vm_air::layout::AUX_WIDTH,
+        trace_time,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let proof = prove_trace(
+        trace,
+        public.clone(),
+        preset,
+        StdRng::from_rng(&mut rng).expect("seeded"),
+    )?;
+    stats.stark_time = started.elapsed();
+    Ok(Proved {
+        output,
+        public,
+        proof,
+        stats,
+    })
+}
+
+/// Proves an already built trace (the soundness tests hand it tampered traces).
+pub fn prove_trace(
+    trace: trace::VmTrace,
+    public: PublicInputs,
+    preset: &'static Preset,
+    rng: StdRng,
+) -> Result<VmProof, ProveError> {
+    let options = preset.options();
+    let proof = match preset.hash {
+        CommitmentHash::Blake3 => {
+            VmStark::<Blake3_256<vm_core::Felt>>::new(options, public, rng).prove(trace)
+        }
+        CommitmentHash::Rescue => VmStark::<Rp64_256>::new(options, public, rng).prove(trace),
+    }
+    .map_err(|e| ProveError::Stark(e.to_string()))?;
+    Ok(VmProof { preset, proof })
+}

@@ -1,0 +1,128 @@
+//! The proof file: a versioned, self-describing envelope around winterfell's proof.
+//!
+//! Layout: the magic `VMPF`, a format version byte, the preset identifier, the preset's
+//! security bits (informational; the verifier recomputes them), the base-2 log of the trace
+//! length, then winterfell's serialized `Proof`. Everything is checked on read; nothing
+//! panics on malformed bytes.
+
+use alloc::{string::String, vec::Vec};
+use core::fmt;
+
+use winter_air::proof::Proof;
+use winter_utils::Deserializable;
+
+use crate::preset::{self, Preset};
+
+/// The file's magic bytes.
+pub const MAGIC: &[u8; 4] = b"VMPF";
+/// The current format version.
+pub const VERSION: u8 = 1;
+const HEADER_LEN: usize = 4 + 1 + 1 + 1 + 1;
+
+/// A proof with the preset it was made under.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VmProof {
+    /// The preset (options and zero-knowledge parameters).
+    pub preset: &'static Preset,
+    /// The STARK proof.
+    pub proof: Proof,
+}
+
+/// Why a proof file could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProofError {
+    /// The file is shorter than its header.
+    Truncated,
+    /// The file does not start with `VMPF`.
+    BadMagic,
+    /// The format version is not one this build reads.
+    UnsupportedVersion(u8),
+    /// The preset identifier is not in the preset table.
+    UnknownPreset(u8),
+    /// The header disagrees with the proof it carries.
+    HeaderMismatch(String),
+    /// The embedded STARK proof does not deserialize.
+    Malformed(String),
+}
+
+impl fmt::Display for ProofError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Truncated => write!(f, "proof file is truncated (shorter than its header)"),
+            Self::BadMagic => write!(f, "not a proof file (missing the VMPF magic bytes)"),
+            Self::UnsupportedVersion(v) => {
+                write!(
+                    f,
+                    "proof format version {v} is not supported (this build reads {VERSION})"
+                )
+            }
+            Self::UnknownPreset(p) => write!(f, "proof names unknown preset {p}"),
+            Self::HeaderMismatch(m) => write!(f, "proof header disagrees with the proof: {m}"),
+            Self::Malformed(m) => write!(f, "malformed proof: {m}"),
+        }
+    }
+}
+
+impl VmProof {
+    /// Conjectured security in bits, as winterfell computes it for this proof.
+    pub fn security_bits(&self) -> u32 {
+        use winter_crypto::hashers::{Blake3_256, Rp64_256};
+        match self.preset.hash {
+            preset::CommitmentHash::Blake3 => self
+                .proof
+                .conjectured_security::<Blake3_256<vm_core::Felt>>()
+                .bits(),
+            preset::CommitmentHash::Rescue => self.proof.conjectured_security::<Rp64_256>().bits(),
+        }
+    }
+
+    /// The trace length the proof is about.
+    pub fn trace_len(&self) -> usize {
+        self.proof.trace_info().length()
+    }
+
+    /// Serializes the proof file.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let body = self.proof.to_bytes();
+        let mut out = Vec::with_capacity(HEADER_LEN + body.len());
+        out.extend_from_slice(MAGIC);
+        out.push(VERSION);
+        out.push(self.preset.id);
+        out.push(self.preset.security_bits as u8);
+        out.push(self.trace_len().trailing_zeros() as u8);
+        out.extend_from_slice(&body);
+        out
+    }
+
+    /// Reads a proof file, checking its header against the proof it carries.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProofError> {
+        if bytes.len() < HEADER_LEN {
+            return Err(ProofError::Truncated);
+        }
+        if &bytes[..4] != MAGIC {
+            return Err(ProofError::BadMagic);
+        }
+        if bytes[4] != VERSION {
+            return Err(ProofError::UnsupportedVersion(bytes[4]));
+        }
+        let preset = preset::by_id(bytes[5]).ok_or(ProofError::UnknownPreset(bytes[5]))?;
+        if bytes[6] as u32 != preset.security_bits {
+            return Err(ProofError::HeaderMismatch(alloc::format!(
+                "header says {} bits, preset {} has {}",
+                bytes[6],
+                preset.name,
+                preset.security_bits
+            )));
+        }
+        let proof = Proof::read_from_bytes(&bytes[HEADER_LEN..])
+            .map_err(|e| ProofError::Malformed(alloc::format!("{e}")))?;
+        let log_len = proof.trace_info().length().trailing_zeros();
+        if bytes[7] as u32 != log_len {
+            return Err(ProofError::HeaderMismatch(alloc::format!(
+                "header says trace length 2^{}, proof has 2^{log_len}",
+                bytes[7]
+            )));
+        }
+        Ok(Self { preset, proof })
+    }
+}

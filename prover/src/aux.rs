@@ -1,0 +1,82 @@
+//! Builds the auxiliary trace: the LogUp bus of `vm_air::bus` over the extension field.
+
+use rand::Rng;
+use vm_air::{bus, layout::*};
+use vm_core::{Felt, FieldElement};
+use winter_prover::matrix::ColMatrix;
+
+use crate::trace::VmTrace;
+use winter_prover::Trace;
+
+/// Builds the auxiliary columns for the random elements `rands` (`alpha`, `beta`); the last
+/// `random_rows` rows of every column are uniformly random.
+pub fn build<E: FieldElement<BaseField = Felt>>(
+    trace: &VmTrace,
+    rands: &[E],
+    rng: &mut impl Rng,
+) -> ColMatrix<E> {
+    let main = trace.main_segment();
+    let n = main.num_rows();
+    let last = trace.last_real;
+    let width = main.num_cols();
+    let mut cur = vec![Felt::ZERO; width];
+    let mut next = vec![Felt::ZERO; width];
+
+    let mut lookup_den = Vec::with_capacity(last + 1);
+    let mut table_den = Vec::with_capacity(last + 1);
+    let mut entry_den = Vec::new();
+    let mut entry_at = Vec::new();
+    for i in 0..=last {
+        main.read_row_into(i, &mut cur);
+        main.read_row_into((i + 1) % n, &mut next);
+        lookup_den.push(bus::rom_lookup::<Felt, E>(rands, &cur));
+        table_den.push(bus::table_denominator::<Felt, E>(rands, &cur, &next));
+        for j in 0..INSTRUCTIONS_PER_CYCLE {
+            if cur[HASH_MULT + j] != Felt::ZERO {
+                entry_den.push(bus::rom_entry::<Felt, E>(rands, &cur, &next, j));
+                entry_at.push((i, j, cur[HASH_MULT + j]));
+            }
+        }
+    }
+    let lookup = winter_math::batch_inversion(&lookup_den);
+    let table_inv = winter_math::batch_inversion(&table_den);
+    let entry_inv = winter_math::batch_inversion(&entry_den);
+
+    let mut cols: Vec<Vec<E>> = (0..AUX_WIDTH).map(|_| vec![E::ZERO; n]).collect();
+    for i in 0..=last {
+        cols[AUX_ROM_LOOKUP][i] = lookup[i];
+        let weight = E::from(bus::table_weight(&read(main, i, &mut cur)));
+        cols[AUX_TABLE][i] = weight * table_inv[i];
+    }
+    for ((i, j, m), inv) in entry_at.into_iter().zip(entry_inv) {
+        cols[AUX_ROM_ENTRY + j][i] = E::from(m) * inv;
+    }
+    let mut sum = E::ZERO;
+    for i in 0..last {
+        cols[AUX_SUM][i] = sum;
+        let entries =
+            (0..INSTRUCTIONS_PER_CYCLE).fold(E::ZERO, |acc, j| acc + cols[AUX_ROM_ENTRY + j][i]);
+        sum += cols[AUX_ROM_LOOKUP][i] - entries + cols[AUX_TABLE][i];
+    }
+    cols[AUX_SUM][last] = sum;
+
+    for col in cols.iter_mut() {
+        for v in &mut col[last + 1..] {
+            *v = random_element(rng);
+        }
+    }
+    ColMatrix::new(cols)
+}
+
+fn read<'a>(main: &ColMatrix<Felt>, i: usize, buf: &'a mut [Felt]) -> &'a [Felt] {
+    main.read_row_into(i, buf);
+    buf
+}
+
+/// A uniformly random extension-field element.
+fn random_element<E: FieldElement<BaseField = Felt>>(rng: &mut impl Rng) -> E {
+    let base: Vec<Felt> = (0..E::EXTENSION_DEGREE)
+        .map(|_| Felt::new(rng.gen_range(0..vm_core::MODULUS)))
+        .collect();
+    E::slice_from_base_elements(&base)[0]
+}

@@ -1,0 +1,102 @@
+//! The winterfell `Prover` for the VM, generic over the commitment hash.
+
+use core::marker::PhantomData;
+use std::sync::Mutex;
+
+use rand::rngs::StdRng;
+use vm_air::{PublicInputs, VmAir};
+use vm_core::{Felt, FieldElement};
+use winter_air::{AuxRandElements, PartitionOptions};
+use winter_crypto::{DefaultRandomCoin, ElementHasher, MerkleTree};
+use winter_prover::{
+    matrix::ColMatrix, CompositionPoly, CompositionPolyTrace, ConstraintCompositionCoefficients,
+    DefaultConstraintCommitment, DefaultConstraintEvaluator, DefaultTraceLde, ProofOptions, Prover,
+    StarkDomain, TraceInfo, TracePolyTable,
+};
+
+use crate::trace::VmTrace;
+
+/// The winterfell prover of one statement.
+pub struct VmStark<H> {
+    options: ProofOptions,
+    public: PublicInputs,
+    /// Source of the auxiliary trace's random rows (behind a lock: `build_aux_trace`
+    /// takes `&self`).
+    rng: Mutex<StdRng>,
+    _hash: PhantomData<H>,
+}
+
+impl<H> VmStark<H> {
+    /// A prover for `public` under `options`.
+    pub fn new(options: ProofOptions, public: PublicInputs, rng: StdRng) -> Self {
+        Self {
+            options,
+            public,
+            rng: Mutex::new(rng),
+            _hash: PhantomData,
+        }
+    }
+}
+
+impl<H> Prover for VmStark<H>
+where
+    H: ElementHasher<BaseField = Felt> + Sync + Send,
+{
+    type BaseField = Felt;
+    type Air = VmAir;
+    type Trace = VmTrace;
+    type HashFn = H;
+    type VC = MerkleTree<H>;
+    type RandomCoin = DefaultRandomCoin<H>;
+    type TraceLde<E: FieldElement<BaseField = Felt>> = DefaultTraceLde<E, H, MerkleTree<H>>;
+    type ConstraintCommitment<E: FieldElement<BaseField = Felt>> =
+        DefaultConstraintCommitment<E, H, MerkleTree<H>>;
+    type ConstraintEvaluator<'a, E: FieldElement<BaseField = Felt>> =
+        DefaultConstraintEvaluator<'a, VmAir, E>;
+
+    fn get_pub_inputs(&self, _trace: &VmTrace) -> PublicInputs {
+        self.public.clone()
+    }
+
+    fn options(&self) -> &ProofOptions {
+        &self.options
+    }
+
+    fn new_trace_lde<E: FieldElement<BaseField = Felt>>(
+        &self,
+        info: &TraceInfo,
+        main: &ColMatrix<Felt>,
+        domain: &StarkDomain<Felt>,
+        partition: PartitionOptions,
+    ) -> (Self::TraceLde<E>, TracePolyTable<E>) {
+        DefaultTraceLde::new(info, main, domain, partition)
+    }
+
+    fn new_evaluator<'a, E: FieldElement<BaseField = Felt>>(
+        &self,
+        air: &'a VmAir,
+        aux_rands: Option<AuxRandElements<E>>,
+        coefficients: ConstraintCompositionCoefficients<E>,
+    ) -> Self::ConstraintEvaluator<'a, E> {
+        DefaultConstraintEvaluator::new(air, aux_rands, coefficients)
+    }
+
+    fn build_constraint_commitment<E: FieldElement<BaseField = Felt>>(
+        &self,
+        composition: CompositionPolyTrace<E>,
+        num_columns: usize,
+        domain: &StarkDomain<Felt>,
+        partition: PartitionOptions,
+    ) -> (Self::ConstraintCommitment<E>, CompositionPoly<E>) {
+        DefaultConstraintCommitment::new(composition, num_columns, domain, partition)
+    }
+
+    fn build_aux_trace<E: FieldElement<BaseField = Felt>>(
+        &self,
+        trace: &VmTrace,
+        rands: &AuxRandElements<E>,
+    ) -> ColMatrix<E> {
+        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        crate::aux::build(trace, rands.rand_elements(), &mut *rng)
+    }
+}

@@ -1,0 +1,308 @@
+//! Builds the main execution trace (the columns of `vm_air::layout`) from what the tracing
+//! executor recorded, and pads and randomizes it for zero knowledge.
+
+use rand::Rng;
+use vm_air::{hash, layout::*, Preset};
+use vm_core::{Felt, FieldElement, Instruction, Opcode, Program};
+use vm_processor::trace::{CycleRow, ExecutionTrace};
+use winter_prover::{matrix::ColMatrix, EvaluationFrame, Trace, TraceInfo};
+
+/// The main trace with what the auxiliary trace needs to be built.
+pub struct VmTrace {
+    info: TraceInfo,
+    main: ColMatrix<Felt>,
+    /// Row of the final state (last row before the random rows).
+    pub last_real: usize,
+    /// Random rows at the end of every column.
+    pub random_rows: usize,
+}
+
+impl VmTrace {
+    /// The main columns (for tests that inspect or tamper with a trace).
+    pub fn columns_mut(&mut self) -> &mut ColMatrix<Felt> {
+        &mut self.main
+    }
+}
+
+impl Trace for VmTrace {
+    type BaseField = Felt;
+
+    fn info(&self) -> &TraceInfo {
+        &self.info
+    }
+
+    fn main_segment(&self) -> &ColMatrix<Felt> {
+        &self.main
+    }
+
+    fn read_main_frame(&self, row: usize, frame: &mut EvaluationFrame<Felt>) {
+        let next = (row + 1) % self.info.length();
+        self.main.read_row_into(row, frame.current_mut());
+        self.main.read_row_into(next, frame.next_mut());
+    }
+}
+
+/// The shape of a trace: how many rows the CPU and the chiplet need and the length chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceShape {
+    /// Rows the CPU needs: the executed cycles plus the `HALT` rows that drain the overflow.
+    pub cpu_rows: usize,
+    /// Rows the hash chiplet needs: 8 per block of 4 instructions, plus the output row.
+    pub chiplet_rows: usize,
+    /// The padded trace length (a power of two).
+    pub trace_len: usize,
+    /// The last real row.
+    pub last_real: usize,
+}
+
+impl TraceShape {
+    /// The shape of a trace for `cycles` executed rows ending at stack depth `final_depth`,
+    /// for a program of `program_len` instructions under `preset`.
+    pub fn new(cycles: usize, final_depth: usize, program_len: usize, preset: &Preset) -> Self {
+        let cpu_rows = cycles + final_depth.saturating_sub(16);
+        let chiplet_rows = hash::CYCLE_LEN * program_len.div_ceil(INSTRUCTIONS_PER_CYCLE) + 1;
+        let needed = cpu_rows.max(chiplet_rows) + preset.random_rows();
+        let trace_len = needed.next_power_of_two().max(preset.min_trace_len);
+        Self {
+            cpu_rows,
+            chiplet_rows,
+            trace_len,
+            last_real: trace_len - preset.random_rows() - 1,
+        }
+    }
+}
+
+/// The CPU state the trace builder tracks beyond what the executor recorded: the overflow
+/// and control tables with their pointers.
+#[derive(Default)]
+struct Tables {
+    overflow: Vec<(Felt, Felt, Felt)>,
+    ovf_ptr: Felt,
+    control: Vec<(Felt, Felt, Felt, Felt)>,
+    ctop: Felt,
+    ckind: Felt,
+    cptr: Felt,
+}
+
+/// Deliberate deviations for the soundness tests' malicious provers: on the given row, a
+/// pop takes the table row *below* the top instead of the top (a last-in-first-out
+/// violation), or the multiplicities are computed as if `pc` were another address. An
+/// honest prover uses [`TraceHooks::default`], which changes nothing.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TraceHooks {
+    /// Row whose overflow pop removes the second-newest row.
+    pub overflow_pop_below_top_at: Option<usize>,
+    /// Row whose control pop restores the second-newest frame.
+    pub control_pop_below_top_at: Option<usize>,
+}
+
+impl Tables {
+    /// Restores the registers from the newest saved frame (or, for a malicious test, the
+    /// one below it).
+    fn pop_control(&mut self, below_top: bool) {
+        let below = below_top && self.control.len() > 1;
+        let at = self.control.len() - 1 - below as usize;
+        let (_, top, kind, ptr) = self.control.remove(at);
+        (self.ctop, self.ckind, self.cptr) = (top, kind, ptr);
+    }
+}
+
+/// Builds the trace of an execution under `preset` (random rows and randomizer columns
+/// filled from `rng`).
+pub fn build(
+    program: &Program,
+    exec: &ExecutionTrace,
+    final_depth: usize,
+    preset: &Preset,
+    rng: &mut impl Rng,
+) -> VmTrace {
+    build_with_hooks(
+        program,
+        exec,
+        final_depth,
+        preset,
+        rng,
+        TraceHooks::default(),
+    )
+}
+
+/// [`build`] with deviations for malicious-prover tests. The chiplet hashes `program`;
+/// the CPU columns follow `exec`, which a test may have produced from another program.
+#[doc(hidden)]
+pub fn build_with_hooks(
+    program: &Program,
+    exec: &ExecutionTrace,
+    final_depth: usize,
+    preset: &Preset,
+    rng: &mut impl Rng,
+    hooks: TraceHooks,
+) -> VmTrace {
+    let shape = TraceShape::new(exec.rows.len(), final_depth, program.code().len(), preset);
+    let n = shape.trace_len;
+    let width = preset.main_width();
+    let mut cols: Vec<Vec<Felt>> = (0..width).map(|_| vec![Felt::ZERO; n]).collect();
+
+    fill_cpu(&mut cols, exec, shape.last_real, hooks);
+    fill_chiplet(&mut cols, program, shape.last_real);
+
+    // Zero knowledge: uniformly random rows after the last real one, and randomizer columns.
+    let random = |rng: &mut dyn rand::RngCore| Felt::new(rng.gen_range(0..vm_core::MODULUS));
+    for col in cols.iter_mut().take(BASE_WIDTH) {
+        for v in &mut col[shape.last_real + 1..] {
+            *v = random(rng);
+        }
+    }
+    for col in cols.iter_mut().skip(BASE_WIDTH) {
+        for v in col.iter_mut() {
+            *v = random(rng);
+        }
+    }
+    let info = TraceInfo::new_multi_segment(width, AUX_WIDTH, AUX_RANDS, n, vec![]);
+    VmTrace {
+        info,
+        main: ColMatrix::new(cols),
+        last_real: shape.last_real,
+        random_rows: preset.random_rows(),
+    }
+}
+
+fn fill_cpu(cols: &mut [Vec<Felt>], exec: &ExecutionTrace, last_real: usize, hooks: TraceHooks) {
+    let rows = &exec.rows;
+    let halt_row = *rows.last().expect("an execution has at least its HALT row");
+    let mut t = Tables::default();
+    let mut stack = halt_row.stack;
+    let mut depth = 16usize;
+    for i in 0..=last_real {
+        let row: CycleRow = if i < rows.len() { rows[i] } else { halt_row };
+        if i < rows.len() {
+            stack = row.stack;
+        }
+        let Instruction { op, imm } = row.instruction;
+        let clk = Felt::new(i as u64);
+        let mut set = |c: usize, v: Felt| cols[c][i] = v;
+        set(CLK, clk);
+        set(PC, Felt::from(row.pc));
+        set(IMM, imm);
+        set(GROUP + op.group_index(), Felt::ONE);
+        set(LOW + op.low_index(), Felt::ONE);
+        for (k, v) in stack.iter().enumerate() {
+            set(STACK + k, *v);
+        }
+        debug_assert!(
+            i >= rows.len() || row.depth == depth,
+            "depth diverged at row {i}"
+        );
+        set(DEPTH, Felt::new(depth as u64));
+        set(OVF_PTR, t.ovf_ptr);
+        set(CTOP, t.ctop);
+        set(CKIND, t.ckind);
+        set(CPTR, t.cptr);
+
+        // Overflow table.
+        let shift = op.info().delta;
+        if shift == 1 {
+            set(OVF_PUSH, Felt::ONE);
+            t.overflow.push((clk + Felt::ONE, stack[15], t.ovf_ptr));
+            t.ovf_ptr = clk + Felt::ONE;
+            depth += 1;
+        } else if (shift == -1 || op == Opcode::Halt) && depth > 16 {
+            let below = hooks.overflow_pop_below_top_at == Some(i) && t.overflow.len() > 1;
+            let at = t.overflow.len() - 1 - below as usize;
+            let (_, value, prev) = t.overflow.remove(at);
+            set(OVF_POP, Felt::ONE);
+            set(OVF_VAL, value);
+            t.ovf_ptr = prev;
+            depth -= 1;
+        }
+
+        // Control table and the helper column.
+        let helper = match op {
+            Opcode::Call | Opcode::Repeat => {
+                set(CTL_PUSH, Felt::ONE);
+                t.control.push((clk + Felt::ONE, t.ctop, t.ckind, t.cptr));
+                (t.ctop, t.ckind) = if op == Opcode::Call {
+                    (Felt::from(row.pc + 1), Felt::ONE)
+                } else {
+                    (imm, Felt::ZERO)
+                };
+                t.cptr = clk + Felt::ONE;
+                Felt::ZERO
+            }
+            Opcode::Ret => {
+                set(CTL_POP, Felt::ONE);
+                t.pop_control(hooks.control_pop_below_top_at == Some(i));
+                Felt::ZERO
+            }
+            Opcode::Next if t.ctop == Felt::ONE => {
+                set(CTL_POP, Felt::ONE);
+                t.pop_control(hooks.control_pop_below_top_at == Some(i));
+                Felt::ZERO
+            }
+            Opcode::Next => {
+                let h = (t.ctop - Felt::ONE).inv();
+                t.ctop -= Felt::ONE;
+                h
+            }
+            Opcode::Eq => inv_or_zero(stack[0] - stack[1]),
+            Opcode::Eqz => inv_or_zero(stack[0]),
+            Opcode::Expacc => {
+                let bit = stack[3].as_int() & 1;
+                if bit == 1 {
+                    stack[1]
+                } else {
+                    Felt::ONE
+                }
+            }
+            _ => Felt::ZERO,
+        };
+        set(HELPER, helper);
+    }
+}
+
+fn inv_or_zero(x: Felt) -> Felt {
+    if x == Felt::ZERO {
+        Felt::ZERO
+    } else {
+        x.inv()
+    }
+}
+
+fn fill_chiplet(cols: &mut [Vec<Felt>], program: &Program, last_real: usize) {
+    let elements = vm_core::program::encode_for_hash(program.code());
+    let blocks = program.code().len().div_ceil(INSTRUCTIONS_PER_CYCLE);
+    // How often each address is executed on the rows whose lookups the bus sums.
+    let mut counts = vec![0u64; blocks * INSTRUCTIONS_PER_CYCLE];
+    for i in 0..last_real {
+        counts[cols[PC][i].as_int() as usize] += 1;
+    }
+    let mut state = [Felt::ZERO; 12];
+    state[0] = Felt::new(elements.len() as u64);
+    for k in 0..blocks {
+        let mut block = [Felt::ZERO; 8];
+        for (j, b) in block.iter_mut().enumerate() {
+            *b = elements.get(8 * k + j).copied().unwrap_or(Felt::ZERO);
+        }
+        let (rows, out) = hash::permutation_rows(state, block);
+        for (r, row) in rows.iter().enumerate() {
+            let i = hash::CYCLE_LEN * k + r;
+            for (c, v) in row.iter().enumerate() {
+                cols[HASH + c][i] = *v;
+            }
+            cols[HASH_ACTIVE][i] = Felt::ONE;
+        }
+        for j in 0..INSTRUCTIONS_PER_CYCLE {
+            cols[HASH_MULT + j][hash::CYCLE_LEN * k] = Felt::new(counts[4 * k + j]);
+        }
+        state = out;
+    }
+    let idle = hash::idle_row(state);
+    for i in hash::CYCLE_LEN * blocks..=last_real {
+        for (c, v) in idle.iter().enumerate() {
+            cols[HASH + c][i] = *v;
+        }
+    }
+    for i in 0..=last_real {
+        cols[HASH_ADDR][i] = Felt::new((INSTRUCTIONS_PER_CYCLE * (i / hash::CYCLE_LEN)) as u64);
+    }
+}

@@ -1,0 +1,107 @@
+//! Honest proofs: programs using the proven operations prove and verify under every preset.
+
+use vm_air::preset::{self, PRESETS};
+use vm_core::{Program, StackInputs};
+use vm_processor::{AdviceInputs, DefaultHost, ExecutionOptions};
+use vm_prover::{check, prove, trace};
+
+fn assemble(src: &str) -> Program {
+    vm_assembly::Assembler::new()
+        .assemble_source("test.masm", src)
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn inputs(v: &[u64]) -> StackInputs {
+    StackInputs::try_from_ints(v.iter().copied()).unwrap()
+}
+
+const FIB: &str = "begin repeat.50 swap dup.1 add end end";
+
+#[test]
+fn honest_trace_satisfies_every_constraint() {
+    let program = assemble(FIB);
+    let preset = preset::default_preset();
+    let (out, exec) = vm_processor::execute_traced(
+        &program,
+        inputs(&[0, 1]),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+    )
+    .unwrap();
+    let t = trace::build(
+        &program,
+        &exec,
+        out.final_depth,
+        preset,
+        &mut rand::thread_rng(),
+    );
+    let public = vm_air::PublicInputs {
+        preset: preset.id,
+        program_hash: program.hash(),
+        stack_inputs: inputs(&[0, 1]),
+        stack_outputs: out.stack,
+    };
+    assert_eq!(check::check(&t, &public, preset), Ok(()));
+}
+
+#[test]
+fn fib_proves_and_verifies() {
+    let program = assemble(FIB);
+    let proved = prove(
+        &program,
+        inputs(&[0, 1]),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+        preset::default_preset(),
+    )
+    .unwrap();
+    let bytes = proved.proof.to_bytes();
+    let proof = vm_air::VmProof::from_bytes(&bytes).unwrap();
+    let bits = vm_verifier::verify(
+        program.hash(),
+        inputs(&[0, 1]),
+        proved.output.stack,
+        &proof,
+        96,
+    )
+    .unwrap();
+    assert!(bits >= 96);
+    let _ = PRESETS;
+}
+
+#[test]
+fn a_wrong_claimed_output_is_rejected() {
+    let program = assemble(FIB);
+    let proved = prove(
+        &program,
+        inputs(&[0, 1]),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+        preset::default_preset(),
+    )
+    .unwrap();
+    let mut wrong = proved.output.stack.as_ints();
+    wrong[0] += 1;
+    let wrong = vm_core::StackOutputs::new(
+        &wrong
+            .iter()
+            .map(|v| vm_core::Felt::new(*v))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let err = vm_verifier::verify(program.hash(), inputs(&[0, 1]), wrong, &proved.proof, 96);
+    assert!(err.is_err(), "{err:?}");
+    let mut hash = program.hash();
+    hash[0] += vm_core::Felt::new(1);
+    let err = vm_verifier::verify(
+        hash,
+        inputs(&[0, 1]),
+        proved.output.stack,
+        &proved.proof,
+        96,
+    );
+    assert!(err.is_err(), "{err:?}");
+}
