@@ -8,7 +8,7 @@ use vm_air::{
     bus, constraints::NUM_CPU_CONSTRAINTS, layout::AUX_RANDS, Preset, PublicInputs, VmAir,
 };
 use vm_core::{Felt, FieldElement};
-use winter_air::{Air, AuxRandElements, EvaluationFrame};
+use winter_air::{Air, EvaluationFrame};
 use winter_math::fields::QuadExtension;
 use winter_prover::Trace;
 
@@ -58,24 +58,6 @@ pub fn check(trace: &VmTrace, public: &PublicInputs, preset: &Preset) -> Result<
     let last = trace.last_real;
     let width = main.num_cols();
 
-    for a in air.get_assertions() {
-        a.apply(n, |row, value| {
-            let _ = (row, value);
-        });
-        let mut bad = None;
-        a.apply(n, |row, value| {
-            if bad.is_none() && main.get(a.column(), row) != value {
-                bad = Some(row);
-            }
-        });
-        if let Some(row) = bad {
-            return Err(Violation::Assertion {
-                column: a.column(),
-                row,
-            });
-        }
-    }
-
     let periodic = air.get_periodic_column_values();
     let mut frame = EvaluationFrame::<Felt>::new(width);
     let mut result = vec![Felt::ZERO; air.context().num_main_transition_constraints()];
@@ -113,7 +95,21 @@ pub fn check(trace: &VmTrace, public: &PublicInputs, preset: &Preset) -> Result<
             return Err(Violation::Aux { row, constraint: k });
         }
     }
-    let _ = AuxRandElements::new(rands.clone());
+    for a in air.get_assertions() {
+        let mut bad = None;
+        a.apply(n, |row, value| {
+            if bad.is_none() && main.get(a.column(), row) != value {
+                bad = Some(row);
+            }
+        });
+        if let Some(row) = bad {
+            return Err(Violation::Assertion {
+                column: a.column(),
+                row,
+            });
+        }
+    }
+
     if aux.get(vm_air::layout::AUX_SUM, last) != E::ZERO {
         return Err(Violation::Unbalanced);
     }

@@ -95,6 +95,8 @@ pub struct TraceHooks {
     pub overflow_pop_below_top_at: Option<usize>,
     /// Row whose control pop restores the second-newest frame.
     pub control_pop_below_top_at: Option<usize>,
+    /// `HALT` rows leave the overflow table as it is instead of draining it.
+    pub skip_drain: bool,
 }
 
 impl Tables {
@@ -206,7 +208,7 @@ fn fill_cpu(cols: &mut [Vec<Felt>], exec: &ExecutionTrace, last_real: usize, hoo
             t.overflow.push((clk + Felt::ONE, stack[15], t.ovf_ptr));
             t.ovf_ptr = clk + Felt::ONE;
             depth += 1;
-        } else if (shift == -1 || op == Opcode::Halt) && depth > 16 {
+        } else if (shift == -1 || (op == Opcode::Halt && !hooks.skip_drain)) && depth > 16 {
             let below = hooks.overflow_pop_below_top_at == Some(i) && t.overflow.len() > 1;
             let at = t.overflow.len() - 1 - below as usize;
             let (_, value, prev) = t.overflow.remove(at);

@@ -1,0 +1,544 @@
+//! Soundness: malicious provers that lie consistently must be rejected.
+//!
+//! Each forgery runs the malicious interpreter of `common` (one lie, every later row
+//! recomputed from it), builds the full trace from that run (tables, chiplet, bus and
+//! multiplicities all consistent with the lie), and must fail the direct constraint check;
+//! one forgery per group is also proven (release build: winterfell does not validate the
+//! trace) and the verifier must reject the proof.
+
+mod common;
+
+use common::{run, Frame, Phase, Run, State};
+use rand::{rngs::StdRng, SeedableRng};
+use vm_air::{preset, PublicInputs};
+use vm_core::{Felt, FieldElement, Instruction, Opcode, Program, StackInputs, StackOutputs};
+use vm_processor::{execute_traced, AdviceInputs, DefaultHost, ExecutionOptions};
+use vm_prover::{
+    check::{check, Violation},
+    prove_trace,
+    trace::{build_with_hooks, TraceHooks, VmTrace},
+};
+
+fn assemble(src: &str) -> Program {
+    vm_assembly::Assembler::new()
+        .assemble_source("forgery.masm", src)
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn inputs(v: &[u64]) -> StackInputs {
+    StackInputs::try_from_ints(v.iter().copied()).unwrap()
+}
+
+/// A forged statement: the trace and the public inputs the liar claims.
+struct Forgery {
+    trace: VmTrace,
+    public: PublicInputs,
+}
+
+/// Runs `program` maliciously and builds the trace the chiplet attests for `attested`.
+fn forge_with(
+    attested: &Program,
+    program: &Program,
+    stack: &[u64],
+    advice: &[u64],
+    hooks: TraceHooks,
+    lie: impl FnMut(Phase, usize, Instruction, &mut State),
+) -> Forgery {
+    let preset = preset::default_preset();
+    let Run {
+        trace,
+        final_depth,
+        outputs,
+    } = run(program, &inputs(stack), advice, lie);
+    let mut rng = StdRng::seed_from_u64(7);
+    let trace = build_with_hooks(attested, &trace, final_depth, preset, &mut rng, hooks);
+    let public = PublicInputs {
+        preset: preset.id,
+        program_hash: attested.hash(),
+        stack_inputs: inputs(stack),
+        stack_outputs: outputs,
+    };
+    Forgery { trace, public }
+}
+
+fn forge(
+    src: &str,
+    stack: &[u64],
+    lie: impl FnMut(Phase, usize, Instruction, &mut State),
+) -> Forgery {
+    let p = assemble(src);
+    forge_with(&p, &p, stack, &[], TraceHooks::default(), lie)
+}
+
+/// A lie after the first execution of `op`: `change` edits the state it produced.
+fn after_first(
+    op: Opcode,
+    mut change: impl FnMut(&mut State),
+) -> impl FnMut(Phase, usize, Instruction, &mut State) {
+    let mut done = false;
+    move |phase, _, ins, st| {
+        if phase == Phase::After && ins.op == op && !done {
+            done = true;
+            change(st);
+        }
+    }
+}
+
+/// The forgery must violate a constraint; returns which.
+fn rejected(f: &Forgery) -> Violation {
+    match check(&f.trace, &f.public, preset::default_preset()) {
+        Ok(()) => panic!("the forgery satisfies every constraint"),
+        Err(v) => v,
+    }
+}
+
+/// The forgery must also be rejected by the verifier after a real proof.
+fn rejected_by_verifier(f: Forgery) {
+    let preset = preset::default_preset();
+    let public = f.public.clone();
+    let proof = prove_trace(f.trace, f.public, preset, StdRng::seed_from_u64(1))
+        .expect("release-mode winterfell proves any trace");
+    let res = vm_verifier::verify(
+        public.program_hash,
+        public.stack_inputs,
+        public.stack_outputs,
+        &proof,
+        96,
+    );
+    assert!(res.is_err(), "the verifier accepted a forged proof");
+}
+
+fn honest(f: &Forgery) {
+    assert_eq!(check(&f.trace, &f.public, preset::default_preset()), Ok(()));
+}
+
+// ---- the malicious interpreter is honest when it does not lie -------------------------------
+
+/// Programs covering every proven operation; the interpreter must reproduce the processor.
+const COVERAGE: &[(&str, &[u64])] = &[
+    ("begin repeat.5 swap dup.1 add end end", &[0, 1]),
+    ("begin push.7 mul neg inv add.1 add.3 mul.5 dup.0 eq eq.0 not push.1 and push.0 or drop end", &[3, 4]),
+    ("begin push.3 push.5 exp ext2mul drop drop ext2mul end", &[2, 3, 4, 5]),
+    ("begin movup.5 movdn.7 swapw swapw.2 swapw.3 swapdw dup.13 movup.15 movdn.15 drop end", &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]),
+    ("begin push.1 cswap push.0 cswapw push.1 cswapw sdepth padw drop drop drop dropw end", &[1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    ("proc.f add end proc.g exec.f dup.0 exec.f end begin repeat.3 push.1 push.2 exec.g end push.1 if.true push.9 else push.8 end push.0 if.true push.9 else push.8 end end", &[1]),
+    ("begin adv_loadw dropw adv_push.1 while.true adv_push.1 end push.1 assert end", &[]),
+    ("begin repeat.20 push.1 end repeat.19 drop end end", &[]),
+];
+
+#[test]
+fn malicious_interpreter_agrees_with_the_processor_when_honest() {
+    for (src, stack) in COVERAGE {
+        let p = assemble(src);
+        let advice = [5u64, 6, 7, 8, 1, 1, 0];
+        let mine = run(&p, &inputs(stack), &advice, |_, _, _, _| {});
+        let adv = AdviceInputs {
+            stack: advice.iter().map(|v| Felt::new(*v)).collect(),
+            ..Default::default()
+        };
+        let (out, theirs) = execute_traced(
+            &p,
+            inputs(stack),
+            adv,
+            &mut DefaultHost,
+            ExecutionOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{src}: {e}"));
+        assert_eq!(mine.trace.rows.len(), theirs.rows.len(), "{src}");
+        for (a, b) in mine.trace.rows.iter().zip(&theirs.rows) {
+            assert_eq!(
+                (a.pc, a.instruction, a.stack, a.depth),
+                (b.pc, b.instruction, b.stack, b.depth),
+                "{src} at cycle {}",
+                a.clk
+            );
+        }
+        assert_eq!(mine.outputs, out.stack, "{src}");
+        let f = forge_with(
+            &p,
+            &p,
+            stack,
+            &advice,
+            TraceHooks::default(),
+            |_, _, _, _| {},
+        );
+        honest(&f);
+    }
+}
+
+// ---- wrong results, one forgery per operation --------------------------------------------
+
+/// Each case: a program, its inputs, the operation to lie about, and the lie.
+fn result_lies() -> Vec<(&'static str, &'static [u64], Opcode, fn(&mut State))> {
+    fn plus_one(st: &mut State) {
+        st.top[0] += Felt::ONE;
+    }
+    fn flip(st: &mut State) {
+        st.top[0] = Felt::ONE - st.top[0];
+    }
+    vec![
+        ("begin add end", &[3, 4], Opcode::Add, plus_one),
+        ("begin mul end", &[3, 4], Opcode::Mul, plus_one),
+        ("begin neg end", &[3], Opcode::Neg, plus_one),
+        ("begin inv end", &[3], Opcode::Inv, plus_one),
+        ("begin add.1 end", &[3], Opcode::Incr, plus_one),
+        ("begin add.5 end", &[3], Opcode::Addi, plus_one),
+        ("begin mul.5 end", &[3], Opcode::Muli, plus_one),
+        ("begin eq end", &[3, 4], Opcode::Eq, flip),
+        ("begin eq end", &[4, 4], Opcode::Eq, flip),
+        ("begin eq.0 end", &[0], Opcode::Eqz, flip),
+        ("begin eq.0 end", &[5], Opcode::Eqz, flip),
+        ("begin not end", &[1], Opcode::Not, flip),
+        ("begin and end", &[1, 1], Opcode::And, flip),
+        ("begin or end", &[0, 0], Opcode::Or, flip),
+        ("begin push.3 push.5 exp end", &[], Opcode::Expacc, |st| {
+            st.top[2] += Felt::ONE
+        }),
+        ("begin push.3 push.5 exp end", &[], Opcode::Expacc, |st| {
+            st.top[1] += Felt::ONE
+        }),
+        ("begin push.3 push.5 exp end", &[], Opcode::Expacc, |st| {
+            st.top[3] += Felt::ONE
+        }),
+        ("begin ext2mul end", &[2, 3, 4, 5], Opcode::Ext2mul, |st| {
+            st.top[2] += Felt::ONE
+        }),
+        ("begin ext2mul end", &[2, 3, 4, 5], Opcode::Ext2mul, |st| {
+            st.top[3] += Felt::ONE
+        }),
+        ("begin swap end", &[1, 2], Opcode::Swap, |st| {
+            st.top.swap(0, 1)
+        }),
+        (
+            "begin swapw end",
+            &[1, 2, 3, 4, 5, 6, 7, 8],
+            Opcode::Swapw,
+            |st| st.top.swap(2, 6),
+        ),
+        (
+            "begin swapdw end",
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+            Opcode::Swapdw,
+            |st| st.top.swap(3, 4),
+        ),
+        ("begin dup.3 end", &[1, 2, 3, 4], Opcode::Dup3, |st| {
+            st.top[0] = st.top[3]
+        }),
+        (
+            "begin movup.7 end",
+            &[1, 2, 3, 4, 5, 6, 7, 8],
+            Opcode::Movup7,
+            |st| st.top.swap(0, 7),
+        ),
+        (
+            "begin movdn.9 end",
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            Opcode::Movdn9,
+            |st| st.top.swap(8, 9),
+        ),
+        ("begin cswap end", &[0, 2, 3], Opcode::Cswap, |st| {
+            st.top.swap(0, 1)
+        }),
+        (
+            "begin cswapw end",
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9],
+            Opcode::Cswapw,
+            |st| st.top.swap(0, 4),
+        ),
+        ("begin push.9 end", &[], Opcode::Push, plus_one),
+        ("begin padw end", &[], Opcode::Pad, plus_one),
+        ("begin sdepth end", &[], Opcode::Sdepth, plus_one),
+        ("begin drop end", &[1, 2], Opcode::Drop, plus_one),
+        ("begin push.1 assert end", &[], Opcode::Assert, plus_one),
+        ("begin push.1 drop end", &[], Opcode::Drop, |st| {
+            st.top[15] = Felt::new(77)
+        }),
+    ]
+}
+
+#[test]
+fn a_wrong_result_of_any_operation_is_caught() {
+    for (src, stack, op, lie) in result_lies() {
+        let f = forge(src, stack, after_first(op, lie));
+        let v = rejected(&f);
+        assert!(!v.in_chiplet(), "{src}: caught only by the chiplet: {v:?}");
+    }
+}
+
+#[test]
+fn a_wrong_result_is_rejected_by_the_verifier() {
+    // One proof per group: field arithmetic, comparison, stack manipulation, control.
+    rejected_by_verifier(forge(
+        "begin mul end",
+        &[3, 4],
+        after_first(Opcode::Mul, |st| st.top[0] += Felt::ONE),
+    ));
+    rejected_by_verifier(forge(
+        "begin eq end",
+        &[3, 4],
+        after_first(Opcode::Eq, |st| st.top[0] = Felt::ONE),
+    ));
+    rejected_by_verifier(forge(
+        "begin movup.7 end",
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+        after_first(Opcode::Movup7, |st| st.top.swap(0, 7)),
+    ));
+    rejected_by_verifier(forge(
+        "begin push.0 if.true push.1 else push.2 end end",
+        &[],
+        after_first(Opcode::Jmpz, |st| st.pc += 1),
+    ));
+}
+
+// ---- control flow -------------------------------------------------------------------------
+
+#[test]
+fn a_wrong_branch_or_loop_count_is_caught() {
+    // JMPZ on 0 must jump; the liar falls through.
+    let f = forge(
+        "begin push.0 if.true push.1 else push.2 end end",
+        &[],
+        after_first(Opcode::Jmpz, |st| st.pc += 1),
+    );
+    rejected(&f);
+    // A counted loop that exits one iteration early.
+    let f = forge("begin repeat.4 add.1 end end", &[0], {
+        let mut nexts = 0;
+        move |phase, _, ins, st: &mut State| {
+            if phase == Phase::After && ins.op == Opcode::Next {
+                nexts += 1;
+                if nexts == 2 {
+                    st.control.pop();
+                    st.pc = st.pc.max(1);
+                    st.pc = (st.pc..).find(|_| true).unwrap();
+                }
+            }
+        }
+    });
+    let _ = rejected(&f);
+    // A loop that runs one iteration too many: the counter is bumped.
+    let f = forge(
+        "begin repeat.4 add.1 end end",
+        &[0],
+        after_first(Opcode::Next, |st| {
+            if let Some(Frame::Loop(c)) = st.control.last_mut() {
+                *c += 1;
+            }
+        }),
+    );
+    rejected(&f);
+    // A JMP to somewhere else.
+    let f = forge(
+        "begin push.1 while.true push.0 end push.5 end",
+        &[],
+        after_first(Opcode::Jmpnz, |st| st.pc += 1),
+    );
+    rejected(&f);
+}
+
+#[test]
+fn a_non_binary_condition_is_caught() {
+    // `if.true` on 2: the liar takes the `true` branch as if it were 1.
+    for (src, op) in [
+        (
+            "begin push.2 if.true push.1 else push.0 end end",
+            Opcode::Jmpz,
+        ),
+        ("begin push.2 while.true push.0 end end", Opcode::Jmpnz),
+        ("begin push.2 not end", Opcode::Not),
+        ("begin push.2 push.1 and end", Opcode::And),
+        ("begin push.1 push.1 push.2 cswap end", Opcode::Cswap),
+        ("begin push.1 push.2 assert end", Opcode::Assert),
+    ] {
+        let f = forge(src, &[], |_, _, _, _| {});
+        let v = match check(&f.trace, &f.public, preset::default_preset()) {
+            Ok(()) => panic!("{src}: the forgery satisfies every constraint"),
+            Err(v) => v,
+        };
+        assert!(matches!(v, Violation::Main { .. }), "{src} {op}: {v:?}");
+    }
+}
+
+#[test]
+fn a_non_binary_operation_flag_is_caught() {
+    // Mix two operations half and half on one row: one-hot sums still hold, binarity not.
+    let p = assemble("begin add end");
+    let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
+    let half = Felt::new(2).inv();
+    let cols = f.trace.columns_mut();
+    let add = Opcode::Add;
+    let mul = Opcode::Mul;
+    cols.set(vm_air::layout::LOW + add.low_index(), 0, half);
+    cols.set(vm_air::layout::LOW + mul.low_index(), 0, half);
+    rejected(&f);
+}
+
+// ---- program attestation ------------------------------------------------------------------
+
+#[test]
+fn an_instruction_swapped_or_dropped_is_caught() {
+    let attested = assemble("begin add mul push.3 add end");
+    for other in [
+        "begin add add push.3 add end",
+        "begin add mul push.4 add end",
+        "begin add push.3 add end",
+        "begin mul add push.3 add end",
+    ] {
+        let executed = assemble(other);
+        let f = forge_with(
+            &attested,
+            &executed,
+            &[2, 3, 4],
+            &[],
+            TraceHooks::default(),
+            |_, _, _, _| {},
+        );
+        rejected(&f);
+    }
+    let executed = assemble("begin add add push.3 add end");
+    rejected_by_verifier(forge_with(
+        &attested,
+        &executed,
+        &[2, 3, 4],
+        &[],
+        TraceHooks::default(),
+        |_, _, _, _| {},
+    ));
+}
+
+#[test]
+fn a_different_program_hash_is_rejected() {
+    let p = assemble("begin add end");
+    let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
+    f.public.program_hash = assemble("begin mul end").hash();
+    assert!(matches!(rejected(&f), Violation::Assertion { .. }));
+    rejected_by_verifier(f);
+}
+
+#[test]
+fn a_wrong_claimed_output_is_rejected() {
+    let p = assemble("begin add end");
+    let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
+    let mut out = *f.public.stack_outputs.top_first();
+    out[0] += Felt::ONE;
+    f.public.stack_outputs = StackOutputs::new(&out).unwrap();
+    assert!(matches!(rejected(&f), Violation::Assertion { .. }));
+    rejected_by_verifier(f);
+}
+
+// ---- last-in-first-out tables -------------------------------------------------------------
+
+#[test]
+fn popping_an_overflow_element_other_than_the_newest_is_caught() {
+    // 18 deep: two overflow rows. The liar's DROP refills s15 from the older one.
+    let src = "begin push.1 push.2 drop drop end";
+    let p = assemble(src);
+    let stack: Vec<u64> = (10..26).collect();
+    let mut first_drop = None;
+    let lie = |phase: Phase, clk: usize, ins: Instruction, st: &mut State| {
+        if phase == Phase::Before && ins.op == Opcode::Drop && first_drop.is_none() {
+            first_drop = Some(clk);
+            let n = st.overflow.len();
+            st.overflow.swap(n - 1, n - 2);
+        }
+    };
+    let probe = run(&p, &inputs(&stack), &[], |_, _, _, _| {});
+    let at = probe
+        .trace
+        .rows
+        .iter()
+        .position(|r| r.instruction.op == Opcode::Drop)
+        .unwrap();
+    let hooks = TraceHooks {
+        overflow_pop_below_top_at: Some(at),
+        ..Default::default()
+    };
+    let f = forge_with(&p, &p, &stack, &[], hooks, lie);
+    assert!(matches!(
+        rejected(&f),
+        Violation::Unbalanced | Violation::Aux { .. }
+    ));
+    rejected_by_verifier(f);
+}
+
+#[test]
+fn returning_to_other_than_the_last_call_site_is_caught() {
+    // Three nested calls; the innermost RET restores the outermost frame instead of the
+    // middle one, so the middle procedure's RET returns to the wrong call site.
+    let src = "proc.c push.3 end proc.b exec.c push.2 end proc.a exec.b push.1 end begin exec.a push.0 end";
+    let p = assemble(src);
+    let probe = run(&p, &inputs(&[]), &[], |_, _, _, _| {});
+    let at = probe
+        .trace
+        .rows
+        .iter()
+        .position(|r| r.instruction.op == Opcode::Ret)
+        .unwrap();
+    let lie = move |phase: Phase, clk: usize, _ins: Instruction, st: &mut State| {
+        if phase == Phase::Before && clk == at {
+            let n = st.control.len();
+            st.control.swap(n - 2, n - 3);
+        }
+    };
+    let hooks = TraceHooks {
+        control_pop_below_top_at: Some(at),
+        ..Default::default()
+    };
+    let f = forge_with(&p, &p, &[], &[], hooks, lie);
+    assert!(matches!(
+        rejected(&f),
+        Violation::Unbalanced | Violation::Aux { .. }
+    ));
+    rejected_by_verifier(f);
+}
+
+#[test]
+fn ending_deeper_than_16_without_draining_is_caught() {
+    // Honest: the HALT rows drain the overflow; the liar empties it by fiat.
+    let p = assemble("begin push.1 push.2 push.3 end");
+    let f = forge_with(&p, &p, &[], &[], TraceHooks::default(), |_, _, _, _| {});
+    honest(&f);
+    let hooks = TraceHooks {
+        skip_drain: true,
+        ..Default::default()
+    };
+    let f = forge_with(&p, &p, &[], &[], hooks, |_, _, _, _| {});
+    assert!(matches!(rejected(&f), Violation::Main { .. }));
+}
+
+// ---- malformed proofs ---------------------------------------------------------------------
+
+#[test]
+fn flipped_bytes_and_truncations_of_a_proof_are_rejected() {
+    let p = assemble("begin repeat.10 swap dup.1 add end end");
+    let stack = inputs(&[0, 1]);
+    let proved = vm_prover::prove(
+        &p,
+        stack.clone(),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+        preset::default_preset(),
+    )
+    .unwrap();
+    let bytes = proved.proof.to_bytes();
+    let accepts = |b: &[u8]| match vm_air::VmProof::from_bytes(b) {
+        Ok(proof) => {
+            vm_verifier::verify(p.hash(), stack.clone(), proved.output.stack, &proof, 96).is_ok()
+        }
+        Err(_) => false,
+    };
+    assert!(accepts(&bytes));
+    let step = (bytes.len() / 97).max(1);
+    for pos in (0..bytes.len()).step_by(step).chain(0..16) {
+        let mut b = bytes.clone();
+        b[pos] ^= 0x01;
+        assert!(!accepts(&b), "accepted a proof with byte {pos} flipped");
+    }
+    for len in [0, 3, 8, 100, bytes.len() / 2, bytes.len() - 1] {
+        assert!(
+            !accepts(&bytes[..len]),
+            "accepted a proof truncated to {len} bytes"
+        );
+    }
+}
