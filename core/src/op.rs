@@ -334,7 +334,11 @@ mod tests {
     fn table_is_sorted_and_consistent() {
         for (i, info) in OPCODES.iter().enumerate() {
             if i > 0 {
-                assert!(OPCODES[i - 1].code < info.code, "{} out of place", info.mnemonic);
+                assert!(
+                    OPCODES[i - 1].code < info.code,
+                    "{} out of place",
+                    info.mnemonic
+                );
             }
             assert_eq!(info.op.code(), info.code);
             assert!(core::ptr::eq(info.op.info(), info));

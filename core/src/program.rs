@@ -289,7 +289,9 @@ fn validate(code: &[Instruction]) -> Result<(), ProgramError> {
 /// from the instructions the program table provides (see `docs/air.md`), which is what binds
 /// every executed instruction to the public program hash.
 pub fn encode_for_hash(code: &[Instruction]) -> Vec<Felt> {
-    code.iter().flat_map(|i| [Felt::from(i.op.code()), i.imm]).collect()
+    code.iter()
+        .flat_map(|i| [Felt::from(i.op.code()), i.imm])
+        .collect()
 }
 
 #[cfg(test)]
@@ -330,7 +332,14 @@ mod tests {
         let op = |o: Opcode| Felt::from(o.code());
         assert_eq!(
             enc,
-            vec![op(Opcode::Add), Felt::ZERO, op(Opcode::Push), Felt::new(7), op(Opcode::Halt), Felt::ZERO]
+            vec![
+                op(Opcode::Add),
+                Felt::ZERO,
+                op(Opcode::Push),
+                Felt::new(7),
+                op(Opcode::Halt),
+                Felt::ZERO
+            ]
         );
         assert_eq!(prog(code).hash(), hash::hash_elements(&enc));
     }
