@@ -45,7 +45,8 @@ impl Trace for VmTrace {
 /// The shape of a trace: how many rows the CPU and the chiplet need and the length chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceShape {
-    /// Rows the CPU needs: the executed cycles plus the `HALT` rows that drain the overflow.
+    /// Rows the CPU needs: the executed cycles plus the `HALT` rows that drain the overflow,
+    /// plus one: the row before the last real row must execute a `HALT`.
     pub cpu_rows: usize,
     /// Rows the hash chiplet needs: 8 per block of 4 instructions, plus the output row.
     pub chiplet_rows: usize,
@@ -59,7 +60,7 @@ impl TraceShape {
     /// The shape of a trace for `cycles` executed rows ending at stack depth `final_depth`,
     /// for a program of `program_len` instructions under `preset`.
     pub fn new(cycles: usize, final_depth: usize, program_len: usize, preset: &Preset) -> Self {
-        let cpu_rows = cycles + final_depth.saturating_sub(16);
+        let cpu_rows = cycles + final_depth.saturating_sub(16) + 1;
         let chiplet_rows = hash::CYCLE_LEN * program_len.div_ceil(INSTRUCTIONS_PER_CYCLE) + 1;
         let needed = cpu_rows.max(chiplet_rows) + preset.random_rows();
         let trace_len = needed.next_power_of_two().max(preset.min_trace_len);

@@ -359,7 +359,7 @@ fn honest_hash_of_24_elements_proves_and_verifies() {
 fn a_lie_about_one_round_output_is_rejected() {
     let msg = message();
     let (_, honest) = build_trace(&msg, None);
-    for (block, round, lane) in [(1, 3, 5), (2, 0, 0), (2, 6, 11), (1, 6, 4), (0, 2, 9)] {
+    for (block, round, lane) in [(1, 3, 5), (2, 0, 0), (2, 6, 6), (1, 6, 4), (0, 2, 9)] {
         let tamper = Tamper {
             block,
             round,
@@ -384,7 +384,8 @@ fn a_lie_about_one_round_output_is_rejected() {
             );
         }
         let proof = prove(trace, &public);
-        assert!(verify(proof, &public).is_err(), "{tamper:?} accepted");
+        let err = verify(proof, &public).expect_err("a lie was accepted");
+        eprintln!("{tamper:?}: {err}");
     }
 }
 

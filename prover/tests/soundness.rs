@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{run, Frame, Phase, Run, State};
+use common::{rows_of, run, Frame, Phase, Run, State};
 use rand::{rngs::StdRng, SeedableRng};
 use vm_air::{preset, PublicInputs};
 use vm_core::{Felt, FieldElement, Instruction, Opcode, Program, StackInputs, StackOutputs};
@@ -541,4 +541,66 @@ fn flipped_bytes_and_truncations_of_a_proof_are_rejected() {
             "accepted a proof truncated to {len} bytes"
         );
     }
+}
+
+// ---- halting ------------------------------------------------------------------------------
+
+/// An endless loop: `while.true` on a 1 it pushes again every iteration.
+const ENDLESS: &str = "begin push.1 while.true push.1 end push.0 assert end";
+
+#[test]
+fn a_run_that_never_reaches_halt_cannot_claim_outputs() {
+    let p = assemble(ENDLESS);
+    let preset = preset::default_preset();
+    // The liar stops the loop after 40 cycles and pads with HALT rows at a non-HALT address.
+    let mut rows = rows_of(&p, &inputs(&[]), 41);
+    let last = rows.last_mut().unwrap();
+    last.instruction = Instruction::new(Opcode::Halt);
+    let exec = vm_processor::trace::ExecutionTrace { rows, ..Default::default() };
+    let trace = build_with_hooks(&p, &exec, 16, preset, &mut StdRng::seed_from_u64(3), TraceHooks::default());
+    let outputs = StackOutputs::new(&exec.rows.last().unwrap().stack).unwrap();
+    let f = Forgery {
+        trace,
+        public: PublicInputs { preset: preset.id, program_hash: p.hash(), stack_inputs: inputs(&[]), stack_outputs: outputs },
+    };
+    assert!(matches!(rejected(&f), Violation::Unbalanced | Violation::Aux { .. }));
+    rejected_by_verifier(f);
+}
+
+#[test]
+fn a_halt_claimed_only_on_the_last_row_is_rejected() {
+    // The liar runs the endless loop up to the last real row and marks only that row as
+    // a HALT (whose lookup no transition covers).
+    let p = assemble(ENDLESS);
+    let preset = preset::default_preset();
+    let n = preset.min_trace_len;
+    let last = n - preset.random_rows() - 1;
+    let rows = rows_of(&p, &inputs(&[]), last + 1);
+    let exec = vm_processor::trace::ExecutionTrace { rows: rows[..last].to_vec(), ..Default::default() };
+    let mut trace = build_with_hooks(&p, &exec, 16, preset, &mut StdRng::seed_from_u64(4), TraceHooks::default());
+    assert_eq!(trace.last_real, last);
+    let final_row = rows[last];
+    let cols = trace.columns_mut();
+    use vm_air::layout::*;
+    cols.set(PC, last, Felt::from(final_row.pc));
+    for k in 0..16 {
+        cols.set(STACK + k, last, final_row.stack[k]);
+    }
+    for g in 0..NUM_GROUPS {
+        cols.set(GROUP + g, last, Felt::from((g == 0) as u8));
+    }
+    for l in 0..NUM_LOWS {
+        cols.set(LOW + l, last, Felt::from((l == Opcode::Halt.low_index()) as u8));
+    }
+    let f = Forgery {
+        trace,
+        public: PublicInputs {
+            preset: preset.id,
+            program_hash: p.hash(),
+            stack_inputs: inputs(&[]),
+            stack_outputs: StackOutputs::new(&final_row.stack).unwrap(),
+        },
+    };
+    assert!(matches!(rejected(&f), Violation::Assertion { .. }));
+    rejected_by_verifier(f);
 }

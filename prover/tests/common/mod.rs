@@ -101,6 +101,33 @@ pub fn run(
     panic!("the malicious run did not halt");
 }
 
+/// Records the first `steps` rows of a run that may never halt (no hooks).
+pub fn rows_of(program: &Program, inputs: &StackInputs, steps: usize) -> Vec<CycleRow> {
+    let mut st = State {
+        pc: 0,
+        top: inputs.padded(),
+        overflow: Vec::new(),
+        control: Vec::new(),
+        advice: Vec::new(),
+    };
+    let mut rows = Vec::with_capacity(steps);
+    for clk in 0..steps as u64 {
+        let ins = program.code()[st.pc];
+        rows.push(CycleRow {
+            clk,
+            pc: st.pc as u32,
+            instruction: ins,
+            stack: st.top,
+            depth: 16 + st.overflow.len(),
+            ctx: 0,
+            fmp: Felt::ZERO,
+            control_depth: st.control.len(),
+        });
+        step(&mut st, ins);
+    }
+    rows
+}
+
 /// One honest step (no checks: a liar does not fail its own assertions).
 fn step(st: &mut State, ins: Instruction) {
     use Opcode::*;
