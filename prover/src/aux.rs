@@ -45,20 +45,30 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let mut cols: Vec<Vec<E>> = (0..AUX_WIDTH).map(|_| vec![E::ZERO; n]).collect();
     for i in 0..=last {
         cols[AUX_ROM_LOOKUP][i] = lookup[i];
-        let weight = E::from(bus::table_weight(&read(main, i, &mut cur)));
+        let weight = E::from(bus::table_weight(read(main, i, &mut cur)));
         cols[AUX_TABLE][i] = weight * table_inv[i];
     }
     for ((i, j, m), inv) in entry_at.into_iter().zip(entry_inv) {
         cols[AUX_ROM_ENTRY + j][i] = E::from(m) * inv;
     }
-    let mut sum = E::ZERO;
-    for i in 0..last {
-        cols[AUX_SUM][i] = sum;
-        let entries =
-            (0..INSTRUCTIONS_PER_CYCLE).fold(E::ZERO, |acc, j| acc + cols[AUX_ROM_ENTRY + j][i]);
-        sum += cols[AUX_ROM_LOOKUP][i] - entries + cols[AUX_TABLE][i];
+    // The running sum: row i + 1 adds row i's lookup, minus its entries, plus its table term.
+    let mut delta = cols[AUX_ROM_LOOKUP][..last].to_vec();
+    for (d, t) in delta.iter_mut().zip(&cols[AUX_TABLE][..last]) {
+        *d += *t;
     }
-    cols[AUX_SUM][last] = sum;
+    for j in 0..INSTRUCTIONS_PER_CYCLE {
+        for (d, v) in delta.iter_mut().zip(&cols[AUX_ROM_ENTRY + j][..last]) {
+            *d -= *v;
+        }
+    }
+    let mut sum = E::ZERO;
+    for (s, d) in cols[AUX_SUM][..=last]
+        .iter_mut()
+        .zip(delta.iter().chain([&E::ZERO]))
+    {
+        *s = sum;
+        sum += *d;
+    }
 
     for col in cols.iter_mut() {
         for v in &mut col[last + 1..] {

@@ -41,10 +41,16 @@ pub enum ProveError {
     },
     /// The program failed to run.
     #[error(transparent)]
-    Execution(#[from] ExecutionError),
+    Execution(Box<ExecutionError>),
     /// The STARK prover failed (a bug: an honest trace always proves).
     #[error("the STARK prover failed: {0}")]
     Stark(String),
+}
+
+impl From<ExecutionError> for ProveError {
+    fn from(e: ExecutionError) -> Self {
+        Self::Execution(Box::new(e))
+    }
 }
 
 /// What proving measured.

@@ -300,12 +300,10 @@ fn fill_chiplet(cols: &mut [Vec<Felt>], program: &Program, last_real: usize) {
         state = out;
     }
     let idle = hash::idle_row(state);
-    for i in hash::CYCLE_LEN * blocks..=last_real {
-        for (c, v) in idle.iter().enumerate() {
-            cols[HASH + c][i] = *v;
-        }
+    for (c, v) in idle.iter().enumerate() {
+        cols[HASH + c][hash::CYCLE_LEN * blocks..=last_real].fill(*v);
     }
-    for i in 0..=last_real {
-        cols[HASH_ADDR][i] = Felt::new((INSTRUCTIONS_PER_CYCLE * (i / hash::CYCLE_LEN)) as u64);
+    for (i, addr) in cols[HASH_ADDR][..=last_real].iter_mut().enumerate() {
+        *addr = Felt::new((INSTRUCTIONS_PER_CYCLE * (i / hash::CYCLE_LEN)) as u64);
     }
 }

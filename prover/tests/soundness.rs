@@ -169,7 +169,10 @@ fn malicious_interpreter_agrees_with_the_processor_when_honest() {
 // ---- wrong results, one forgery per operation --------------------------------------------
 
 /// Each case: a program, its inputs, the operation to lie about, and the lie.
-fn result_lies() -> Vec<(&'static str, &'static [u64], Opcode, fn(&mut State))> {
+/// A forgery case: source, stack inputs, the operation lied about, and the lie.
+type ResultLie = (&'static str, &'static [u64], Opcode, fn(&mut State));
+
+fn result_lies() -> Vec<ResultLie> {
     fn plus_one(st: &mut State) {
         st.top[0] += Felt::ONE;
     }
