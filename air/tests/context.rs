@@ -29,9 +29,16 @@ fn every_preset_and_length_builds_a_valid_context() {
             let ctx = air.context();
             assert_eq!(ctx.trace_info().main_trace_width(), preset.main_width());
             assert_eq!(ctx.num_transition_exemptions(), preset.random_rows() + 1);
-            assert!(ctx.trace_info().width() <= 254, "serialization caps widths at 254");
+            assert!(
+                ctx.trace_info().width() <= 254,
+                "serialization caps widths at 254"
+            );
             // Degree 4 at most: the constraint evaluation blowup stays within the LDE's.
-            assert!(ctx.ce_domain_size() <= preset.blowup * n, "{} at {n}", preset.name);
+            assert!(
+                ctx.ce_domain_size() <= preset.blowup * n,
+                "{} at {n}",
+                preset.name
+            );
             // Exemptions add one composition column at most (degree 4 -> 4 chunks, +1).
             assert!(ctx.num_constraint_composition_columns() <= 5);
             assert_eq!(air.last_real_row(), n - preset.random_rows() - 1);
@@ -54,6 +61,10 @@ fn presets_reach_their_security_and_zk_row_counts() {
         }
         let queries_bits = preset.queries as u32 * preset.blowup.trailing_zeros() + preset.grinding;
         let field_bits = 64 * e as u32;
-        assert!(queries_bits.min(field_bits) > preset.security_bits, "{}", preset.name);
+        assert!(
+            queries_bits.min(field_bits) > preset.security_bits,
+            "{}",
+            preset.name
+        );
     }
 }

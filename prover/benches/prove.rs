@@ -20,7 +20,10 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for log in [12u32, 14, 16, 18] {
         let program = fib((1 << log) - 200);
-        for preset in [preset::default_preset(), preset::default_preset().without_zk()] {
+        for preset in [
+            preset::default_preset(),
+            preset::default_preset().without_zk(),
+        ] {
             let run = || {
                 vm_prover::prove(
                     &program,
@@ -35,8 +38,14 @@ fn bench(c: &mut Criterion) {
             let p = run();
             let started = std::time::Instant::now();
             let proof = vm_air::VmProof::from_bytes(&p.proof.to_bytes()).unwrap();
-            vm_verifier::verify(program.hash(), p.public.stack_inputs.clone(), p.output.stack, &proof, 96)
-                .expect("verifies");
+            vm_verifier::verify(
+                program.hash(),
+                p.public.stack_inputs.clone(),
+                p.output.stack,
+                &proof,
+                96,
+            )
+            .expect("verifies");
             println!(
                 "fib 2^{log} {}: cycles {}, trace length {}, width {}+{}, proof {} bytes, verify {:?}, {} bits",
                 preset.name,

@@ -559,14 +559,32 @@ fn a_run_that_never_reaches_halt_cannot_claim_outputs() {
     let mut rows = rows_of(&p, &inputs(&[]), 41);
     let last = rows.last_mut().unwrap();
     last.instruction = Instruction::new(Opcode::Halt);
-    let exec = vm_processor::trace::ExecutionTrace { rows, ..Default::default() };
-    let trace = build_with_hooks(&p, &exec, 16, preset, &mut StdRng::seed_from_u64(3), TraceHooks::default());
+    let exec = vm_processor::trace::ExecutionTrace {
+        rows,
+        ..Default::default()
+    };
+    let trace = build_with_hooks(
+        &p,
+        &exec,
+        16,
+        preset,
+        &mut StdRng::seed_from_u64(3),
+        TraceHooks::default(),
+    );
     let outputs = StackOutputs::new(&exec.rows.last().unwrap().stack).unwrap();
     let f = Forgery {
         trace,
-        public: PublicInputs { preset: preset.id, program_hash: p.hash(), stack_inputs: inputs(&[]), stack_outputs: outputs },
+        public: PublicInputs {
+            preset: preset.id,
+            program_hash: p.hash(),
+            stack_inputs: inputs(&[]),
+            stack_outputs: outputs,
+        },
     };
-    assert!(matches!(rejected(&f), Violation::Unbalanced | Violation::Aux { .. }));
+    assert!(matches!(
+        rejected(&f),
+        Violation::Unbalanced | Violation::Aux { .. }
+    ));
     rejected_by_verifier(f);
 }
 
@@ -579,8 +597,18 @@ fn a_halt_claimed_only_on_the_last_row_is_rejected() {
     let n = preset.min_trace_len;
     let last = n - preset.random_rows() - 1;
     let rows = rows_of(&p, &inputs(&[]), last + 1);
-    let exec = vm_processor::trace::ExecutionTrace { rows: rows[..last].to_vec(), ..Default::default() };
-    let mut trace = build_with_hooks(&p, &exec, 16, preset, &mut StdRng::seed_from_u64(4), TraceHooks::default());
+    let exec = vm_processor::trace::ExecutionTrace {
+        rows: rows[..last].to_vec(),
+        ..Default::default()
+    };
+    let mut trace = build_with_hooks(
+        &p,
+        &exec,
+        16,
+        preset,
+        &mut StdRng::seed_from_u64(4),
+        TraceHooks::default(),
+    );
     assert_eq!(trace.last_real, last);
     let final_row = rows[last];
     let cols = trace.columns_mut();
@@ -593,7 +621,11 @@ fn a_halt_claimed_only_on_the_last_row_is_rejected() {
         cols.set(GROUP + g, last, Felt::from((g == 0) as u8));
     }
     for l in 0..NUM_LOWS {
-        cols.set(LOW + l, last, Felt::from((l == Opcode::Halt.low_index()) as u8));
+        cols.set(
+            LOW + l,
+            last,
+            Felt::from((l == Opcode::Halt.low_index()) as u8),
+        );
     }
     let f = Forgery {
         trace,

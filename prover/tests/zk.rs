@@ -54,7 +54,11 @@ fn brute_force_recovers_the_secret_without_zk_and_finds_nothing_with_it() {
         .clone()
         .filter(|c| commitments(&p, *c, plain) == target)
         .collect();
-    assert_eq!(found, vec![secret], "without ZK the attack must work (else it tests nothing)");
+    assert_eq!(
+        found,
+        vec![secret],
+        "without ZK the attack must work (else it tests nothing)"
+    );
 
     let zk = preset::default_preset();
     let target = commitments(&p, secret, zk);
@@ -203,7 +207,11 @@ fn openings_of_a_zk_trace_are_reproducible_for_another_secret() {
     }
     let equations = m.len();
     assert_eq!(equations, preset.queries + 2 * preset.extension_degree);
-    assert_eq!(rank(m.clone()), equations, "r = {r} random rows cannot hide {equations} openings");
+    assert_eq!(
+        rank(m.clone()),
+        equations,
+        "r = {r} random rows cannot hide {equations} openings"
+    );
     // With one random row fewer than the openings need, the same system loses full rank.
     let short: Vec<Vec<Felt>> = m.iter().map(|row| row[..equations - 1].to_vec()).collect();
     assert!(rank(short) < equations);
@@ -228,12 +236,16 @@ fn openings_of_a_zk_trace_are_reproducible_for_another_secret() {
             let d = value(l, &real, false) - value(l, &other, true);
             rhs.extend_from_slice(&d.to_base_elements());
         }
-        let rho = solve(&m, &rhs).unwrap_or_else(|| panic!("column {col}: no random rows reproduce the openings"));
+        let rho = solve(&m, &rhs)
+            .unwrap_or_else(|| panic!("column {col}: no random rows reproduce the openings"));
         // Check: the other secret's real rows plus these random rows open to the same values.
         let check = |l: &[Felt]| {
             let column = other.main_segment().get_column(col);
             (0..=last).fold(Felt::ZERO, |acc, i| acc + l[i] * column[i])
-                + rho.iter().zip(&l[last + 1..]).fold(Felt::ZERO, |acc, (x, y)| acc + *x * *y)
+                + rho
+                    .iter()
+                    .zip(&l[last + 1..])
+                    .fold(Felt::ZERO, |acc, (x, y)| acc + *x * *y)
         };
         for l in &lq {
             assert_eq!(check(l), value_q(l, &real, false), "column {col}");
