@@ -639,3 +639,57 @@ fn a_halt_claimed_only_on_the_last_row_is_rejected() {
     assert!(matches!(rejected(&f), Violation::Assertion { .. }));
     rejected_by_verifier(f);
 }
+
+// ---- nondeterministic helper values -------------------------------------------------------
+
+#[test]
+fn a_helper_chosen_to_excuse_a_wrong_comparison_is_caught() {
+    // EQ on 3, 4 claims 1; the liar sets the inverse helper to 0 so that the first
+    // condition `s0' - 1 + (a - b) h` holds. The second, `(a - b) s0'`, must catch it.
+    let p = assemble("begin eq end");
+    let mut f = forge_with(
+        &p,
+        &p,
+        &[3, 4],
+        &[],
+        TraceHooks::default(),
+        after_first(Opcode::Eq, |st| {
+            st.top[0] = Felt::ONE;
+        }),
+    );
+    f.trace
+        .columns_mut()
+        .set(vm_air::layout::HELPER, 0, Felt::ZERO);
+    assert!(matches!(rejected(&f), Violation::Main { row: 0, .. }));
+    // EQZ on 5 claims 1 with helper 0: `s0 s0'` catches it.
+    let p = assemble("begin eq.0 end");
+    let mut f = forge_with(
+        &p,
+        &p,
+        &[5],
+        &[],
+        TraceHooks::default(),
+        after_first(Opcode::Eqz, |st| {
+            st.top[0] = Felt::ONE;
+        }),
+    );
+    f.trace
+        .columns_mut()
+        .set(vm_air::layout::HELPER, 0, Felt::ZERO);
+    assert!(matches!(rejected(&f), Violation::Main { row: 0, .. }));
+    rejected_by_verifier(f);
+}
+
+#[test]
+fn a_loop_counter_helper_cannot_skip_iterations() {
+    // NEXT with counter 3 must not pop: the liar pops and claims the helper 0.
+    let p = assemble("begin repeat.3 add.1 end end");
+    let mut f = forge_with(&p, &p, &[0], &[], TraceHooks::default(), |_, _, _, _| {});
+    honest(&f);
+    let next_row = 2; // REPEAT, INCR, NEXT
+    let cols = f.trace.columns_mut();
+    assert_eq!(cols.get(vm_air::layout::PC, next_row), Felt::new(2));
+    cols.set(vm_air::layout::CTL_POP, next_row, Felt::ONE);
+    cols.set(vm_air::layout::HELPER, next_row, Felt::ZERO);
+    rejected(&f);
+}
