@@ -14,7 +14,7 @@ use crate::ops::{self, Source};
 pub const NUM_CPU_CONSTRAINTS: usize = DECODER + 1 + 1 + 16 + 2 + OVERFLOW + CONTROL + LINK;
 const DECODER: usize = NUM_GROUPS + NUM_LOWS + 3;
 const OVERFLOW: usize = 8;
-const CONTROL: usize = 13;
+const CONTROL: usize = 14;
 const LINK: usize = 4 + 2 * INSTRUCTIONS_PER_CYCLE;
 
 /// Index of `s0'`'s stack source buckets: old `s_j` for `j < 16`, then these.
@@ -99,6 +99,7 @@ pub fn main_degrees() -> Vec<TransitionConstraintDegree> {
         d(3),
         d(4),
         d(4),
+        d(3),
         d(3),
         d(2),
         d(2),
@@ -321,6 +322,7 @@ pub fn evaluate_main<E: FieldElement<BaseField = Felt>>(
     emit(f_next * ((ctop - one) * h - one + c_pop));
     emit(f_next * c_pop * (ctop - one));
     emit(f_ret * (one - ckind));
+    emit(f_next * ckind);
     let keep = one - c_push - c_pop;
     emit(keep * (ckind_n - ckind));
     emit(keep * (cptr_n - cptr));
