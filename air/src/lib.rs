@@ -36,6 +36,7 @@ use layout::*;
 /// The VM's algebraic intermediate representation.
 pub struct VmAir {
     context: AirContext<Felt>,
+    preset: &'static Preset,
     public: PublicInputs,
     last_real: usize,
     table: StackTable,
@@ -69,6 +70,9 @@ impl Air for VmAir {
         let preset = preset::by_id(public.preset).unwrap_or(preset::default_preset());
         let mut main = constraints::main_degrees();
         main.extend(hash::constraint_degrees());
+        main.extend(
+            (0..preset.mask_columns()).map(|_| winter_air::TransitionConstraintDegree::new(4)),
+        );
         let context = AirContext::new_multi_segment(
             trace_info.clone(),
             main,
@@ -81,6 +85,7 @@ impl Air for VmAir {
         let last_real = preset.last_real_row(trace_info.length());
         Self {
             context,
+            preset,
             public,
             last_real,
             table: StackTable::new(),
@@ -100,7 +105,8 @@ impl Air for VmAir {
         let (cur, next) = (frame.current(), frame.next());
         let round = periodic[0];
         let p7 = periodic[hash::NUM_PERIODIC];
-        let (cpu, chiplet) = result.split_at_mut(constraints::NUM_CPU_CONSTRAINTS);
+        let (cpu, rest) = result.split_at_mut(constraints::NUM_CPU_CONSTRAINTS);
+        let (chiplet, masks) = rest.split_at_mut(hash::NUM_CONSTRAINTS);
         constraints::evaluate_main(&self.table, cur, next, p7, round, cpu);
         hash::evaluate(
             &cur[HASH..HASH + hash::HASH_WIDTH],
@@ -109,6 +115,12 @@ impl Air for VmAir {
             &periodic[..hash::NUM_PERIODIC],
             chiplet,
         );
+        // Composition masks: zero on real rows; on the exempt random rows they and the
+        // randomizer make the quotient carry a random term.
+        let first = self.preset.first_mask_column();
+        for (i, m) in masks.iter_mut().enumerate() {
+            *m = cur[first + i] * cur[RANDOMIZER].cube();
+        }
     }
 
     fn get_periodic_column_values(&self) -> Vec<Vec<Felt>> {

@@ -88,9 +88,26 @@ impl Preset {
         }
     }
 
+    /// Composition mask columns (a heuristic for the composition-chunk gap, `docs/zk.md`):
+    /// zero on the real rows, random on the random rows, and multiplied into one degree-4
+    /// constraint each, so that the composition polynomial carries a random term. `e` with
+    /// zero knowledge.
+    pub fn mask_columns(&self) -> usize {
+        if self.zk {
+            self.extension_degree
+        } else {
+            0
+        }
+    }
+
+    /// Index of the first composition mask column (after the randomizer columns).
+    pub fn first_mask_column(&self) -> usize {
+        crate::layout::RANDOMIZER + self.randomizer_columns()
+    }
+
     /// Width of the main trace under this preset.
     pub fn main_width(&self) -> usize {
-        crate::layout::BASE_WIDTH + self.randomizer_columns()
+        crate::layout::BASE_WIDTH + self.randomizer_columns() + self.mask_columns()
     }
 
     /// The index of the last real row of a trace of length `n` (`n - r - 1`).

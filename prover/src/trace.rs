@@ -156,8 +156,18 @@ pub fn build_with_hooks(
             *v = random(rng);
         }
     }
-    for col in cols.iter_mut().skip(BASE_WIDTH) {
+    for col in cols
+        .iter_mut()
+        .skip(BASE_WIDTH)
+        .take(preset.randomizer_columns())
+    {
         for v in col.iter_mut() {
+            *v = random(rng);
+        }
+    }
+    // Composition masks: zero on the real rows, random on the random rows.
+    for col in cols.iter_mut().skip(preset.first_mask_column()) {
+        for v in &mut col[shape.last_real + 1..] {
             *v = random(rng);
         }
     }

@@ -693,3 +693,14 @@ fn a_loop_counter_helper_cannot_skip_iterations() {
     cols.set(vm_air::layout::HELPER, next_row, Felt::ZERO);
     rejected(&f);
 }
+
+#[test]
+fn a_composition_mask_nonzero_on_a_real_row_is_caught() {
+    let p = assemble("begin add end");
+    let preset = preset::default_preset();
+    let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
+    f.trace
+        .columns_mut()
+        .set(preset.first_mask_column(), 5, Felt::ONE);
+    assert!(matches!(rejected(&f), Violation::Main { row: 5, .. }));
+}
