@@ -30,7 +30,10 @@ fn examples_prove_at_both_presets_or_are_refused() {
             .unwrap_or_else(|e| panic!("{name}: {e:?}"));
         let text = std::fs::read_to_string(root.join(name).join(format!("{name}.inputs"))).unwrap();
         let inputs = InputFile::parse(&text).unwrap();
-        for p in [preset::by_name("96").unwrap(), preset::by_name("128").unwrap()] {
+        for p in [
+            preset::by_name("96").unwrap(),
+            preset::by_name("128").unwrap(),
+        ] {
             let res = prove(
                 &program,
                 inputs.stack_inputs(),

@@ -22,10 +22,13 @@ pub enum ErrorKind {
     #[error("inverse of zero")]
     InverseOfZero,
     /// A u32 operation got a value >= 2^32.
-    #[error("value {} is not a u32", value.as_int())]
+    #[error("{}", with_message(message, format!("value {} is not a u32", value.as_int())))]
     NotU32 {
         /// The offending value.
         value: Felt,
+        /// The message attached with `u32assert.err=...` (and the other u32 assertions), if
+        /// any.
+        message: Option<String>,
     },
     /// A boolean operation or condition got a value other than 0 or 1.
     #[error("value {} is not binary (0 or 1)", value.as_int())]
@@ -43,7 +46,7 @@ pub enum ErrorKind {
         root: String,
     },
     /// The node at the requested position does not have the expected value.
-    #[error("the node at depth {depth}, index {index} of the tree with root {root} does not have the given value")]
+    #[error("{}", with_message(message, format!("the node at depth {depth}, index {index} of the tree with root {root} does not have the given value")))]
     MerkleNodeMismatch {
         /// The tree root, as hex.
         root: String,
@@ -51,6 +54,30 @@ pub enum ErrorKind {
         depth: u64,
         /// Index of the node.
         index: u64,
+        /// The message attached with `mtree_verify.err=...`, if any.
+        message: Option<String>,
+    },
+    /// `adv.push_smtpeek` found a non-empty leaf whose preimage is not in the advice map.
+    #[error("the advice map has no preimage for the sparse Merkle tree leaf {node}")]
+    SmtLeafNotFound {
+        /// The leaf digest, as hex.
+        node: String,
+    },
+    /// `adv.push_smtpeek` found a leaf preimage that is not a list of (key, value) words.
+    #[error("the preimage of the sparse Merkle tree leaf {node} has {len} elements; expected a non-zero multiple of 8 (key, value pairs)")]
+    SmtLeafPreimageInvalid {
+        /// The leaf digest, as hex.
+        node: String,
+        /// Number of elements found.
+        len: usize,
+    },
+    /// `adv.insert_mem` with a start address above the end address.
+    #[error("invalid memory range: start address {start} is greater than end address {end}")]
+    InvalidMemoryRange {
+        /// Start address.
+        start: u64,
+        /// End address.
+        end: u64,
     },
     /// The advice map has no entry under the key.
     #[error("the advice map has no key {key}")]
@@ -96,6 +123,15 @@ pub enum ErrorKind {
         /// What the host said.
         message: String,
     },
+}
+
+/// `what`, or `assertion failed: message (what)` when the failing instruction carries an
+/// assertion message.
+fn with_message(message: &Option<String>, what: String) -> String {
+    match message {
+        Some(m) => format!("assertion failed: {m} ({what})"),
+        None => what,
+    }
 }
 
 /// Source location of the failing instruction.

@@ -10,7 +10,7 @@ use vm_core::{
 use winter_math::fields::QuadExtension;
 
 use crate::errors::{ErrorKind, ExecutionError};
-use crate::inputs::{word_key, AdviceInputs};
+use crate::inputs::{empty_subtree_children, word_key, AdviceInputs};
 use crate::trace::{CycleRow, ExecutionTrace, MemoryAccess, NoTrace, Tracer};
 use crate::{ExecutionOptions, ExecutionOutput, Host, TraceStats};
 
@@ -162,7 +162,10 @@ fn u32_of(v: Felt) -> Result<u64, ErrorKind> {
     if x < U32_LIMIT {
         Ok(x)
     } else {
-        Err(ErrorKind::NotU32 { value: v })
+        Err(ErrorKind::NotU32 {
+            value: v,
+            message: None,
+        })
     }
 }
 
@@ -201,6 +204,21 @@ fn felt_bool(b: bool) -> Felt {
     } else {
         Felt::ZERO
     }
+}
+
+/// `hash(a || b)` in a domain: the Rp64_256 state is `[8, domain, 0, 0, a0..a3, b0..b3]`
+/// (capacity 0..4, rate 4..12), permuted once; the digest is elements 4..8. With domain 0
+/// this is `hash::merge(a, b)` (Rp64_256's merge sets the first capacity element to 8, the
+/// number of rate elements); Miden's `Rpo256::merge_in_domain` likewise puts the domain in
+/// capacity element 1 of its own `merge` state.
+pub(crate) fn merge_in_domain(a: &Word, b: &Word, domain: Felt) -> Word {
+    let mut state = [Felt::ZERO; hash::STATE_WIDTH];
+    state[0] = Felt::new(8);
+    state[1] = domain;
+    state[4..8].copy_from_slice(a);
+    state[8..12].copy_from_slice(b);
+    hash::permute(&mut state);
+    [state[4], state[5], state[6], state[7]]
 }
 
 impl<H: Host, T: Tracer> Vm<'_, H, T> {
@@ -334,17 +352,18 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
         }
         let mut node = *root;
         for level in (0..depth).rev() {
-            let (l, r) = self
-                .advice
-                .merkle_nodes
-                .get(&word_key(&node))
-                .ok_or_else(not_found)?;
+            // Roots of empty subtrees are known without being stored, as in Miden's Merkle
+            // store (which starts out with them).
+            let (l, r) = match self.advice.merkle_nodes.get(&word_key(&node)) {
+                Some(&children) => children,
+                None => empty_subtree_children(&node).ok_or_else(not_found)?,
+            };
             if (index >> level) & 1 == 0 {
-                sibs[level as usize] = *r;
-                node = *l;
+                sibs[level as usize] = r;
+                node = l;
             } else {
-                sibs[level as usize] = *l;
-                node = *r;
+                sibs[level as usize] = l;
+                node = r;
             }
         }
         Ok(node)
@@ -359,6 +378,21 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
             Frame::Loop { .. } => None,
         });
         ExecutionError::new(kind, self.program, pc as u32, clk, rets)
+    }
+
+    /// An error of the instruction at `pc`: failures that Miden reports with the
+    /// instruction's assertion message (`u32assert*.err=`, `mtree_verify.err=`) get the
+    /// message attached to the instruction, like `ASSERT` failures.
+    #[cold]
+    fn op_error(&self, mut kind: ErrorKind, pc: usize, clk: u64) -> ExecutionError {
+        if let ErrorKind::NotU32 { message, .. } | ErrorKind::MerkleNodeMismatch { message, .. } =
+            &mut kind
+        {
+            if message.is_none() {
+                *message = self.program.message_at(pc as u32).map(str::to_string);
+            }
+        }
+        self.error(kind, pc, clk)
     }
 
     // ---------------------------------------------------------------- main loop
@@ -393,13 +427,13 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                 ($e:expr) => {
                     match $e {
                         Ok(v) => v,
-                        Err(k) => return Err(self.error(k, pc, clk)),
+                        Err(k) => return Err(self.op_error(k, pc, clk)),
                     }
                 };
             }
             macro_rules! fail {
                 ($k:expr) => {
-                    return Err(self.error($k, pc, clk))
+                    return Err(self.op_error($k, pc, clk))
                 };
             }
             if clk >= max {
@@ -423,7 +457,10 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                 let (s, e) = (dec_off[pc] as usize, dec_off[pc + 1] as usize);
                 if s != e {
                     for (_, d) in &decs[s..e] {
-                        t!(self.decorator(d));
+                        // A decorator's failure is not the instruction's: no message.
+                        if let Err(k) = self.decorator(d, pc) {
+                            return Err(self.error(k, pc, clk));
+                        }
                     }
                 }
             }
@@ -876,7 +913,8 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                         fail!(ErrorKind::MerkleNodeMismatch {
                             root: hash::word_to_hex(&root),
                             depth,
-                            index
+                            index,
+                            message: None,
                         });
                     }
                     self.stats.hasher += 8 * depth;
@@ -893,7 +931,8 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                         fail!(ErrorKind::MerkleNodeMismatch {
                             root: hash::word_to_hex(&root),
                             depth,
-                            index
+                            index,
+                            message: None,
                         });
                     }
                     let mut cur = new;
@@ -917,7 +956,7 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
 
     // ---------------------------------------------------------------- decorators
 
-    fn decorator(&mut self, d: &Decorator) -> Result<(), ErrorKind> {
+    fn decorator(&mut self, d: &Decorator, pc: usize) -> Result<(), ErrorKind> {
         let unsupported = |name: &str| ErrorKind::EventError {
             id: 0,
             message: format!("decorator {name} is not supported"),
@@ -948,15 +987,18 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                 self.adv_extend(&node);
             }
             Decorator::AdvPushU64Div => {
+                // [b_hi, b_lo, a_hi, a_lo]; pops as q_lo, q_hi, r_lo, r_hi (Miden's
+                // `push_u64_div_result`, which checks the divisor, then zero, then the
+                // dividend).
                 let b_hi = u32_of(self.get(0))?;
                 let b_lo = u32_of(self.get(1))?;
-                let a_hi = u32_of(self.get(2))?;
-                let a_lo = u32_of(self.get(3))?;
                 let b = (b_hi << 32) | b_lo;
-                let a = (a_hi << 32) | a_lo;
                 if b == 0 {
                     return Err(ErrorKind::DivideByZero);
                 }
+                let a_hi = u32_of(self.get(2))?;
+                let a_lo = u32_of(self.get(3))?;
+                let a = (a_hi << 32) | a_lo;
                 let (q, r) = (a / b, a % b);
                 let m = 0xffff_ffff;
                 self.adv_extend(&[
@@ -967,19 +1009,31 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                 ]);
             }
             Decorator::AdvInsertMem => {
+                // [KEY, start, end]: KEY -> mem[start..end], start <= end (Miden's
+                // `insert_mem_values_into_adv_map`).
                 let key = self.get_word(0);
                 let start = addr_of(self.get(4))?;
                 let end = addr_of(self.get(5))?;
-                let values: Vec<Felt> = (start..end.max(start)).map(|a| self.mem_read(a)).collect();
+                if start > end {
+                    return Err(ErrorKind::InvalidMemoryRange {
+                        start: start as u64,
+                        end: end as u64,
+                    });
+                }
+                let values: Vec<Felt> = (start..end).map(|a| self.mem_read(a)).collect();
                 self.advice.map.insert(word_key(&key), values);
             }
             Decorator::AdvInsertHdword | Decorator::AdvInsertHdwordD => {
-                if matches!(d, Decorator::AdvInsertHdwordD) && self.get(8) != Felt::ZERO {
-                    return Err(unsupported("adv.insert_hdword_d with a non-zero domain"));
-                }
+                // [B, A, (domain)]: hash(A || B, domain) -> [A, B] (Miden's
+                // `insert_hdword_into_adv_map`); the domain is s8 for `_d`, else zero.
+                let domain = if matches!(d, Decorator::AdvInsertHdwordD) {
+                    self.get(8)
+                } else {
+                    Felt::ZERO
+                };
                 let w0 = self.get_word(0);
                 let w1 = self.get_word(4);
-                let key = hash::merge(&w1, &w0);
+                let key = merge_in_domain(&w1, &w0, domain);
                 let mut values = Vec::with_capacity(8);
                 values.extend_from_slice(&w1);
                 values.extend_from_slice(&w0);
@@ -1026,20 +1080,46 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                 self.adv.push(Felt::new(63 - x.leading_zeros() as u64));
             }
             Decorator::AdvPushFalconDiv => {
-                // [a_hi, a_lo] with M = 12289; pops as q_hi, q_lo, r_hi, r_lo.
-                let a_hi = u32_of(self.get(0))?;
+                // [a_hi, a_lo] with M = 12289; pops as q_hi, q_lo, r (three values, as
+                // Miden's `push_falcon_mod_result`; r < M needs no high limb).
                 let a_lo = u32_of(self.get(1))?;
+                let a_hi = u32_of(self.get(0))?;
                 let a = (a_hi << 32) | a_lo;
                 let (q, r) = (a / 12289, a % 12289);
-                let m = 0xffff_ffff;
-                self.adv_extend(&[
-                    Felt::new(q >> 32),
-                    Felt::new(q & m),
-                    Felt::new(r >> 32),
-                    Felt::new(r & m),
-                ]);
+                self.adv_extend(&[Felt::new(q >> 32), Felt::new(q & 0xffff_ffff), Felt::new(r)]);
             }
-            Decorator::AdvPushSmtPeek => return Err(unsupported("adv.push_smtpeek")),
+            Decorator::AdvPushSmtPeek => {
+                // [KEY, ROOT]: Miden's `push_smtpeek_result` on its SMT (depth 64, leaf index
+                // KEY[3] = s0). An empty leaf gives the empty word; otherwise the advice map
+                // holds the leaf's preimage [K0, V0, K1, V1, ...] and the value stored under
+                // KEY (or the empty word) is pushed, element 0 popped first.
+                let key = self.get_word(0);
+                let root = self.get_word(4);
+                let mut sibs = [ZERO_WORD; 64];
+                let leaf = self.merkle_path(&root, 64, key[3].as_int(), &mut sibs)?;
+                let value = if leaf == ZERO_WORD {
+                    ZERO_WORD
+                } else {
+                    let node = || hash::word_to_hex(&leaf);
+                    let pairs = self
+                        .advice
+                        .map
+                        .get(&word_key(&leaf))
+                        .ok_or_else(|| ErrorKind::SmtLeafNotFound { node: node() })?;
+                    if pairs.len() % 8 != 0 {
+                        return Err(ErrorKind::SmtLeafPreimageInvalid {
+                            node: node(),
+                            len: pairs.len(),
+                        });
+                    }
+                    pairs
+                        .chunks_exact(8)
+                        .find(|kv| kv[..4] == key)
+                        .map(|kv| [kv[4], kv[5], kv[6], kv[7]])
+                        .unwrap_or(ZERO_WORD)
+                };
+                self.adv_extend(&value);
+            }
             Decorator::AdvMerkleMerge => {
                 // `mtree_merge` on [R, L]: the new root merge(L, R) becomes a node of the store.
                 let right = self.get_word(0);
@@ -1104,13 +1184,23 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
             }
             Decorator::DebugLocal(i, j) => {
                 if self.options.enable_debug {
-                    // Locals of the current procedure lie just below fmp.
+                    // The current procedure's frame lies just below fmp; local k is at
+                    // fmp - frame + k (the frame is the local count rounded up to a multiple
+                    // of 4, which is exact when the declared count is a multiple of 4).
                     let fmp = self.fmp.as_int();
-                    let (i, j) = (i.unwrap_or(0) as u64, j.map(|j| j as u64));
-                    let j = j.unwrap_or(i);
+                    let frame = self
+                        .program
+                        .procedure_at(pc as u32)
+                        .map(|p| p.num_locals as u64)
+                        .unwrap_or(0);
+                    let (i, j) = match (i, j) {
+                        (None, _) => (0, frame.saturating_sub(1)),
+                        (Some(i), None) => (*i as u64, *i as u64),
+                        (Some(i), Some(j)) => (*i as u64, *j as u64),
+                    };
                     let vals: Vec<String> = (i..=j)
                         .map(|k| {
-                            let a = fmp.wrapping_sub(1).wrapping_sub(k);
+                            let a = fmp.wrapping_sub(frame).wrapping_add(k);
                             if a < U32_LIMIT {
                                 self.mem_read(a as u32).as_int().to_string()
                             } else {

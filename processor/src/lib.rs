@@ -19,7 +19,10 @@ pub mod trace;
 
 pub use errors::{ErrorKind, ErrorLocation, ExecutionError};
 pub use exec::{execute, execute_traced};
-pub use inputs::{word_key, AdviceInputs, InputError, InputFile, OutputFile, WordKey};
+pub use inputs::{
+    empty_subtree_root, word_key, AdviceInputs, InputError, InputFile, MerkleDataError, OutputFile,
+    WordKey, PMT_MAX_DEPTH, SMT_DEPTH,
+};
 pub use trace::ExecutionTrace;
 pub use vm_core::{Felt, Program, StackInputs, StackOutputs, Word};
 

@@ -220,13 +220,15 @@ fn u32_ops() {
     assert_eq!(
         kind(run(vec![i(Opcode::U32add)], &[1 << 32, 1])),
         ErrorKind::NotU32 {
-            value: Felt::new(1 << 32)
+            value: Felt::new(1 << 32),
+            message: None,
         }
     );
     assert_eq!(
         kind(run(vec![i(Opcode::U32assert2)], &[m + 1, 0])),
         ErrorKind::NotU32 {
-            value: Felt::new(m + 1)
+            value: Felt::new(m + 1),
+            message: None,
         }
     );
     let out = run(vec![i(Opcode::U32assert2)], &[m, m]).unwrap();
@@ -845,4 +847,141 @@ fn long_loop_runs() {
     eprintln!("{} cycles in {:?}", out.cycles, t.elapsed());
     assert_eq!(out.cycles, 1 + 6_000_000 + 1);
     assert_eq!(out.stats.memory, 1_000_000);
+}
+
+#[test]
+fn domain_hash_layout() {
+    let (a, b) = (w(1), w(2));
+    // Domain 0 is Rp64_256's merge (state [8, 0, 0, 0, A, B]).
+    assert_eq!(
+        crate::exec::merge_in_domain(&a, &b, Felt::new(0)),
+        hash::merge(&a, &b)
+    );
+    // Domain d sits in capacity element 1.
+    let mut state = [Felt::new(0); 12];
+    state[0] = Felt::new(8);
+    state[1] = Felt::new(5);
+    state[4..8].copy_from_slice(&a);
+    state[8..12].copy_from_slice(&b);
+    hash::permute(&mut state);
+    assert_eq!(
+        crate::exec::merge_in_domain(&a, &b, Felt::new(5)),
+        [state[4], state[5], state[6], state[7]]
+    );
+    assert_ne!(
+        crate::exec::merge_in_domain(&a, &b, Felt::new(5)),
+        hash::merge(&a, &b)
+    );
+}
+
+#[test]
+fn empty_subtrees_are_known() {
+    let e1 = hash::merge(&[Felt::new(0); 4], &[Felt::new(0); 4]);
+    assert_eq!(empty_subtree_root(1), e1);
+    assert_eq!(empty_subtree_root(2), hash::merge(&e1, &e1));
+    assert_eq!(
+        crate::inputs::empty_subtree_children(&empty_subtree_root(255)),
+        Some((empty_subtree_root(254), empty_subtree_root(254)))
+    );
+    assert_eq!(crate::inputs::empty_subtree_children(&w(3)), None);
+    assert_eq!(
+        crate::inputs::empty_subtree_children(&[Felt::new(0); 4]),
+        None
+    );
+    // MPVERIFY of the empty leaf 7 of the empty depth-64 tree, with an empty store.
+    let root = empty_subtree_root(64);
+    let mut stack: Vec<u64> = root.iter().map(|f| f.as_int()).collect();
+    stack.extend([7, 64, 0, 0, 0, 0]);
+    let out = run_with(
+        &prog(vec![i(Opcode::Mpverify)]),
+        &stack,
+        AdviceInputs::default(),
+    );
+    assert!(out.is_ok(), "{out:?}");
+}
+
+#[test]
+fn sparse_and_partial_trees() {
+    let mut adv = AdviceInputs::default();
+    assert_eq!(
+        adv.add_sparse_merkle_tree(&[(1, w(1)), (1, w(2))]),
+        Err(MerkleDataError::DuplicateLeaf(1))
+    );
+    // Leaves 0 and 1 of depth 64: the root is the pair's hash merged up with empty roots.
+    let mut adv = AdviceInputs::default();
+    let root = adv.add_sparse_merkle_tree(&[(0, w(1)), (1, w(2))]).unwrap();
+    let mut want = hash::merge(&w(1), &w(2));
+    for h in 1..64 {
+        want = hash::merge(&want, &empty_subtree_root(h));
+    }
+    assert_eq!(root, want);
+    assert_eq!(adv.merkle_nodes.len(), 64);
+    // A partial tree: leaves (2, 0), (2, 1) and node (1, 1).
+    let mut adv = AdviceInputs::default();
+    let root = adv
+        .add_partial_merkle_tree(&[((2, 0), w(1)), ((2, 1), w(2)), ((1, 1), w(3))])
+        .unwrap();
+    assert_eq!(root, hash::merge(&hash::merge(&w(1), &w(2)), &w(3)));
+    assert_eq!(adv.merkle_nodes.len(), 2);
+    assert_eq!(
+        adv.add_partial_merkle_tree(&[((2, 0), w(1)), ((1, 1), w(3))]),
+        Err(MerkleDataError::MissingSibling {
+            depth: 2,
+            index: 0,
+            sibling: 1
+        })
+    );
+    // A single node at depth 0 is a root without inner nodes; no nodes give the empty word.
+    let mut adv = AdviceInputs::default();
+    assert_eq!(adv.add_partial_merkle_tree(&[((0, 0), w(4))]), Ok(w(4)));
+    assert_eq!(adv.add_partial_merkle_tree(&[]), Ok([Felt::new(0); 4]));
+    assert!(adv.merkle_nodes.is_empty());
+}
+
+#[test]
+fn debug_local_reads_the_frame() {
+    // A procedure at 2..10 with 4 locals: store 9 to local 1 (FMPADD(1 - 4)), then print.
+    let code = vec![
+        im(Opcode::Call, 2),
+        i(Opcode::Halt),
+        im(Opcode::Fmpupdate, 4),
+        im(Opcode::Push, 9),
+        Instruction::with_imm(Opcode::Fmpadd, -Felt::new(3)),
+        i(Opcode::Mstore),
+        i(Opcode::Drop),
+        i(Opcode::Noop),
+        Instruction::with_imm(Opcode::Fmpupdate, -Felt::new(4)),
+        i(Opcode::Ret),
+    ];
+    let debug = DebugInfo {
+        decorators: vec![
+            (7, Decorator::DebugLocal(Some(1), None)),
+            (7, Decorator::DebugLocal(None, None)),
+        ],
+        procedures: vec![vm_core::ProcedureInfo {
+            name: "f".into(),
+            start: 2,
+            end: 10,
+            num_locals: 4,
+        }],
+        ..Default::default()
+    };
+    let p = Program::new(code, debug).unwrap();
+    let mut h = Recorder::default();
+    let opts = ExecutionOptions::default().with_debug(true);
+    execute(
+        &p,
+        StackInputs::default(),
+        AdviceInputs::default(),
+        &mut h,
+        opts,
+    )
+    .unwrap();
+    assert_eq!(
+        h.debug,
+        vec![
+            "locals[1..=1] = [9]".to_string(),
+            "locals[0..=3] = [0, 9, 0, 0]".to_string()
+        ]
+    );
 }

@@ -36,6 +36,10 @@ fn adv_push_puts_the_first_value_deepest() {
     rejected("begin adv_push.17 end");
 }
 
+// Miden v0.16 `processor/src/operations/io_ops.rs` (`op_advpopw`) with
+// `processor/src/host/advice/mod.rs` (`pop_stack_word`): the word is [p0, p1, p2, p3] in pop
+// order and lands as s3 = p0 .. s0 = p3. `adv_loadw` lowers to ADVPOPW
+// (`assembly/src/instruction/mod.rs`).
 #[test]
 fn adv_loadw_overwrites_the_top_word() {
     let out = ok(
@@ -44,6 +48,27 @@ fn adv_loadw_overwrites_the_top_word() {
         &[1, 2, 3, 4, 5],
     );
     assert_eq!(out, expected(&[9, 9, 9, 9], 4, &[4, 3, 2, 1]));
+}
+
+/// Miden v0.16 `processor/src/operations/io_ops.rs`, test `op_pipe`, replayed: the advice
+/// stack pops 30, 29, ..., 23; the stack holds 1..=12 (12 on top), the address 4 and 101.
+/// Expected there: memory word 4 = [30, 29, 28, 27], word 8 = [26, 25, 24, 23], and the stack
+/// `[23, 24, 25, 26, 27, 28, 29, 30, 4, 3, 2, 1, 12, 101]` (top first).
+#[test]
+fn adv_pipe_matches_midens_op_pipe_test() {
+    let advice: Vec<u64> = (23..=30).rev().collect();
+    let mut stack = vec![101u64, 4];
+    stack.extend(1..=12);
+    let out = ok("begin adv_pipe end", &stack, &advice);
+    assert_eq!(
+        out[..14],
+        [23, 24, 25, 26, 27, 28, 29, 30, 4, 3, 2, 1, 12, 101]
+    );
+    // Memory: element j of word 4 at address 4 + j.
+    let src = "begin adv_pipe dropw dropw dropw drop drop
+        mem_load.4 mem_load.7 mem_load.8 mem_load.11 end";
+    let out = ok(src, &stack, &advice);
+    assert_eq!(out[..4], [23, 26, 27, 30]);
 }
 
 #[test]
@@ -77,6 +102,33 @@ fn empty_advice_stack_fails() {
         &[1, 2, 3, 4, 5, 6, 7],
         "AdviceStackEmpty",
     );
+}
+
+// Miden v0.16 `processor/src/host/advice/mod.rs` (`push_from_map`, documented example: an
+// advice stack [a, b, c] and x -> [d, e, f] give [d, e, f, a, b, c], or [3, d, e, f, a, b, c]
+// with the length), with the key word on top of the operand stack
+// (`processor/src/operations/sys_ops/sys_event_handlers.rs`, `copy_map_value_to_adv_stack`).
+#[test]
+fn push_mapval_matches_midens_documented_example() {
+    let key = [21u64, 22, 23, 24];
+    let mut advice = AdviceInputs {
+        stack: felts(&[1, 2, 3]), // [a, b, c]
+        ..Default::default()
+    };
+    advice.map.insert(word_key(&w(key)), felts(&[4, 5, 6])); // x -> [d, e, f]
+    let src = format!(
+        "begin {} adv.push_mapval dropw adv_push.6 end",
+        push_word(key)
+    );
+    // Pops d, e, f, a, b, c: the last popped ends on top.
+    let out = run_adv(&src, &[], advice.clone()).unwrap();
+    assert_eq!(out[..6], [3, 2, 1, 6, 5, 4]);
+    let src = format!(
+        "begin {} adv.push_mapvaln dropw adv_push.7 end",
+        push_word(key)
+    );
+    let out = run_adv(&src, &[], advice).unwrap();
+    assert_eq!(out[..7], [3, 2, 1, 6, 5, 4, 3]);
 }
 
 #[test]
@@ -122,6 +174,9 @@ fn has_mapkey() {
     assert_eq!(run_adv(&src, &[], advice).unwrap()[0], 0);
 }
 
+// Miden v0.16 `processor/src/operations/sys_ops/sys_event_handlers.rs`
+// (`push_u64_div_result`): operand stack [b1, b0, a1, a0], advice stack [q0, q1, r0, r1]
+// (it pushes r_hi, r_lo, q_hi, q_lo, so q_lo is popped first).
 #[test]
 fn push_u64div() {
     let cases = [
@@ -188,6 +243,9 @@ fn push_mtnode_reads_the_merkle_store() {
     assert_eq!(out[..4], [n[3], n[2], n[1], n[0]]);
 }
 
+// Miden v0.16 `processor/src/operations/sys_ops/sys_event_handlers.rs`
+// (`insert_mem_values_into_adv_map`): operand stack [KEY, start_addr, end_addr], advice map
+// KEY -> memory[start_addr..end_addr] (element-addressed, unwritten cells read as 0).
 #[test]
 fn insert_mem_copies_a_memory_range() {
     let src = "begin
@@ -200,6 +258,49 @@ fn insert_mem_copies_a_memory_range() {
         adv_push.5
     end";
     check(src, &[], 0, &[5, 4, 3, 2, 1]);
+}
+
+/// Miden v0.16 `processor/src/operations/sys_ops/sys_event_handlers.rs`
+/// (`push_falcon_mod_result`): operand stack [a_hi, a_lo], advice stack [q_hi, q_lo, r]:
+/// three values (it pushes r, q_lo, q_hi), as `std::crypto::dsa::rpo_falcon512::mod_12289`
+/// reads them (`adv_push.2` for the quotient, then `adv_push.1` for r).
+#[test]
+fn push_falcon_div_pushes_quotient_limbs_and_remainder() {
+    const M: u64 = 12289;
+    for a in [
+        0u64,
+        12288,
+        12289,
+        u64::MAX,
+        (1 << 40) + 77,
+        123_456_789_012,
+    ] {
+        let (q, r) = (a / M, a % M);
+        let args = [a >> 32, a & U32_MAX];
+        let src = "begin adv.push_falcon_div adv_push.3 end";
+        // Pops q_hi, q_lo, r: r ends on top.
+        check(src, &args, 0, &[r, q & U32_MAX, q >> 32]);
+        // Exactly three values: a fourth read fails.
+        check_fails(
+            "begin adv.push_falcon_div adv_push.4 end",
+            &args,
+            "AdviceStackEmpty",
+        );
+    }
+    check_fails("begin adv.push_falcon_div end", &[TWO32, 0], "NotU32");
+}
+
+#[test]
+fn insert_mem_rejects_a_reversed_range() {
+    // Miden v0.16 `get_mem_addr_range`: start > end is an invalid memory range.
+    check_fails(
+        "begin push.4 push.8 push.1.2.3.4 adv.insert_mem end",
+        &[],
+        "InvalidMemoryRange",
+    );
+    // start == end maps the key to no values.
+    let src = "begin push.8 push.8 push.1.2.3.4 adv.insert_mem adv.push_mapvaln dropw drop drop adv_push.1 end";
+    check(src, &[], 0, &[0]);
 }
 
 #[test]
@@ -224,6 +325,53 @@ fn insert_hdword_keys_by_hmerge() {
         adv_push.1
     end";
     check(src, &[], 0, &[0]);
+}
+
+/// `adv.insert_hdword_d` on [B, A, d] keys [A, B] by hash(A || B) in domain d: the
+/// Rp64_256 state [8, d, 0, 0, A, B] permuted once, digest = state[4..8] (as Miden's
+/// `Rpo256::merge_in_domain` puts d in capacity element 1 of its merge state; Miden v0.16
+/// `insert_hdword_into_adv_map`).
+#[test]
+fn insert_hdword_d_keys_by_the_domain_hash() {
+    let (a, b) = ([1u64, 2, 3, 4], [5u64, 6, 7, 8]);
+    for d in [0u64, 1, 9, P - 1] {
+        let mut state = [Felt::new(0); 12];
+        state[0] = Felt::new(8);
+        state[1] = Felt::new(d);
+        for j in 0..4 {
+            state[4 + j] = Felt::new(a[j]);
+            state[8 + j] = Felt::new(b[j]);
+        }
+        hash::permute(&mut state);
+        let key = [state[4], state[5], state[6], state[7]].map(|f| f.as_int());
+        let src = format!(
+            "begin push.{d} {} {} adv.insert_hdword_d dropw dropw drop {} adv.push_mapval dropw adv_push.8 end",
+            push_word(a),
+            push_word(b),
+            push_word(key)
+        );
+        check(&src, &[], 0, &[8, 7, 6, 5, 4, 3, 2, 1]);
+        // The same key as `hperm` on [B, A, C] with C = [8, d, 0, 0] (so `adv.insert_hperm`
+        // with that C inserts under the same key).
+        let src = format!(
+            "begin push.{d} {a} {b} adv.insert_hdword_d dropw dropw drop
+                push.8.{d}.0.0 {a} {b} hperm swapw adv.push_mapval dropw dropw dropw adv_push.8
+            end",
+            a = push_word(a),
+            b = push_word(b)
+        );
+        check(&src, &[], 0, &[8, 7, 6, 5, 4, 3, 2, 1]);
+    }
+    // Domain 0 is plain `adv.insert_hdword` (the key is `hmerge`).
+    let src = "begin
+        push.0 push.1.2.3.4 push.5.6.7.8
+        adv.insert_hdword_d
+        hmerge
+        adv.push_mapval
+        dropw drop
+        adv_push.8
+    end";
+    check(src, &[], 0, &[8, 7, 6, 5, 4, 3, 2, 1]);
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod locals;
 mod memory;
 mod procs;
 mod props;
+mod smt;
 mod stack;
 mod u32_arith;
 mod u32_bitwise;

@@ -82,6 +82,31 @@ fn u32assert_failure_names_its_message() {
 }
 
 #[test]
+fn u32assert_message_is_reported_as_an_assertion() {
+    let e = fails(
+        "begin u32assert.err=\"value too large\" end",
+        &with_sentinels(&[TWO32]),
+        &[],
+    );
+    assert!(
+        what(&e).contains("assertion failed: value too large (value 4294967296 is not a u32)"),
+        "{e}"
+    );
+    // Without a message, the plain error.
+    let e = fails("begin u32assert end", &with_sentinels(&[TWO32]), &[]);
+    assert!(what(&e).contains("\nvalue 4294967296 is not a u32"), "{e}");
+    // A failing decorator attached to the asserting instruction is not the assertion: its
+    // error carries no message (here `adv.push_u64div` on a non-u32 limb).
+    let e = fails(
+        "begin adv.push_u64div u32assert2.err=\"limbs too large\" end",
+        &with_sentinels(&[TWO32, 1, 0, 0]),
+        &[],
+    );
+    assert!(what(&e).contains("NotU32"), "{e}");
+    assert!(!what(&e).contains("limbs too large"), "{e}");
+}
+
+#[test]
 fn u32cast_and_u32split_accept_any_element() {
     for a in VALUES {
         check("begin u32cast end", &[a], 1, &[a & U32_MAX]);

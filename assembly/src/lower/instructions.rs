@@ -60,9 +60,9 @@ pub enum Emitted {
 /// What the lowering needs to know about the enclosing procedure.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LowerContext {
-    /// Number of locals of the enclosing procedure, rounded up to a multiple of 4 (the
-    /// procedure entry adds this to fmp), or `None` in the program body or in a procedure
-    /// declared without locals.
+    /// Number of locals the enclosing procedure declares (local `i` is at `fmp - N + i`;
+    /// the procedure entry adds N rounded up to a multiple of 4 to fmp), or `None` in the
+    /// program body or in a procedure declared without locals.
     pub num_locals: Option<u32>,
     /// Whether debug decorators (`debug.*`) are kept.
     pub debug_mode: bool,

@@ -174,14 +174,11 @@ impl Linker<'_> {
         self.code[at].imm = Felt::new(self.code.len() as u64);
     }
 
-    /// The rounded number of locals a procedure declares (`None` for none).
+    /// The number of locals a procedure declares (`None` for none or zero).
     fn locals(&mut self, module: usize, lit: &Option<ast::Lit>) -> Option<u32> {
         let lit = lit.as_ref()?;
         match parse_lit(&lit.text) {
-            Some(ConstVal::Felt(n)) if n <= MAX_LOCALS => {
-                // Miden rounds the frame up to whole words.
-                Some(n.div_ceil(4) as u32 * 4).filter(|n| *n > 0)
-            }
+            Some(ConstVal::Felt(n)) if n <= MAX_LOCALS => Some(n as u32).filter(|n| *n > 0),
             _ => {
                 let src = self.modules.get(module).src.clone();
                 self.errors.push(AssemblyError::BadLocals {
@@ -194,11 +191,16 @@ impl Linker<'_> {
         }
     }
 
-    /// Lowers one procedure: `FMPUPDATE(+N)`, the body, `FMPUPDATE(-N)`, `RET`.
+    /// Lowers one procedure: `FMPUPDATE(+F)`, the body, `FMPUPDATE(-F)`, `RET`, where the
+    /// frame `F` is the declared number of locals `N` rounded up to a multiple of 4. As in
+    /// Miden (v0.16 `Assembler::compile_procedure` and `local_to_absolute_addr`), local `i`
+    /// is at `fmp - N + i` with the declared `N`, so the locals occupy the top `N` cells of
+    /// the frame, and indices are checked against `N`.
     fn lower_proc(&mut self, id: ProcId) {
         let (module, idx) = id;
         let proc = self.modules.get(module).ast.procs[idx].clone();
-        let locals = self.locals(module, &proc.locals);
+        let declared = self.locals(module, &proc.locals);
+        let locals = declared.map(|n| n.next_multiple_of(4));
         let start = self.code.len() as u32;
         self.placed.insert(id, start);
         let span = Some((module, proc.name.span));
@@ -207,7 +209,7 @@ impl Linker<'_> {
             self.emit(ins, span, None);
         }
         let ctx = LowerContext {
-            num_locals: locals,
+            num_locals: declared,
             debug_mode: self.debug_mode,
         };
         self.block(module, &proc.body, &ctx, Some(id));

@@ -253,8 +253,11 @@ impl<'a> Lower<'a> {
         self.int(0, lo, hi)
     }
 
-    /// Offset from fmp of the local named by immediate 0 (`i - N`, as a field element),
-    /// checking that the procedure has locals and that the local (a word if `word`) fits.
+    /// Offset from fmp of the local named by immediate 0 (`i - N`, as a field element, with
+    /// `N` the declared number of locals), checking that the procedure has locals and that
+    /// the local (a word if `word`: `i` a multiple of 4 and `i + 4 <= N`) fits, as Miden's
+    /// `local_to_absolute_addr` does. When `N` is not a multiple of 4, word locals are not
+    /// word-aligned and their accesses fail at run time, as in Miden.
     pub fn local_offset(&self, word: bool) -> Result<Felt, LowerError> {
         self.arity(1, 1, "1")?;
         let n = match self.ctx.num_locals {
