@@ -8,7 +8,9 @@ use vm_assembly::Assembler;
 use vm_core::Program;
 
 mod compile;
+mod prove;
 mod run;
+mod verify;
 
 /// A zero-knowledge virtual machine for Miden-style stack assembly.
 #[derive(Parser, Debug)]
@@ -26,6 +28,10 @@ enum Command {
     Check(compile::CheckArgs),
     /// Run a program and print its outputs, cycle count and padded trace length.
     Run(run::RunArgs),
+    /// Run a program and prove the run: writes the outputs, the proof and the public claim.
+    Prove(prove::ProveArgs),
+    /// Verify a proof against a program hash, public stack inputs and claimed outputs.
+    Verify(verify::VerifyArgs),
 }
 
 /// Runs the chosen command.
@@ -34,6 +40,8 @@ pub fn dispatch(cli: Cli) -> Result<(), Report> {
         Command::Compile(args) => compile::compile(args),
         Command::Check(args) => compile::check(args),
         Command::Run(args) => run::run(args),
+        Command::Prove(args) => prove::prove(args),
+        Command::Verify(args) => verify::verify(args),
     }
 }
 
