@@ -105,3 +105,77 @@ fn a_wrong_claimed_output_is_rejected() {
     );
     assert!(err.is_err(), "{err:?}");
 }
+
+#[test]
+fn a_failing_program_reports_its_execution_error() {
+    let program = assemble("begin push.0 assert.err=\"must be one\" end");
+    let err = prove(
+        &program,
+        inputs(&[]),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+        preset::default_preset(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, vm_prover::ProveError::Execution(_)), "{err}");
+    assert!(err.to_string().contains("must be one"), "{err}");
+    let program = assemble("begin push.1 while.true push.1 end end");
+    let err = prove(
+        &program,
+        inputs(&[]),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default().with_max_cycles(1000),
+        preset::default_preset(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("1000"), "{err}");
+}
+
+#[test]
+fn unprovable_instructions_are_refused_with_their_location() {
+    let program = assemble("begin\n  push.1 mem_store.0\nend");
+    let err = vm_prover::check_provable(&program).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("MSTORE") && msg.contains("test.masm:2:"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn every_preset_proves_and_verifies() {
+    let program = assemble("begin repeat.20 swap dup.1 add end end");
+    for p in PRESETS {
+        let proved = prove(
+            &program,
+            inputs(&[0, 1]),
+            AdviceInputs::default(),
+            &mut DefaultHost,
+            ExecutionOptions::default(),
+            p,
+        )
+        .unwrap();
+        let proof = vm_air::VmProof::from_bytes(&proved.proof.to_bytes()).unwrap();
+        assert_eq!(proof.preset.id, p.id);
+        let bits = vm_verifier::verify(
+            program.hash(),
+            inputs(&[0, 1]),
+            proved.output.stack,
+            &proof,
+            p.security_bits,
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", p.name));
+        assert!(bits >= p.security_bits, "{}: {bits}", p.name);
+        // Asking for more security than the preset gives is refused.
+        assert!(vm_verifier::verify(
+            program.hash(),
+            inputs(&[0, 1]),
+            proved.output.stack,
+            &proof,
+            200
+        )
+        .is_err());
+    }
+}
