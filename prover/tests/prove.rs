@@ -15,6 +15,23 @@ fn inputs(v: &[u64]) -> StackInputs {
     StackInputs::try_from_ints(v.iter().copied()).unwrap()
 }
 
+/// Proves `program` on `stack` under `preset` (no advice).
+fn prove_on(
+    program: &Program,
+    stack: &[u64],
+    preset: &'static vm_air::Preset,
+    options: ExecutionOptions,
+) -> Result<vm_prover::Proved, vm_prover::ProveError> {
+    prove(
+        program,
+        inputs(stack),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        options,
+        preset,
+    )
+}
+
 const FIB: &str = "begin repeat.50 swap dup.1 add end end";
 
 #[test]
@@ -48,13 +65,11 @@ fn honest_trace_satisfies_every_constraint() {
 #[test]
 fn fib_proves_and_verifies() {
     let program = assemble(FIB);
-    let proved = prove(
+    let proved = prove_on(
         &program,
-        inputs(&[0, 1]),
-        AdviceInputs::default(),
-        &mut DefaultHost,
-        ExecutionOptions::default(),
+        &[0, 1],
         preset::default_preset(),
+        ExecutionOptions::default(),
     )
     .unwrap();
     let bytes = proved.proof.to_bytes();
@@ -74,13 +89,11 @@ fn fib_proves_and_verifies() {
 #[test]
 fn a_wrong_claimed_output_is_rejected() {
     let program = assemble(FIB);
-    let proved = prove(
+    let proved = prove_on(
         &program,
-        inputs(&[0, 1]),
-        AdviceInputs::default(),
-        &mut DefaultHost,
-        ExecutionOptions::default(),
+        &[0, 1],
         preset::default_preset(),
+        ExecutionOptions::default(),
     )
     .unwrap();
     let mut wrong = proved.output.stack.as_ints();
@@ -109,25 +122,21 @@ fn a_wrong_claimed_output_is_rejected() {
 #[test]
 fn a_failing_program_reports_its_execution_error() {
     let program = assemble("begin push.0 assert.err=\"must be one\" end");
-    let err = prove(
+    let err = prove_on(
         &program,
-        inputs(&[]),
-        AdviceInputs::default(),
-        &mut DefaultHost,
-        ExecutionOptions::default(),
+        &[],
         preset::default_preset(),
+        ExecutionOptions::default(),
     )
     .unwrap_err();
     assert!(matches!(err, vm_prover::ProveError::Execution(_)), "{err}");
     assert!(err.to_string().contains("must be one"), "{err}");
     let program = assemble("begin push.1 while.true push.1 end end");
-    let err = prove(
+    let err = prove_on(
         &program,
-        inputs(&[]),
-        AdviceInputs::default(),
-        &mut DefaultHost,
-        ExecutionOptions::default().with_max_cycles(1000),
+        &[],
         preset::default_preset(),
+        ExecutionOptions::default().with_max_cycles(1000),
     )
     .unwrap_err();
     assert!(err.to_string().contains("1000"), "{err}");
@@ -148,15 +157,7 @@ fn unprovable_instructions_are_refused_with_their_location() {
 fn every_preset_proves_and_verifies() {
     let program = assemble("begin repeat.20 swap dup.1 add end end");
     for p in PRESETS {
-        let proved = prove(
-            &program,
-            inputs(&[0, 1]),
-            AdviceInputs::default(),
-            &mut DefaultHost,
-            ExecutionOptions::default(),
-            p,
-        )
-        .unwrap();
+        let proved = prove_on(&program, &[0, 1], p, ExecutionOptions::default()).unwrap();
         let proof = vm_air::VmProof::from_bytes(&proved.proof.to_bytes()).unwrap();
         assert_eq!(proof.preset.id, p.id);
         let bits = vm_verifier::verify(

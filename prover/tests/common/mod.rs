@@ -74,16 +74,7 @@ pub fn run(
     let mut rows = Vec::new();
     for clk in 0..1_000_000u64 {
         let ins = program.code()[st.pc];
-        rows.push(CycleRow {
-            clk,
-            pc: st.pc as u32,
-            instruction: ins,
-            stack: st.top,
-            depth: 16 + st.overflow.len(),
-            ctx: 0,
-            fmp: Felt::ZERO,
-            control_depth: st.control.len(),
-        });
+        rows.push(record(&st, clk, ins));
         hook(Phase::Before, clk as usize, ins, &mut st);
         if ins.op == Opcode::Halt {
             return Run {
@@ -113,19 +104,24 @@ pub fn rows_of(program: &Program, inputs: &StackInputs, steps: usize) -> Vec<Cyc
     let mut rows = Vec::with_capacity(steps);
     for clk in 0..steps as u64 {
         let ins = program.code()[st.pc];
-        rows.push(CycleRow {
-            clk,
-            pc: st.pc as u32,
-            instruction: ins,
-            stack: st.top,
-            depth: 16 + st.overflow.len(),
-            ctx: 0,
-            fmp: Felt::ZERO,
-            control_depth: st.control.len(),
-        });
+        rows.push(record(&st, clk, ins));
         step(&mut st, ins);
     }
     rows
+}
+
+/// The row recorded at the start of cycle `clk`.
+fn record(st: &State, clk: u64, ins: Instruction) -> CycleRow {
+    CycleRow {
+        clk,
+        pc: st.pc as u32,
+        instruction: ins,
+        stack: st.top,
+        depth: 16 + st.overflow.len(),
+        ctx: 0,
+        fmp: Felt::ZERO,
+        control_depth: st.control.len(),
+    }
 }
 
 /// One honest step (no checks: a liar does not fail its own assertions).
