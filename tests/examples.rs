@@ -13,7 +13,8 @@ use vm::processor::{ExecutionOptions, InputFile};
 use vm_core::{hash, Felt, Word};
 
 /// Every example, by name.
-const EXAMPLES: [&str; 8] = [
+const EXAMPLES: [&str; 9] = [
+    "secret",
     "fib",
     "loops",
     "procedures",
@@ -291,4 +292,26 @@ fn call_isolates_the_callers_memory() {
         .collect();
     let squares: u64 = s.iter().map(|x| x * x).sum();
     assert_eq!(run("call"), padded(&[squares, 0, 12345]));
+}
+
+#[test]
+fn secret_checks_a_root_it_does_not_reveal() {
+    let inputs = inputs("secret");
+    let x = inputs.advice_inputs().stack[0].as_int() as u128;
+    let p = P as u128;
+    let x2 = x * x % p;
+    let f = (x2 * x2 % p * x % p + 3 * x2 + 7) % p;
+    assert_eq!(
+        inputs.operand_stack[0].as_int() as u128,
+        f,
+        "y = f(x) in the inputs file"
+    );
+    assert_eq!(run("secret"), padded(&[1]));
+    // Another secret does not satisfy f(x) = y.
+    let wrong = InputFile::parse(&format!(
+        r#"{{"operand_stack": ["{f}"], "advice_stack": ["{}"]}}"#,
+        x + 1
+    ))
+    .unwrap();
+    assert!(run_with(&source("secret"), &wrong).is_err());
 }
