@@ -23,16 +23,50 @@ const SRC_IMM: usize = 17;
 const SRC_DEPTH: usize = 18;
 const NUM_SRC: usize = 19;
 
+/// A sum of operation flags: one operation's, or those of the operations of group `g` with
+/// low index `a..=b`, which is `G_g (L_a + ... + L_b)` (one product instead of `b - a + 1`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FlagSum {
+    Op(u8),
+    Range { g: u8, a: u8, b: u8 },
+}
+
 /// The operation facts the constraints need on every row, precomputed once per AIR
 /// instance: the proven opcodes, those shifting left and right, and for each visible stack
 /// position the operations whose new element there is a plain copy, immediate, zero,
-/// overflow value or depth, with the bucket it falls in (`None` for zero).
+/// overflow value or depth, grouped by the bucket they fall in (`None` for zero) and
+/// compressed into flag sums over runs of consecutive low indices.
 #[derive(Clone, Debug)]
 pub struct StackTable {
     proven: Vec<u8>,
     left: Vec<u8>,
     right: Vec<u8>,
-    positions: [Vec<(u8, Option<usize>)>; 16],
+    positions: [Vec<(Option<usize>, FlagSum)>; 16],
+}
+
+/// Compresses a set of opcodes into flag sums: runs of consecutive low indices within a
+/// group become one range.
+fn compress(mut codes: Vec<u8>) -> Vec<FlagSum> {
+    codes.sort_unstable();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < codes.len() {
+        let mut j = i;
+        while j + 1 < codes.len() && codes[j + 1] == codes[j] + 1 && codes[j + 1] % 16 != 0 {
+            j += 1;
+        }
+        out.push(if i == j {
+            FlagSum::Op(codes[i])
+        } else {
+            FlagSum::Range {
+                g: codes[i] / 16,
+                a: codes[i] % 16,
+                b: codes[j] % 16,
+            }
+        });
+        i = j + 1;
+    }
+    out
 }
 
 impl StackTable {
@@ -44,7 +78,9 @@ impl StackTable {
                 .map(|o| o.code())
                 .collect::<Vec<_>>()
         };
-        let mut positions: [Vec<(u8, Option<usize>)>; 16] = Default::default();
+        // Per position: bucket -> the opcodes whose new element there comes from it.
+        let mut by_bucket: [alloc::collections::BTreeMap<Option<usize>, Vec<u8>>; 16] =
+            Default::default();
         for op in ops::proven_ops() {
             for (i, src) in ops::stack_sources(op).into_iter().enumerate() {
                 let bucket = match src {
@@ -56,10 +92,16 @@ impl StackTable {
                     Source::Special | Source::Advice => None,
                 };
                 if let Some(b) = bucket {
-                    positions[i].push((op.code(), b));
+                    by_bucket[i].entry(b).or_default().push(op.code());
                 }
             }
         }
+        let positions = by_bucket.map(|buckets| {
+            buckets
+                .into_iter()
+                .flat_map(|(b, codes)| compress(codes).into_iter().map(move |t| (b, t)))
+                .collect()
+        });
         Self {
             proven: codes(None),
             left: codes(Some(-1)),
@@ -227,12 +269,21 @@ pub fn evaluate_main<E: FieldElement<BaseField = Felt>>(
     values[SRC_OVERFLOW] = ovf_val;
     values[SRC_IMM] = imm;
     values[SRC_DEPTH] = depth;
+    let mut low_prefix = [E::ZERO; NUM_LOWS + 1];
+    for l in 0..NUM_LOWS {
+        low_prefix[l + 1] = low_prefix[l] + cur[LOW + l];
+    }
     let mut stack = [E::ZERO; 16];
     for (i, entries) in table.positions.iter().enumerate() {
         let mut buckets = [E::ZERO; NUM_SRC];
         let mut total = E::ZERO;
-        for &(code, bucket) in entries {
-            let fl = f.op[code as usize];
+        for &(bucket, term) in entries {
+            let fl = match term {
+                FlagSum::Op(code) => f.op[code as usize],
+                FlagSum::Range { g, a, b } => {
+                    cur[GROUP + g as usize] * (low_prefix[b as usize + 1] - low_prefix[a as usize])
+                }
+            };
             total += fl;
             if let Some(b) = bucket {
                 buckets[b] += fl;
@@ -344,4 +395,43 @@ pub fn evaluate_main<E: FieldElement<BaseField = Felt>>(
         emit(cur[HASH_MULT + j] * (one - active));
     }
     debug_assert_eq!(k, NUM_CPU_CONSTRAINTS);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compressed_flag_sums_cover_exactly_the_operations() {
+        let table = StackTable::new();
+        for (i, entries) in table.positions.iter().enumerate() {
+            let mut covered: Vec<(Option<usize>, u8)> = Vec::new();
+            for &(bucket, term) in entries {
+                match term {
+                    FlagSum::Op(c) => covered.push((bucket, c)),
+                    FlagSum::Range { g, a, b } => {
+                        covered.extend((a..=b).map(|l| (bucket, 16 * g + l)));
+                    }
+                }
+            }
+            covered.sort();
+            let mut expected: Vec<(Option<usize>, u8)> = Vec::new();
+            for op in ops::proven_ops() {
+                let bucket = match ops::stack_sources(op)[i] {
+                    Source::Copy(j) => Some(j),
+                    Source::Overflow => Some(SRC_OVERFLOW),
+                    Source::Imm => Some(SRC_IMM),
+                    Source::Depth => Some(SRC_DEPTH),
+                    Source::Zero => None,
+                    Source::Special | Source::Advice => continue,
+                };
+                expected.push((bucket, op.code()));
+            }
+            expected.sort();
+            assert_eq!(covered, expected, "position {i}");
+        }
+        // The compression pays: far fewer terms than operations.
+        let terms: usize = table.positions.iter().map(|p| p.len()).sum();
+        assert!(terms < 16 * 40, "{terms} terms");
+    }
 }
