@@ -66,3 +66,62 @@ fn examples_prove_at_both_presets_or_are_refused() {
         }
     }
 }
+
+/// The same from the command line: `vm prove` at both presets, then `vm verify` with the
+/// program hash, the public inputs and the outputs file (no advice is read).
+#[test]
+fn provable_examples_prove_and_verify_from_the_cli() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let dir = tempfile::tempdir().unwrap();
+    let vm = env!("CARGO_BIN_EXE_vm");
+    for (name, provable) in EXAMPLES {
+        let masm = root.join(name).join(format!("{name}.masm"));
+        let inputs = root.join(name).join(format!("{name}.inputs"));
+        for security in ["96", "128"] {
+            let outputs = dir.path().join(format!("{name}-{security}.outputs"));
+            let proof = dir.path().join(format!("{name}-{security}.proof"));
+            let claim = dir.path().join(format!("{name}-{security}.claim"));
+            let out = std::process::Command::new(vm)
+                .arg("prove")
+                .arg(&masm)
+                .arg("-i")
+                .arg(&inputs)
+                .arg("-o")
+                .arg(&outputs)
+                .arg("-p")
+                .arg(&proof)
+                .arg("--claim")
+                .arg(&claim)
+                .args(["--security", security])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            if !provable {
+                assert!(!out.status.success(), "{name} proved");
+                assert!(stderr.contains("cannot prove"), "{name}: {stderr}");
+                continue;
+            }
+            assert!(out.status.success(), "{name} at {security}: {stderr}");
+            let hash = Assembler::new().assemble_file(&masm).unwrap().hash_hex();
+            let out = std::process::Command::new(vm)
+                .arg("verify")
+                .args(["-x", &hash])
+                .arg("-i")
+                .arg(&inputs)
+                .arg("-o")
+                .arg(&outputs)
+                .arg("-p")
+                .arg(&proof)
+                .args(["--min-security", security])
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                out.status.success(),
+                "{name} at {security}: {stdout} {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(stdout.contains(&format!("{security}-bit")), "{stdout}");
+        }
+    }
+}
