@@ -52,7 +52,10 @@ fn compress(mut codes: Vec<u8>) -> Vec<FlagSum> {
     let mut i = 0;
     while i < codes.len() {
         let mut j = i;
-        while j + 1 < codes.len() && codes[j + 1] == codes[j] + 1 && codes[j + 1] % 16 != 0 {
+        while j + 1 < codes.len()
+            && codes[j + 1] == codes[j] + 1
+            && !codes[j + 1].is_multiple_of(16)
+        {
             j += 1;
         }
         out.push(if i == j {

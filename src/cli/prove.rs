@@ -228,10 +228,10 @@ impl Summary<'_> {
         println!("trace length: {}", s.trace_len);
         println!("program hash: {}", self.program_hash);
         println!(
-            "security: {} (preset {})",
-            security_line(self.security_bits, self.preset.zk),
-            self.preset.name
+            "security: {}",
+            security_line(self.security_bits, self.preset.zk)
         );
+        println!("preset: {}", self.preset.name);
         println!(
             "proof size: {} bytes ({:.1} KiB)",
             self.proof_size,

@@ -57,13 +57,13 @@ struct Statement {
 
 /// Verifies a proof and prints the security level it provides.
 pub fn verify(args: VerifyArgs) -> Result<(), Report> {
+    let bytes = std::fs::read(&args.proof)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot read proof file {}", args.proof.display()))?;
     let statement = match &args.claim {
         Some(path) => read_claim(path)?,
         None => statement_from_files(&args)?,
     };
-    let bytes = std::fs::read(&args.proof)
-        .into_diagnostic()
-        .wrap_err_with(|| format!("cannot read proof file {}", args.proof.display()))?;
     let proof = guarded(|| VmProof::from_bytes(&bytes))
         .map_err(|m| miette!("{}: malformed proof ({m})", args.proof.display()))?
         .map_err(|e| miette!("{}: {e}", args.proof.display()))?;
@@ -93,13 +93,10 @@ pub fn verify(args: VerifyArgs) -> Result<(), Report> {
             );
             Ok(())
         }
-        Err(e) => {
-            let mut report = miette!("not verified: {e}");
-            if let Some(note) = statement.note {
-                report = report.wrap_err(note);
-            }
-            Err(report)
-        }
+        Err(e) => Err(match statement.note {
+            Some(note) => miette!(help = note, "not verified: {e}"),
+            None => miette!("not verified: {e}"),
+        }),
     }
 }
 
@@ -237,19 +234,22 @@ impl Claim {
         }
     }
 
-    /// Renders the claim as pretty-printed JSON.
+    /// Renders the claim as JSON, one field a line.
     pub fn to_json(&self) -> String {
-        let strings = |v: &[u64]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        let v = serde_json::json!({
-            "program_hash": self.program_hash,
-            "stack_inputs": strings(&self.stack_inputs),
-            "stack_outputs": strings(&self.stack_outputs),
-            "preset": self.preset,
-            "security_bits": self.security_bits,
-        });
-        let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| v.to_string());
-        s.push('\n');
-        s
+        let strings = |v: &[u64]| {
+            let v: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+            serde_json::to_string(&v).unwrap_or_default()
+        };
+        let string = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        format!(
+            "{{\n  \"program_hash\": {},\n  \"stack_inputs\": {},\n  \"stack_outputs\": {},\n  \
+             \"preset\": {},\n  \"security_bits\": {}\n}}\n",
+            string(&self.program_hash),
+            strings(&self.stack_inputs),
+            strings(&self.stack_outputs),
+            string(&self.preset),
+            self.security_bits
+        )
     }
 }
 
