@@ -9,7 +9,7 @@ use alloc::{string::String, vec::Vec};
 use core::fmt;
 
 use winter_air::proof::Proof;
-use winter_utils::Deserializable;
+use winter_utils::{ByteReader, Deserializable, DeserializationError, SliceReader};
 
 use crate::preset::{self, Preset};
 
@@ -114,8 +114,12 @@ impl VmProof {
                 preset.security_bits
             )));
         }
-        let proof = Proof::read_from_bytes(&bytes[HEADER_LEN..])
-            .map_err(|e| ProofError::Malformed(alloc::format!("{e}")))?;
+        let (proof, trailing) = read_proof(&bytes[HEADER_LEN..])?;
+        if trailing {
+            return Err(ProofError::Malformed(
+                "trailing bytes after the proof".into(),
+            ));
+        }
         let log_len = proof.trace_info().length().trailing_zeros();
         if bytes[7] as u32 != log_len {
             return Err(ProofError::HeaderMismatch(alloc::format!(
@@ -124,5 +128,102 @@ impl VmProof {
             )));
         }
         Ok(Self { preset, proof })
+    }
+}
+
+/// Deserializes winterfell's proof; returns whether bytes are left over.
+fn read_proof(bytes: &[u8]) -> Result<(Proof, bool), ProofError> {
+    let read = || {
+        let mut reader = BoundedReader::new(bytes);
+        Proof::read_from(&mut reader)
+            .map(|p| (p, reader.has_more_bytes()))
+            .map_err(|e| ProofError::Malformed(alloc::format!("{e}")))
+    };
+    // winterfell's constructors assert on some field values (trace length, options) while
+    // deserializing; with std those panics become errors. Without std they still abort:
+    // a stated gap (docs/zk.md, docs/cli.md).
+    #[cfg(feature = "std")]
+    {
+        extern crate std;
+        std::panic::catch_unwind(read).unwrap_or_else(|e| {
+            let msg = e
+                .downcast_ref::<&str>()
+                .map(|s| String::from(*s))
+                .or_else(|| e.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "invalid field".into());
+            Err(ProofError::Malformed(msg))
+        })
+    }
+    #[cfg(not(feature = "std"))]
+    read()
+}
+
+/// A byte reader that refuses to pre-allocate more elements than there are bytes left:
+/// winterfell's default `read_many` reserves the claimed count up front, so a corrupted
+/// length field would otherwise abort the process for lack of memory.
+struct BoundedReader<'a> {
+    inner: SliceReader<'a>,
+    remaining: usize,
+}
+
+impl<'a> BoundedReader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            inner: SliceReader::new(bytes),
+            remaining: bytes.len(),
+        }
+    }
+
+    fn consumed(&mut self, n: usize) {
+        self.remaining = self.remaining.saturating_sub(n);
+    }
+}
+
+impl ByteReader for BoundedReader<'_> {
+    fn read_u8(&mut self) -> Result<u8, DeserializationError> {
+        let v = self.inner.read_u8()?;
+        self.consumed(1);
+        Ok(v)
+    }
+
+    fn peek_u8(&self) -> Result<u8, DeserializationError> {
+        self.inner.peek_u8()
+    }
+
+    fn read_slice(&mut self, len: usize) -> Result<&[u8], DeserializationError> {
+        self.remaining = self
+            .remaining
+            .checked_sub(len)
+            .ok_or(DeserializationError::UnexpectedEOF)?;
+        self.inner.read_slice(len)
+    }
+
+    fn read_array<const N: usize>(&mut self) -> Result<[u8; N], DeserializationError> {
+        let v = self.inner.read_array::<N>()?;
+        self.consumed(N);
+        Ok(v)
+    }
+
+    fn check_eor(&self, num_bytes: usize) -> Result<(), DeserializationError> {
+        self.inner.check_eor(num_bytes)
+    }
+
+    fn has_more_bytes(&self) -> bool {
+        self.inner.has_more_bytes()
+    }
+
+    fn read_many<D: Deserializable>(
+        &mut self,
+        num_elements: usize,
+    ) -> Result<Vec<D>, DeserializationError> {
+        // Every element takes at least one byte.
+        if num_elements > self.remaining {
+            return Err(DeserializationError::UnexpectedEOF);
+        }
+        let mut out = Vec::with_capacity(num_elements);
+        for _ in 0..num_elements {
+            out.push(D::read_from(self)?);
+        }
+        Ok(out)
     }
 }

@@ -704,3 +704,28 @@ fn a_composition_mask_nonzero_on_a_real_row_is_caught() {
         .set(preset.first_mask_column(), 5, Felt::ONE);
     assert!(matches!(rejected(&f), Violation::Main { row: 5, .. }));
 }
+
+#[test]
+fn huge_length_fields_in_a_proof_are_errors_not_aborts() {
+    // winterfell pre-allocates counts it reads; a corrupted count must fail cleanly.
+    let p = assemble("begin repeat.10 swap dup.1 add end end");
+    let stack = inputs(&[0, 1]);
+    let proved = vm_prover::prove(
+        &p,
+        stack.clone(),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+        preset::default_preset(),
+    )
+    .unwrap();
+    let bytes = proved.proof.to_bytes();
+    for pos in 8..(8 + 400).min(bytes.len()) {
+        let mut b = bytes.clone();
+        b[pos] = 0xff;
+        if let Ok(proof) = vm_air::VmProof::from_bytes(&b) {
+            let ok = vm_verifier::verify(p.hash(), stack.clone(), proved.output.stack, &proof, 96);
+            assert!(ok.is_err() || b == bytes, "accepted byte {pos} = 0xff");
+        }
+    }
+}
