@@ -17,17 +17,27 @@ use winter_math::ExtensionOf;
 
 use crate::constraints::opcode;
 use crate::layout::*;
+use crate::named::{ConstraintList, NamedConstraint};
 
 /// Number of auxiliary constraints.
 pub const NUM_CONSTRAINTS: usize = AUX_WIDTH;
 
+/// The auxiliary constraints with their names and degrees, in the order [`evaluate`]
+/// writes them.
+pub fn constraints() -> alloc::vec::Vec<NamedConstraint> {
+    let d = TransitionConstraintDegree::new;
+    let mut v = ConstraintList::default();
+    v.add("bus.rom_lookup", d(2));
+    v.family("bus.rom_entry", INSTRUCTIONS_PER_CYCLE, d(2));
+    v.add("bus.table", d(3));
+    v.add("bus.sum", d(1));
+    debug_assert_eq!(v.0.len(), NUM_CONSTRAINTS);
+    v.0
+}
+
 /// Degrees of the auxiliary constraints, in the order [`evaluate`] writes them.
 pub fn degrees() -> alloc::vec::Vec<TransitionConstraintDegree> {
-    let d = TransitionConstraintDegree::new;
-    let mut v = alloc::vec![d(2)];
-    v.extend((0..INSTRUCTIONS_PER_CYCLE).map(|_| d(2)));
-    v.extend([d(3), d(1)]);
-    v
+    constraints().into_iter().map(|c| c.degree).collect()
 }
 
 /// `alpha - (tag + beta x0 + beta^2 x1 + beta^3 x2 + beta^4 x3)` for base-field values.

@@ -8,6 +8,7 @@ use vm_core::{Felt, FieldElement, Opcode};
 use winter_air::TransitionConstraintDegree;
 
 use crate::layout::*;
+use crate::named::{ConstraintList, NamedConstraint};
 use crate::ops::{self, Source};
 
 /// Number of CPU and chiplet-bookkeeping constraints (the hash chiplet's own follow).
@@ -120,45 +121,62 @@ impl Default for StackTable {
     }
 }
 
-/// Degrees of the constraints [`evaluate_main`] writes, in order.
-pub fn main_degrees() -> Vec<TransitionConstraintDegree> {
+/// The constraints [`evaluate_main`] writes, with names and degrees, in order.
+pub fn main_constraints() -> Vec<NamedConstraint> {
     let d = TransitionConstraintDegree::new;
     let cyc = |base| TransitionConstraintDegree::with_cycles(base, alloc::vec![8]);
-    let mut v = Vec::with_capacity(NUM_CPU_CONSTRAINTS);
+    let mut v = ConstraintList::default();
     // decoder: binary flags, one-hot sums, no unproven operation
-    v.extend((0..NUM_GROUPS + NUM_LOWS).map(|_| d(2)));
-    v.extend([d(1), d(1), d(2)]);
-    // clock, program counter
-    v.extend([d(1), d(4)]);
+    v.family("decoder.group_binary", NUM_GROUPS, d(2));
+    v.family("decoder.low_binary", NUM_LOWS, d(2));
+    v.add("decoder.group_one_hot", d(1));
+    v.add("decoder.low_one_hot", d(1));
+    v.add("decoder.proven_opcode", d(2));
+    v.add("cpu.clock", d(1));
+    v.add("cpu.pc", d(4));
     // stack positions: s0..s7 carry degree-4 special results, s8..s15 copies only
-    v.extend((0..16).map(|i| d(if i < 8 { 4 } else { 3 })));
-    // two extra conditions per operation
-    v.extend([d(4), d(4)]);
-    // overflow table registers
-    v.extend([d(1), d(2), d(2), d(3), d(4), d(2), d(2), d(2)]);
-    // control table registers
-    v.extend([
-        d(2),
-        d(2),
-        d(3),
-        d(3),
-        d(4),
-        d(4),
-        d(3),
-        d(3),
-        d(2),
-        d(2),
-        d(3),
-        d(2),
-        d(3),
-        d(3),
-    ]);
+    for i in 0..16 {
+        v.add(&alloc::format!("stack.s[{i}]"), d(if i < 8 { 4 } else { 3 }));
+    }
+    // the second and third conditions of the special operations
+    v.add("stack.condition_a", d(4));
+    v.add("stack.condition_b", d(4));
+    v.add("overflow.depth", d(1));
+    v.add("overflow.push_on_right_shift", d(2));
+    v.add("overflow.pop_binary", d(2));
+    v.add("overflow.pop_only_on_left_or_halt", d(3));
+    v.add("overflow.pop_when_deep", d(4));
+    v.add("overflow.value_zero_off_pop", d(2));
+    v.add("overflow.ptr_kept", d(2));
+    v.add("overflow.ptr_on_push", d(2));
+    v.add("control.push_on_call_or_repeat", d(2));
+    v.add("control.pop_binary", d(2));
+    v.add("control.ret_pops", d(3));
+    v.add("control.pop_only_on_ret_or_next", d(3));
+    v.add("control.next_pops_at_one", d(4));
+    v.add("control.next_pop_needs_one", d(4));
+    v.add("control.ret_needs_call_frame", d(3));
+    v.add("control.next_needs_loop_frame", d(3));
+    v.add("control.kind_kept", d(2));
+    v.add("control.ptr_kept", d(2));
+    v.add("control.top_kept_or_decremented", d(3));
+    v.add("control.ptr_on_push", d(2));
+    v.add("control.top_on_push", d(3));
+    v.add("control.kind_on_push", d(3));
     // chiplet bookkeeping: active flag, block address, multiplicities
-    v.extend([d(2), cyc(1), d(2), cyc(1)]);
-    v.extend((0..INSTRUCTIONS_PER_CYCLE).map(|_| cyc(1)));
-    v.extend((0..INSTRUCTIONS_PER_CYCLE).map(|_| d(2)));
-    debug_assert_eq!(v.len(), NUM_CPU_CONSTRAINTS);
-    v
+    v.add("chiplet.active_binary", d(2));
+    v.add("chiplet.active_constant_in_cycle", cyc(1));
+    v.add("chiplet.active_never_restarts", d(2));
+    v.add("chiplet.addr_step", cyc(1));
+    v.family("chiplet.mult_on_absorb_row", INSTRUCTIONS_PER_CYCLE, cyc(1));
+    v.family("chiplet.mult_only_when_active", INSTRUCTIONS_PER_CYCLE, d(2));
+    debug_assert_eq!(v.0.len(), NUM_CPU_CONSTRAINTS);
+    v.0
+}
+
+/// Degrees of the constraints [`evaluate_main`] writes, in order.
+pub fn main_degrees() -> Vec<TransitionConstraintDegree> {
+    main_constraints().into_iter().map(|c| c.degree).collect()
 }
 
 /// The operation flags of one row: `f[code] = G_(code / 16) * L_(code % 16)` for every

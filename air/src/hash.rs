@@ -58,6 +58,8 @@ use vm_core::{Felt, FieldElement};
 use winter_air::TransitionConstraintDegree;
 use winter_crypto::hashers::Rp64_256;
 
+use crate::named::{ConstraintList, NamedConstraint};
+
 // LAYOUT
 // ================================================================================================
 
@@ -138,14 +140,22 @@ pub fn periodic_columns() -> Vec<Vec<Felt>> {
 /// `(2, [8])` for [`C_CAPACITY`], `2` for [`C_IDLE`]. All need a constraint-evaluation
 /// blowup of 4, and none has an evaluation degree above `4 (n - 1)`.
 pub fn constraint_degrees() -> Vec<TransitionConstraintDegree> {
+    constraints().into_iter().map(|c| c.degree).collect()
+}
+
+/// The chiplet constraints with their names (`hash.cube[i]`, `hash.inv[i]`, `hash.round[i]`,
+/// `hash.capacity[i]`, `hash.idle[i]`, `i` the state lane) and degrees, in the order
+/// [`evaluate`] writes them.
+pub fn constraints() -> Vec<NamedConstraint> {
     let cyc = |base| TransitionConstraintDegree::with_cycles(base, vec![CYCLE_LEN]);
-    let mut v = Vec::with_capacity(NUM_CONSTRAINTS);
-    v.extend((0..STATE_WIDTH).map(|_| cyc(3)));
-    v.extend((0..STATE_WIDTH).map(|_| cyc(3)));
-    v.extend((0..STATE_WIDTH).map(|_| TransitionConstraintDegree::new(4)));
-    v.extend((0..CAPACITY).map(|_| cyc(2)));
-    v.extend((0..STATE_WIDTH).map(|_| TransitionConstraintDegree::new(2)));
-    v
+    let mut v = ConstraintList::default();
+    v.family("hash.cube", STATE_WIDTH, cyc(3));
+    v.family("hash.inv", STATE_WIDTH, cyc(3));
+    v.family("hash.round", STATE_WIDTH, TransitionConstraintDegree::new(4));
+    v.family("hash.capacity", CAPACITY, cyc(2));
+    v.family("hash.idle", STATE_WIDTH, TransitionConstraintDegree::new(2));
+    debug_assert_eq!(v.0.len(), NUM_CONSTRAINTS);
+    v.0
 }
 
 /// Evaluates the chiplet constraints on the transition `cur -> next`.

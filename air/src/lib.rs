@@ -13,12 +13,13 @@ pub mod bus;
 pub mod constraints;
 pub mod hash;
 pub mod layout;
+pub mod named;
 pub mod ops;
 pub mod preset;
 pub mod proof;
 pub mod public;
 
-use alloc::vec::Vec;
+use alloc::{format, string::String, vec::Vec};
 
 use vm_core::{Felt, FieldElement};
 use winter_air::{
@@ -40,6 +41,19 @@ pub struct VmAir {
     public: PublicInputs,
     last_real: usize,
     table: StackTable,
+    /// Constraints and assertions switched off by the mutation sweep (testing only).
+    #[cfg(feature = "testing")]
+    switched_off: SwitchedOff,
+}
+
+/// What the mutation sweep switched off: indices of main and auxiliary transition
+/// constraints, and names of assertions.
+#[cfg(feature = "testing")]
+#[derive(Clone, Debug, Default)]
+struct SwitchedOff {
+    main: Vec<usize>,
+    aux: Vec<usize>,
+    assertions: Vec<alloc::string::String>,
 }
 
 impl VmAir {
@@ -52,9 +66,139 @@ impl VmAir {
     pub fn last_real_row(&self) -> usize {
         self.last_real
     }
+
+    /// The names of the main transition constraints, in the order `evaluate_transition`
+    /// writes them: the CPU's, the hash chiplet's, then the composition masks'.
+    pub fn main_constraint_names(&self) -> Vec<String> {
+        main_constraints(self.preset)
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    }
+
+    /// The names of the auxiliary transition constraints, in order.
+    pub fn aux_constraint_names(&self) -> Vec<String> {
+        bus::constraints().into_iter().map(|c| c.name).collect()
+    }
+
+    /// The main-trace boundary assertions with their names (the order of
+    /// `get_assertions`).
+    pub fn named_assertions(&self) -> Vec<(String, Assertion<Felt>)> {
+        let last = self.last_real;
+        let mut a: Vec<(String, Assertion<Felt>)> = Vec::with_capacity(NUM_MAIN_ASSERTIONS);
+        let mut at = |name: String, col: usize, row: usize, v: Felt| {
+            a.push((name, Assertion::single(col, row, v)));
+        };
+        let zero = Felt::ZERO;
+        let sixteen = Felt::new(16);
+        // Row 0: the initial state.
+        at("init.clk".into(), CLK, 0, zero);
+        at("init.pc".into(), PC, 0, zero);
+        at("init.depth".into(), DEPTH, 0, sixteen);
+        at("init.ovf_ptr".into(), OVF_PTR, 0, zero);
+        for (i, v) in self.public.initial_stack().into_iter().enumerate() {
+            at(format!("init.stack[{i}]"), STACK + i, 0, v);
+        }
+        at("init.ctop".into(), CTOP, 0, zero);
+        at("init.ckind".into(), CKIND, 0, zero);
+        at("init.cptr".into(), CPTR, 0, zero);
+        at("init.hash_addr".into(), HASH_ADDR, 0, zero);
+        at("init.hash_active".into(), HASH_ACTIVE, 0, Felt::ONE);
+        // The sponge starts empty except for the element count in capacity element 0.
+        for i in 1..12 {
+            at(format!("init.hash_state[{i}]"), HASH_STATE + i, 0, zero);
+        }
+        // The row before the last real row executes a HALT. Its lookup is the last one the
+        // bus sums, so the program really reached a HALT instruction there; HALT keeps the
+        // state for the last row. (A HALT asserted on the last row itself would be looked
+        // up nowhere: any run could be cut short and its state claimed as the output.)
+        let halt = vm_core::Opcode::Halt;
+        at(
+            "halt.group".into(),
+            GROUP + halt.group_index(),
+            last - 1,
+            Felt::ONE,
+        );
+        at("halt.low".into(), LOW + halt.low_index(), last - 1, Felt::ONE);
+        // The last real row: final stack, no overflow, program hash finished.
+        for (i, v) in self.public.final_stack().into_iter().enumerate() {
+            at(format!("final.stack[{i}]"), STACK + i, last, v);
+        }
+        at("final.depth".into(), DEPTH, last, sixteen);
+        at("final.hash_active".into(), HASH_ACTIVE, last, zero);
+        for (i, v) in self.public.program_hash.into_iter().enumerate() {
+            at(format!("final.digest[{i}]"), HASH_STATE + 4 + i, last, v);
+        }
+        debug_assert_eq!(a.len(), NUM_MAIN_ASSERTIONS);
+        a
+    }
+
+    /// The names of the auxiliary assertions, in the order of `get_aux_assertions`.
+    pub fn aux_assertion_names(&self) -> Vec<String> {
+        alloc::vec!["bus.starts_at_zero".into(), "bus.ends_at_zero".into()]
+    }
+
+    /// Switches off the named constraints and assertions (main, auxiliary or boundary):
+    /// they evaluate to zero or are dropped. For the mutation sweep, which checks that
+    /// every constraint is needed by some forgery; a verifier never links this. Returns
+    /// the names that matched nothing.
+    #[cfg(feature = "testing")]
+    pub fn switch_off_for_testing(&mut self, names: &[&str]) -> Vec<String> {
+        let main = self.main_constraint_names();
+        let aux = self.aux_constraint_names();
+        let assertions: Vec<String> = self
+            .named_assertions()
+            .into_iter()
+            .map(|(n, _)| n)
+            .chain(self.aux_assertion_names())
+            .collect();
+        let mut unknown = Vec::new();
+        for name in names {
+            let mut found = false;
+            if let Some(i) = main.iter().position(|n| n == name) {
+                self.switched_off.main.push(i);
+                found = true;
+            }
+            if let Some(i) = aux.iter().position(|n| n == name) {
+                self.switched_off.aux.push(i);
+                found = true;
+            }
+            if assertions.iter().any(|n| n == name) {
+                self.switched_off.assertions.push((*name).into());
+                found = true;
+            }
+            if !found {
+                unknown.push((*name).into());
+            }
+        }
+        unknown
+    }
+
+    #[cfg(feature = "testing")]
+    fn assertion_is_on(&self, name: &str) -> bool {
+        !self.switched_off.assertions.iter().any(|n| n == name)
+    }
+
+    #[cfg(not(feature = "testing"))]
+    fn assertion_is_on(&self, _name: &str) -> bool {
+        true
+    }
 }
 
-/// Number of main-trace assertions (rows 0 and the last real row).
+/// Every main transition constraint of the AIR under `preset`, named, in evaluation order.
+pub fn main_constraints(preset: &Preset) -> Vec<named::NamedConstraint> {
+    let mut v = named::ConstraintList(constraints::main_constraints());
+    v.0.extend(hash::constraints());
+    v.family(
+        "zk.mask",
+        preset.mask_columns(),
+        winter_air::TransitionConstraintDegree::new(4),
+    );
+    v.0
+}
+
+/// Number of main-trace assertions (row 0, the `HALT` row before the last real row, and
+/// the last real row).
 pub const NUM_MAIN_ASSERTIONS: usize = 36 + 24;
 /// Number of auxiliary-trace assertions (the bus starts and ends at zero).
 pub const NUM_AUX_ASSERTIONS: usize = 2;
@@ -68,11 +212,10 @@ impl Air for VmAir {
     /// then fail.
     fn new(trace_info: TraceInfo, public: PublicInputs, options: ProofOptions) -> Self {
         let preset = preset::by_id(public.preset).unwrap_or(preset::default_preset());
-        let mut main = constraints::main_degrees();
-        main.extend(hash::constraint_degrees());
-        main.extend(
-            (0..preset.mask_columns()).map(|_| winter_air::TransitionConstraintDegree::new(4)),
-        );
+        let main = main_constraints(preset)
+            .into_iter()
+            .map(|c| c.degree)
+            .collect();
         let context = AirContext::new_multi_segment(
             trace_info.clone(),
             main,
@@ -89,6 +232,8 @@ impl Air for VmAir {
             public,
             last_real,
             table: StackTable::new(),
+            #[cfg(feature = "testing")]
+            switched_off: SwitchedOff::default(),
         }
     }
 
@@ -121,6 +266,10 @@ impl Air for VmAir {
         for (i, m) in masks.iter_mut().enumerate() {
             *m = cur[first + i] * cur[RANDOMIZER].cube();
         }
+        #[cfg(feature = "testing")]
+        for &i in &self.switched_off.main {
+            result[i] = E::ZERO;
+        }
     }
 
     fn get_periodic_column_values(&self) -> Vec<Vec<Felt>> {
@@ -132,43 +281,11 @@ impl Air for VmAir {
     }
 
     fn get_assertions(&self) -> Vec<Assertion<Felt>> {
-        let last = self.last_real;
-        let mut a = Vec::with_capacity(NUM_MAIN_ASSERTIONS);
-        let zero = Felt::ZERO;
-        let sixteen = Felt::new(16);
-        // Row 0: the initial state.
-        for (col, v) in [(CLK, zero), (PC, zero), (DEPTH, sixteen), (OVF_PTR, zero)] {
-            a.push(Assertion::single(col, 0, v));
-        }
-        for (i, v) in self.public.initial_stack().into_iter().enumerate() {
-            a.push(Assertion::single(STACK + i, 0, v));
-        }
-        for col in [CTOP, CKIND, CPTR, HASH_ADDR] {
-            a.push(Assertion::single(col, 0, zero));
-        }
-        a.push(Assertion::single(HASH_ACTIVE, 0, Felt::ONE));
-        // The sponge starts empty except for the element count in capacity element 0.
-        for i in 1..12 {
-            a.push(Assertion::single(HASH_STATE + i, 0, zero));
-        }
-        // The last real row: halted, final stack, no overflow, program hash finished.
-        for (i, v) in self.public.final_stack().into_iter().enumerate() {
-            a.push(Assertion::single(STACK + i, last, v));
-        }
-        a.push(Assertion::single(DEPTH, last, sixteen));
-        let halt = vm_core::Opcode::Halt;
-        a.push(Assertion::single(
-            GROUP + halt.group_index(),
-            last,
-            Felt::ONE,
-        ));
-        a.push(Assertion::single(LOW + halt.low_index(), last, Felt::ONE));
-        a.push(Assertion::single(HASH_ACTIVE, last, zero));
-        for (i, v) in self.public.program_hash.into_iter().enumerate() {
-            a.push(Assertion::single(HASH_STATE + 4 + i, last, v));
-        }
-        debug_assert_eq!(a.len(), NUM_MAIN_ASSERTIONS);
-        a
+        self.named_assertions()
+            .into_iter()
+            .filter(|(name, _)| self.assertion_is_on(name))
+            .map(|(_, a)| a)
+            .collect()
     }
 
     fn evaluate_aux_transition<F, E>(
@@ -190,15 +307,27 @@ impl Air for VmAir {
             rands.rand_elements(),
             result,
         );
+        #[cfg(feature = "testing")]
+        for &i in &self.switched_off.aux {
+            result[i] = E::ZERO;
+        }
     }
 
     fn get_aux_assertions<E: FieldElement<BaseField = Felt>>(
         &self,
         _rands: &AuxRandElements<E>,
     ) -> Vec<Assertion<E>> {
-        alloc::vec![
-            Assertion::single(AUX_SUM, 0, E::ZERO),
-            Assertion::single(AUX_SUM, self.last_real, E::ZERO),
-        ]
+        let [start, end]: [String; 2] = self
+            .aux_assertion_names()
+            .try_into()
+            .expect("two aux assertions");
+        let mut a = Vec::new();
+        if self.assertion_is_on(&start) {
+            a.push(Assertion::single(AUX_SUM, 0, E::ZERO));
+        }
+        if self.assertion_is_on(&end) {
+            a.push(Assertion::single(AUX_SUM, self.last_real, E::ZERO));
+        }
+        a
     }
 }

@@ -1,63 +1,115 @@
 //! A direct check of a trace against the AIR, without proving: every transition constraint
 //! on every non-exempt row, every assertion, and the bus. Much faster than a proof, and it
-//! names the row and constraint that fail; the soundness tests run every forgery through it
-//! before proving one per group.
+//! names every row and constraint that fails; the soundness tests run every forgery through
+//! it (and prove some) and the mutation sweep uses it to find which constraints each forgery
+//! needs.
+
+use std::collections::BTreeSet;
+use std::fmt;
 
 use rand::Rng;
-use vm_air::{
-    bus, constraints::NUM_CPU_CONSTRAINTS, layout::AUX_RANDS, Preset, PublicInputs, VmAir,
-};
+use vm_air::{layout::AUX_RANDS, Preset, PublicInputs, VmAir};
 use vm_core::{Felt, FieldElement};
-use winter_air::{Air, EvaluationFrame};
+use winter_air::{Air, AuxRandElements, EvaluationFrame};
 use winter_math::fields::QuadExtension;
 use winter_prover::Trace;
 
 use crate::trace::VmTrace;
 
-/// The first constraint a trace violates.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Violation {
-    /// A main transition constraint (index into the AIR's list) on the transition from `row`.
-    Main {
-        /// Row of the transition.
-        row: usize,
-        /// Constraint index (CPU constraints first, then the hash chiplet's).
-        constraint: usize,
-    },
-    /// An auxiliary (bus) constraint on the transition from `row`.
-    Aux {
-        /// Row of the transition.
-        row: usize,
-        /// Constraint index in `vm_air::bus`.
-        constraint: usize,
-    },
+/// What kind of constraint a violation is of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ViolationKind {
+    /// A main-trace transition constraint (CPU, hash chiplet, composition masks).
+    Main,
+    /// An auxiliary-trace (bus) transition constraint.
+    Aux,
     /// A boundary assertion on a main column.
-    Assertion {
-        /// Column.
-        column: usize,
-        /// Row.
-        row: usize,
-    },
-    /// The bus does not return to zero at the last real row.
-    Unbalanced,
+    Assertion,
+    /// A boundary assertion on the bus (it starts and ends at zero).
+    AuxAssertion,
 }
 
-impl Violation {
-    /// Whether a main constraint of the hash chiplet was violated.
-    pub fn in_chiplet(&self) -> bool {
-        matches!(self, Violation::Main { constraint, .. } if *constraint >= NUM_CPU_CONSTRAINTS)
+/// One constraint that does not hold on one row.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Violation {
+    /// The kind of constraint.
+    pub kind: ViolationKind,
+    /// The constraint's name (`VmAir::main_constraint_names` and the like).
+    pub name: String,
+    /// The row: the transition's current row, or the asserted row.
+    pub row: usize,
+}
+
+/// Every violation of a trace, in the order found (transitions by row, then assertions).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Violations(pub Vec<Violation>);
+
+impl Violations {
+    /// The distinct names of the violated constraints.
+    pub fn names(&self) -> BTreeSet<&str> {
+        self.0.iter().map(|v| v.name.as_str()).collect()
+    }
+
+    /// Whether the named constraint is violated on some row.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.iter().any(|v| v.name == name)
+    }
+
+    /// Whether nothing is violated.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
-/// Checks `trace` against the AIR for `public` under `preset`, with random bus challenges.
-pub fn check(trace: &VmTrace, public: &PublicInputs, preset: &Preset) -> Result<(), Violation> {
-    type E = QuadExtension<Felt>;
+impl fmt::Display for Violations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return write!(f, "no violation");
+        }
+        let names = self.names();
+        write!(f, "{} violations of ", self.0.len())?;
+        for (i, name) in names.iter().enumerate() {
+            let first = self.0.iter().find(|v| v.name == *name).expect("named");
+            if i > 0 {
+                write!(f, ", ")?;
+            }
+            write!(f, "{name} (first at row {})", first.row)?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks `trace` against the AIR for `public` under `preset`, with random bus challenges;
+/// returns every violation.
+pub fn check(trace: &VmTrace, public: &PublicInputs, preset: &Preset) -> Result<(), Violations> {
     let air = VmAir::new(trace.info().clone(), public.clone(), preset.options());
+    check_air(&air, trace)
+}
+
+/// [`check`] with the named constraints and assertions switched off in the AIR (the
+/// mutation sweep). Panics on a name the AIR does not have.
+#[cfg(feature = "testing")]
+pub fn check_with_switched_off(
+    trace: &VmTrace,
+    public: &PublicInputs,
+    preset: &Preset,
+    off: &[&str],
+) -> Result<(), Violations> {
+    let mut air = VmAir::new(trace.info().clone(), public.clone(), preset.options());
+    let unknown = air.switch_off_for_testing(off);
+    assert!(unknown.is_empty(), "unknown constraint names {unknown:?}");
+    check_air(&air, trace)
+}
+
+fn check_air(air: &VmAir, trace: &VmTrace) -> Result<(), Violations> {
+    type E = QuadExtension<Felt>;
     let main = trace.main_segment();
     let n = main.num_rows();
     let last = trace.last_real;
     let width = main.num_cols();
+    let mut found = Vec::new();
 
+    let main_names = air.main_constraint_names();
     let periodic = air.get_periodic_column_values();
     let mut frame = EvaluationFrame::<Felt>::new(width);
     let mut result = vec![Felt::ZERO; air.context().num_main_transition_constraints()];
@@ -65,8 +117,14 @@ pub fn check(trace: &VmTrace, public: &PublicInputs, preset: &Preset) -> Result<
         trace.read_main_frame(row, &mut frame);
         let p: Vec<Felt> = periodic.iter().map(|c| c[row % c.len()]).collect();
         air.evaluate_transition(&frame, &p, &mut result);
-        if let Some(k) = result.iter().position(|v| *v != Felt::ZERO) {
-            return Err(Violation::Main { row, constraint: k });
+        for (k, v) in result.iter().enumerate() {
+            if *v != Felt::ZERO {
+                found.push(Violation {
+                    kind: ViolationKind::Main,
+                    name: main_names[k].clone(),
+                    row,
+                });
+            }
         }
     }
 
@@ -78,40 +136,57 @@ pub fn check(trace: &VmTrace, public: &PublicInputs, preset: &Preset) -> Result<
         ];
         E::new(base[0], base[1])
     };
-    let rands: Vec<E> = (0..AUX_RANDS).map(|_| rand_e()).collect();
-    let aux = crate::aux::build::<E>(trace, &rands, &mut rand::thread_rng());
-    let mut aux_cur = vec![E::ZERO; aux.num_cols()];
-    let mut aux_next = vec![E::ZERO; aux.num_cols()];
-    let mut cur = vec![Felt::ZERO; width];
-    let mut next = vec![Felt::ZERO; width];
-    let mut res = vec![E::ZERO; bus::NUM_CONSTRAINTS];
+    let rands = AuxRandElements::new((0..AUX_RANDS).map(|_| rand_e()).collect::<Vec<E>>());
+    let aux = crate::aux::build::<E>(trace, rands.rand_elements(), &mut rand::thread_rng());
+    let aux_names = air.aux_constraint_names();
+    let mut aux_frame = EvaluationFrame::<E>::new(aux.num_cols());
+    let mut res = vec![E::ZERO; aux_names.len()];
     for row in 0..last {
-        main.read_row_into(row, &mut cur);
-        main.read_row_into(row + 1, &mut next);
-        aux.read_row_into(row, &mut aux_cur);
-        aux.read_row_into(row + 1, &mut aux_next);
-        bus::evaluate(&cur, &next, &aux_cur, &aux_next, &rands, &mut res);
-        if let Some(k) = res.iter().position(|v| *v != E::ZERO) {
-            return Err(Violation::Aux { row, constraint: k });
+        trace.read_main_frame(row, &mut frame);
+        aux.read_row_into(row, aux_frame.current_mut());
+        aux.read_row_into(row + 1, aux_frame.next_mut());
+        air.evaluate_aux_transition(&frame, &aux_frame, &[], &rands, &mut res);
+        for (k, v) in res.iter().enumerate() {
+            if *v != E::ZERO {
+                found.push(Violation {
+                    kind: ViolationKind::Aux,
+                    name: aux_names[k].clone(),
+                    row,
+                });
+            }
         }
     }
-    for a in air.get_assertions() {
-        let mut bad = None;
+
+    let enabled = air.get_assertions();
+    for (name, a) in air.named_assertions() {
+        if !enabled.contains(&a) {
+            continue;
+        }
         a.apply(n, |row, value| {
-            if bad.is_none() && main.get(a.column(), row) != value {
-                bad = Some(row);
+            if main.get(a.column(), row) != value {
+                found.push(Violation {
+                    kind: ViolationKind::Assertion,
+                    name: name.clone(),
+                    row,
+                });
             }
         });
-        if let Some(row) = bad {
-            return Err(Violation::Assertion {
-                column: a.column(),
+    }
+    let aux_assertions = air.get_aux_assertions::<E>(&rands);
+    let aux_names = air.aux_assertion_names();
+    for (name, row) in aux_names.into_iter().zip([0, last]) {
+        let on = aux_assertions.iter().any(|a| a.first_step() == row);
+        if on && aux.get(vm_air::layout::AUX_SUM, row) != E::ZERO {
+            found.push(Violation {
+                kind: ViolationKind::AuxAssertion,
+                name,
                 row,
             });
         }
     }
-
-    if aux.get(vm_air::layout::AUX_SUM, last) != E::ZERO {
-        return Err(Violation::Unbalanced);
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Violations(found))
     }
-    Ok(())
 }

@@ -8,6 +8,8 @@
 //! interpreter is not a second, unchecked definition of the semantics.
 #![allow(dead_code)]
 
+pub mod forge;
+
 use vm_air::ops::{self, Source};
 use vm_core::{Felt, FieldElement, Instruction, Opcode, Program, StackInputs, StackOutputs};
 use vm_processor::trace::{CycleRow, ExecutionTrace};

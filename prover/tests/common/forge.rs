@@ -1,0 +1,140 @@
+//! Forged statements and the checks every soundness test applies to them: the direct
+//! checker must name the constraint a forgery targets among those it violates, and the
+//! release-build verifier must reject a proof of it.
+
+use rand::{rngs::StdRng, SeedableRng};
+use vm_air::{preset, PublicInputs};
+use vm_core::{Instruction, Opcode, Program, StackInputs};
+use vm_prover::{
+    check::{check, Violations},
+    prove_trace,
+    trace::{build_with_hooks, TraceHooks, VmTrace},
+};
+
+use super::{run, Phase, Run, State};
+
+/// Assembles a test program.
+pub fn assemble(src: &str) -> Program {
+    vm_assembly::Assembler::new()
+        .assemble_source("forgery.masm", src)
+        .unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// Stack inputs from integers (first element on top).
+pub fn inputs(v: &[u64]) -> StackInputs {
+    StackInputs::try_from_ints(v.iter().copied()).unwrap()
+}
+
+/// A forged statement: the trace and the public inputs the liar claims.
+pub struct Forgery {
+    /// The trace the liar commits to.
+    pub trace: VmTrace,
+    /// The statement it claims.
+    pub public: PublicInputs,
+}
+
+/// Runs `program` maliciously and builds the trace the chiplet attests for `attested`.
+pub fn forge_with(
+    attested: &Program,
+    program: &Program,
+    stack: &[u64],
+    advice: &[u64],
+    hooks: TraceHooks,
+    lie: impl FnMut(Phase, usize, Instruction, &mut State),
+) -> Forgery {
+    let preset = preset::default_preset();
+    let Run {
+        trace,
+        final_depth,
+        outputs,
+    } = run(program, &inputs(stack), advice, lie);
+    let mut rng = StdRng::seed_from_u64(7);
+    let trace = build_with_hooks(attested, &trace, final_depth, preset, &mut rng, hooks);
+    let public = PublicInputs {
+        preset: preset.id,
+        program_hash: attested.hash(),
+        stack_inputs: inputs(stack),
+        stack_outputs: outputs,
+    };
+    Forgery { trace, public }
+}
+
+/// A malicious run of `src` (attested as itself) with the lie `lie`.
+pub fn forge(
+    src: &str,
+    stack: &[u64],
+    lie: impl FnMut(Phase, usize, Instruction, &mut State),
+) -> Forgery {
+    let p = assemble(src);
+    forge_with(&p, &p, stack, &[], TraceHooks::default(), lie)
+}
+
+/// A lie after the first execution of `op`: `change` edits the state it produced.
+pub fn after_first(
+    op: Opcode,
+    mut change: impl FnMut(&mut State),
+) -> impl FnMut(Phase, usize, Instruction, &mut State) {
+    let mut done = false;
+    move |phase, _, ins, st| {
+        if phase == Phase::After && ins.op == op && !done {
+            done = true;
+            change(st);
+        }
+    }
+}
+
+/// Every violation of a forgery under the default preset.
+pub fn violations(f: &Forgery) -> Violations {
+    match check(&f.trace, &f.public, preset::default_preset()) {
+        Ok(()) => Violations::default(),
+        Err(v) => v,
+    }
+}
+
+/// The forgery must violate `target` (the constraint it is built to break); returns all
+/// its violations.
+#[track_caller]
+pub fn rejected(f: &Forgery, target: &str) -> Violations {
+    let v = violations(f);
+    assert!(!v.is_empty(), "the forgery satisfies every constraint");
+    assert!(
+        v.contains(target),
+        "the forgery aimed at {target} is caught only by {v}"
+    );
+    v
+}
+
+/// The forgery must be caught by `target` alone: with it switched off, nothing else sees
+/// the lie (what the mutation sweep relies on).
+#[track_caller]
+pub fn rejected_only_by(f: &Forgery, target: &str) {
+    let v = rejected(f, target);
+    assert_eq!(
+        v.names().into_iter().collect::<Vec<_>>(),
+        vec![target],
+        "the forgery aimed at {target} is caught by {v}"
+    );
+}
+
+/// An honest trace satisfies every constraint.
+#[track_caller]
+pub fn honest(f: &Forgery) {
+    let v = violations(f);
+    assert!(v.is_empty(), "an honest trace violates {v}");
+}
+
+/// The forgery must also be rejected by the verifier after a real proof.
+pub fn rejected_by_verifier(f: Forgery) {
+    let preset = preset::default_preset();
+    let public = f.public.clone();
+    let proof = prove_trace(f.trace, f.public, preset, StdRng::seed_from_u64(1))
+        .expect("release-mode winterfell proves any trace");
+    let res = vm_verifier::verify(
+        public.program_hash,
+        public.stack_inputs,
+        public.stack_outputs,
+        &proof,
+        96,
+    );
+    assert!(res.is_err(), "the verifier accepted a forged proof");
+}
