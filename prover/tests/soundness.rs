@@ -569,6 +569,8 @@ fn flipped_bytes_and_truncations_of_a_proof_are_rejected() {
 
 /// An endless loop: `while.true` on a 1 it pushes again every iteration.
 const ENDLESS: &str = "begin push.1 while.true push.1 end push.0 assert end";
+/// [`ENDLESS`] without its `begin`.
+const ENDLESS_BODY: &str = "push.1 while.true push.1 end push.0 assert end";
 
 #[test]
 fn a_run_that_never_reaches_halt_cannot_claim_outputs() {
@@ -604,15 +606,16 @@ fn a_run_that_never_reaches_halt_cannot_claim_outputs() {
     rejected_by_verifier(f);
 }
 
-#[test]
-fn a_halt_claimed_only_on_the_last_row_is_rejected() {
-    // The liar runs the endless loop up to the last real row and marks only that row as
-    // a HALT (whose lookup no transition covers).
-    let p = assemble(ENDLESS);
+/// The early-halt forgery: run `src` for the first `last` cycles of a trace of `2^log_n`
+/// rows, then claim the state of cycle `last` as the output, with the `HALT` flags put on
+/// the last real row only (whose own lookup no transition sums). Returns the forgery and
+/// the depth of the claimed state.
+fn cut_short(src: &str, stack: &[u64], log_n: u32) -> (Forgery, usize) {
+    let p = assemble(src);
     let preset = preset::default_preset();
-    let n = preset.min_trace_len;
+    let n = 1usize << log_n;
     let last = n - preset.random_rows() - 1;
-    let rows = rows_of(&p, &inputs(&[]), last + 1);
+    let rows = rows_of(&p, &inputs(stack), last + 1);
     let exec = vm_processor::trace::ExecutionTrace {
         rows: rows[..last].to_vec(),
         ..Default::default()
@@ -643,16 +646,44 @@ fn a_halt_claimed_only_on_the_last_row_is_rejected() {
             Felt::from((l == Opcode::Halt.low_index()) as u8),
         );
     }
-    let f = Forgery {
-        trace,
-        public: PublicInputs {
-            preset: preset.id,
-            program_hash: p.hash(),
-            stack_inputs: inputs(&[]),
-            stack_outputs: StackOutputs::new(&final_row.stack).unwrap(),
-        },
+    let public = PublicInputs {
+        preset: preset.id,
+        program_hash: p.hash(),
+        stack_inputs: inputs(stack),
+        stack_outputs: StackOutputs::new(&final_row.stack).unwrap(),
     };
-    rejected(&f, "halt.group");
+    (Forgery { trace, public }, final_row.depth)
+}
+
+/// A countdown from 1000: halts with `[0]` after 5,007 cycles.
+const COUNTDOWN: &str = "begin nop nop dup.0 neq.0 while.true sub.1 dup.0 neq.0 end end";
+
+#[test]
+fn a_run_cut_short_cannot_claim_its_state_as_the_output() {
+    // 2^10 rows: the state of cycle 977 claims [805]; 2^11: cycle 2001 claims [601].
+    for (log_n, claimed) in [(10, 805), (11, 601)] {
+        let (f, depth) = cut_short(COUNTDOWN, &[1000], log_n);
+        assert_eq!(depth, 16);
+        assert_eq!(f.public.stack_outputs.top_first()[0], Felt::new(claimed));
+        let v = common::forge::violations(&f);
+        // Only the HALT assertion stands between this run and a false proof.
+        assert!(!v.is_empty() && v.names().iter().all(|n| n.starts_with("halt.")), "{v}");
+        if log_n == 10 {
+            rejected_by_verifier(f);
+        }
+    }
+    // A loop that never halts, cut where the depth is 16 (so the depth assertion is
+    // satisfied and only the HALT assertion on the row before the last can catch it).
+    let cut = (0..4)
+        .map(|nops| {
+            let src = format!("begin {} {ENDLESS_BODY}", "nop ".repeat(nops));
+            cut_short(&src, &[], 10)
+        })
+        .find(|(_, depth)| *depth == 16)
+        .expect("some alignment ends at depth 16");
+    let (f, _) = cut;
+    let v = common::forge::violations(&f);
+    assert!(!v.is_empty() && v.names().iter().all(|n| n.starts_with("halt.")), "{v}");
     rejected_by_verifier(f);
 }
 
