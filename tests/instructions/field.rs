@@ -153,6 +153,147 @@ fn exp_with_stack_exponent() {
     check("begin exp end", &[0, 0], 2, &[1]);
 }
 
+/// Exponents around the halves U32SPLIT gives `exp`/`exp.u64`, and the values below
+/// `2^32 - 1` that a 64-step chain could have confused with `e + p`.
+const EXP_EDGES: [u64; 22] = [
+    0,
+    1,
+    2,
+    5,
+    (1 << 31) - 1,
+    1 << 31,
+    U32_MAX - 1,
+    U32_MAX,
+    TWO32,
+    TWO32 + 1,
+    TWO32 + 5,
+    (1 << 33) - 1,
+    0x1234_5678_9abc_def0,
+    (1 << 63) - 1,
+    1 << 63,
+    (1 << 63) + 1,
+    P - TWO32 - 1,
+    P - TWO32,
+    P - U32_MAX,
+    P - 3,
+    P - 2,
+    P - 1,
+];
+
+/// `a^e` in the field as `vm::Felt` computes it, cross-checked against the u128 reference.
+fn felt_pow(a: u64, e: u64) -> u64 {
+    use vm::core::FieldElement;
+    let r = vm::Felt::new(a).exp(e).as_int();
+    assert_eq!(
+        r,
+        fpow(a, e),
+        "reference exponentiations disagree on {a}^{e}"
+    );
+    r
+}
+
+#[test]
+fn exp_forms_agree_with_the_field_on_edge_exponents() {
+    let bases = [
+        0,
+        1,
+        2,
+        3,
+        7,
+        P - 1,
+        P - 2,
+        TWO32,
+        U32_MAX,
+        0xdead_beef_1234,
+    ];
+    for a in bases {
+        for e in EXP_EDGES {
+            let want = felt_pow(a, e);
+            check("begin exp end", &[e, a], 2, &[want]);
+            check("begin exp.u64 end", &[e, a], 2, &[want]);
+            check(&format!("begin exp.{e} end"), &[a], 1, &[want]);
+            let bits = 64 - e.leading_zeros();
+            if bits <= 63 {
+                check(&format!("begin exp.u{bits} end"), &[e, a], 2, &[want]);
+            }
+        }
+    }
+    // The forged output of issue 8: 3^5 must be 243, not 3^6 = 729.
+    check("begin exp end", &[5, 3], 2, &[243]);
+    check("begin exp.u64 end", &[5, 3], 2, &[243]);
+}
+
+#[test]
+fn exp_forms_agree_with_the_field_on_random_inputs() {
+    // xorshift64*, deterministic.
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    for i in 0..48 {
+        let a = next() % P;
+        let e = match i % 3 {
+            0 => next() % P,
+            1 => next() & U32_MAX,
+            _ => next() >> (next() % 64),
+        } % P;
+        let want = felt_pow(a, e);
+        check("begin exp end", &[e, a], 2, &[want]);
+        check("begin exp.u64 end", &[e, a], 2, &[want]);
+        check(&format!("begin exp.{e} end"), &[a], 1, &[want]);
+    }
+}
+
+/// The longest run of consecutive EXPACC instructions in the assembled program.
+fn longest_expacc_chain(src: &str) -> usize {
+    let program = vm::assembly::Assembler::new()
+        .assemble_source("test.masm", src)
+        .unwrap_or_else(|e| panic!("{src}: {e:?}"));
+    let (mut run, mut max) = (0, 0);
+    for ins in program.code() {
+        if ins.op == vm::core::Opcode::Expacc {
+            run += 1;
+            max = max.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    max
+}
+
+#[test]
+fn no_exp_lowering_emits_more_than_63_consecutive_expacc() {
+    // EXPACC checks exp = 2 exp' + bit in the field: 64 steps accept the bits of e + p.
+    let mut bodies: Vec<String> = vec!["exp".into(), "exp.u64".into(), "pow2".into()];
+    bodies.extend((0..=64).map(|n| format!("exp.u{n}")));
+    for k in 0..64 {
+        let b = 1u64 << k;
+        bodies.extend(
+            [b - 1, b, b + 1, b | (b >> 1), !0 >> (63 - k)].map(|c| format!("exp.{}", c % P)),
+        );
+    }
+    bodies.extend(EXP_EDGES.map(|e| format!("exp.{e}")));
+    for body in &bodies {
+        let n = longest_expacc_chain(&format!("begin {body} end"));
+        assert!(n <= 63, "`{body}` emits {n} consecutive EXPACC");
+    }
+    // Two instructions in a row must not join their chains either.
+    for body in [
+        "exp exp",
+        "exp.u63 exp.u63",
+        "pow2 exp",
+        "exp.18446744069414584320 exp",
+    ] {
+        let n = longest_expacc_chain(&format!("begin {body} end"));
+        assert!(n <= 63, "`{body}` emits {n} consecutive EXPACC");
+    }
+    assert_eq!(longest_expacc_chain("begin exp end"), 32);
+    assert_eq!(longest_expacc_chain("begin exp.u63 end"), 63);
+}
+
 #[test]
 fn exp_with_bit_width() {
     for (bits, e) in [(1u32, 1u64), (6, 63), (8, 255), (16, 65535), (32, U32_MAX)] {

@@ -237,14 +237,21 @@ fn division_by_zero() -> LowerError {
 
 /// `[e, ...] -> [2^e, ...]`, failing unless `e < 2^bits`: square-and-multiply with EXPACC on
 /// `[bit, base = 2, acc = 1, exp = e]`, then assert that no exponent bits are left over.
-/// Costs `bits + 8` cycles.
+/// Costs `bits + 8` cycles. `bits` must be at most [`MAX_CHAIN`] (callers use 5 or 6).
 pub(super) fn pow2(l: &mut Lower<'_>, bits: usize) {
+    assert!(bits <= MAX_CHAIN, "pow2 over {bits} bits");
     l.push_u64(1);
     l.push_u64(2);
     l.op(Pad);
     l.repeat(Expacc, bits);
     exp_finish(l);
 }
+
+/// The longest EXPACC chain the lowering emits. EXPACC checks `exp = 2 exp' + bit` in the
+/// field, so `n` steps ending in `exp = 0` prove `e = sum bit_i 2^i mod p` with the sum below
+/// `2^n`: for `n <= 63` that sum is `e` itself (`e + p > 2^63`), while 64 steps would also
+/// accept the bits of `e + p` for `e < 2^32 - 1`.
+pub(super) const MAX_CHAIN: usize = 63;
 
 /// After the EXPACC rounds: `[bit, base, acc, rest] -> [acc]`, asserting `rest = 0`.
 fn exp_finish(l: &mut Lower<'_>) {
@@ -256,13 +263,13 @@ fn exp_finish(l: &mut Lower<'_>) {
 fn exp(l: &mut Lower<'_>) -> LowerResult {
     l.arity(0, 1, "0 or 1")?;
     match l.arg(0) {
-        None => exp_bits(l, 64),
+        None => exp_var(l, 64),
         Some(Imm::Ident(s)) => match s
             .strip_prefix('u')
             .filter(|n| is_decimal(n))
             .and_then(|n| n.parse::<u8>().ok())
         {
-            Some(n) if n <= 64 => exp_bits(l, n as usize),
+            Some(n) if n <= 64 => exp_var(l, n as usize),
             _ => {
                 return Err(LowerError::ImmOutOfRange {
                     index: 0,
@@ -287,12 +294,40 @@ fn is_decimal(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit())
 }
 
-/// `[b, a] -> [a^b]` for an exponent of at most `bits` bits (fails otherwise).
+/// `[b, a] -> [a^b]` for an exponent on the stack of at most `bits` bits (fails otherwise):
+/// one chain of `bits` EXPACC steps up to 63 bits, the two halves of [`exp_u64`] for 64.
+fn exp_var(l: &mut Lower<'_>, bits: usize) {
+    if bits <= MAX_CHAIN {
+        exp_bits(l, bits);
+    } else {
+        exp_u64(l);
+    }
+}
+
+/// `[b, a] -> [a^b]` for an exponent of at most `bits <= 63` bits (fails otherwise):
+/// `bits + 8` cycles.
 fn exp_bits(l: &mut Lower<'_>, bits: usize) {
+    assert!(bits <= MAX_CHAIN, "EXPACC chain of {bits} steps");
     // [b, a] -> [1, b, a] -> [a, 1, b] -> [0, a, 1, b] = [bit, base, acc, exp]
     l.push_u64(1);
     l.ops(&[Movup2, Pad]);
     l.repeat(Expacc, bits);
+    exp_finish(l);
+}
+
+/// `[b, a] -> [a^b]` for any field element `b` (77 cycles), without a 64-step chain:
+/// U32SPLIT gives `b = hi * 2^32 + lo`; 32 steps on `lo` leave `acc = a^lo` and
+/// `base = a^(2^32)` (the leftover exponent is asserted zero, so `lo` has unique bits); the
+/// exponent register then takes `hi` for 32 more steps: `a^lo * (a^(2^32))^hi`.
+fn exp_u64(l: &mut Lower<'_>) {
+    // [b, a] -> [hi, lo, a] -> [lo, a, hi] -> [1, lo, a, hi] -> [a, 1, lo, hi]
+    //   -> [0, a, 1, lo, hi] = [bit, base, acc, exp, hi]
+    l.ops(&[U32split, Movdn2]);
+    l.push_u64(1);
+    l.ops(&[Movup2, Pad]);
+    l.repeat(Expacc, 32); // [bit, a^(2^32), a^lo, rest, hi]
+    l.ops(&[Movup3, Eqz, Assert]); // [bit, a^(2^32), a^lo, hi]
+    l.repeat(Expacc, 32);
     exp_finish(l);
 }
 
@@ -315,7 +350,8 @@ fn exp_const(l: &mut Lower<'_>, b: u64) {
     } else {
         1 + 2 * (bits - 1) + 2 * (ones - 1) + 2
     };
-    let expacc = 1 + 3 + bits + 5;
+    // A 64-bit `b` runs a 63-step chain on `b - 2^63` and multiplies by `base = a^(2^63)`.
+    let expacc = 1 + 3 + bits.min(MAX_CHAIN as u64) + 5;
     if repeated <= chain && repeated <= expacc {
         // a * a * ... * a
         let n = (b - 1) as usize;
@@ -336,9 +372,16 @@ fn exp_const(l: &mut Lower<'_>, b: u64) {
         if keep_base {
             l.ops(&[Swap, Drop]);
         }
-    } else {
+    } else if bits as usize <= MAX_CHAIN {
         l.push_u64(b);
         exp_bits(l, bits as usize);
+    } else {
+        // [a] -> [b - 2^63, a] -> [0, a, 1, b - 2^63] = [bit, base, acc, exp]
+        l.push_u64(b - (1 << 63));
+        l.push_u64(1);
+        l.ops(&[Movup2, Pad]);
+        l.repeat(Expacc, MAX_CHAIN); // [bit, a^(2^63), a^(b - 2^63), rest]
+        l.ops(&[Movup3, Eqz, Assert, Drop, Mul]);
     }
 }
 

@@ -39,8 +39,15 @@ const ROWS: &[(&str, &str)] = &[
     ("neg", ""),
     ("inv", "fails if a = 0"),
     ("pow2", "fails if a > 63"),
-    ("exp", "= `exp.u64`; fails if b has more bits than N"),
-    ("exp.u8", ""),
+    (
+        "exp",
+        "= `exp.u64`: U32SPLIT, 32 EXPACC steps on the low half, 32 on the high half \
+         (no chain is longer than 63 steps, so its bits are unique)",
+    ),
+    (
+        "exp.u8",
+        "N <= 63: one N-step chain; fails if b has more bits than N",
+    ),
     ("exp.0", ""),
     ("exp.1", "folded away"),
     (
@@ -49,6 +56,10 @@ const ROWS: &[(&str, &str)] = &[
     ),
     ("exp.1024", ""),
     ("exp.12345", ""),
+    (
+        "exp.9223372036854775813",
+        "64-bit constant: 63 steps on b - 2^63, times base = a^(2^63)",
+    ),
     ("ilog2", "hint checked: 2^k <= a < 2^(k+1); fails if a = 0"),
     ("not", "fails if a > 1"),
     ("and", "fails if max(a, b) > 1"),

@@ -2,10 +2,10 @@
 //! documented stack result (and leave the rest of the stack alone), or fail where Miden
 //! fails, and, for u32 instructions, wherever an input is not a u32.
 
-use vm_core::{hash, Felt, FieldElement, Word, MODULUS};
+use vm_core::{hash, Felt, FieldElement, Opcode, Word, MODULUS};
 
 use super::interp::{ext2_mul, Machine};
-use super::{cycles, lower};
+use super::{cycles, lower, Emitted};
 
 const P: u64 = MODULUS;
 const U32: u64 = 1 << 32;
@@ -172,6 +172,12 @@ fn pow2_exp_and_ilog2() {
         }
     }
     check("exp.u0", &[0, 5], 2, &[1]);
+    for b in felt_edges() {
+        for a in [0, 1, 3, P - 1, 0x1234_5678_9abc] {
+            check("exp", &[b, a], 2, &[f(a).exp(b).as_int()]);
+            check("exp.u64", &[b, a], 2, &[f(a).exp(b).as_int()]);
+        }
+    }
     for b in (0..70).chain([
         255,
         256,
@@ -179,7 +185,11 @@ fn pow2_exp_and_ilog2() {
         (1 << 20) + 5,
         U32 - 1,
         P - 1,
+        P - 2,
         12345678901,
+        1 << 63,
+        (1 << 63) + 1,
+        (1 << 63) + U32 + 5,
     ]) {
         for a in [0, 1, 3, P - 1, 0x1234_5678_9abc] {
             check(&format!("exp.{b}"), &[a], 1, &[f(a).exp(b).as_int()]);
@@ -202,8 +212,47 @@ fn exp_imm_picks_the_cheapest_strategy() {
     assert_eq!(cycles(&lower("exp.3")), 4);
     assert_eq!(cycles(&lower("exp.1024")), 20);
     assert_eq!(cycles(&lower("exp.65535")), 9 + 16);
-    assert_eq!(cycles(&lower("exp")), 72);
+    // 64-bit exponents: U32SPLIT and two 32-step chains (never a 64-step chain).
+    assert_eq!(cycles(&lower("exp")), 77);
+    assert_eq!(cycles(&lower("exp.u64")), 77);
+    assert_eq!(cycles(&lower("exp.u63")), 71);
     assert_eq!(cycles(&lower("exp.u32")), 40);
+    // A 64-bit constant: a 63-step chain on b - 2^63, times a^(2^63).
+    assert_eq!(cycles(&lower(&format!("exp.{}", 1u64 << 63))), 72);
+    assert_eq!(cycles(&lower(&format!("exp.{}", P - 1))), 72);
+}
+
+#[test]
+fn no_exp_form_emits_a_chain_longer_than_63_steps() {
+    let longest = |src: &str| {
+        let (mut run, mut max) = (0, 0);
+        for e in lower(src) {
+            if matches!(e, Emitted::Op { ins, .. } if ins.op == Opcode::Expacc) {
+                run += 1;
+                max = max.max(run);
+            } else if matches!(e, Emitted::Op { .. }) {
+                run = 0;
+            }
+        }
+        max
+    };
+    let mut forms: Vec<String> = vec!["exp".into(), "pow2".into(), "ilog2".into()];
+    forms.extend((0..=64).map(|n| format!("exp.u{n}")));
+    for k in 0..64 {
+        let b = 1u64 << k;
+        forms.extend([b, b - 1, b | 1, b | (b >> 1)].map(|b| format!("exp.{b}")));
+    }
+    forms.extend([P - 1, P - 2, U32, U32 - 1].map(|b| format!("exp.{b}")));
+    for src in &forms {
+        assert!(
+            longest(src) <= 63,
+            "{src} emits {} EXPACC in a row",
+            longest(src)
+        );
+    }
+    assert_eq!(longest("exp"), 32);
+    assert_eq!(longest("exp.u64"), 32);
+    assert_eq!(longest("exp.u63"), 63);
 }
 
 #[test]
