@@ -83,8 +83,17 @@ impl fmt::Display for Violations {
 /// returns every violation.
 pub fn check(trace: &VmTrace, public: &PublicInputs, preset: &Preset) -> Result<(), Violations> {
     let air = VmAir::new(trace.info().clone(), public.clone(), preset.options());
-    check_air(&air, trace)
+    check_air(&air, trace, None)
 }
+
+/// The extension field the checker draws its bus challenges from.
+pub type CheckField = QuadExtension<Felt>;
+
+/// A malicious change to the auxiliary trace after it was built honestly (the bus
+/// challenges are passed along): the soundness tests' way to lie in the bus columns.
+#[cfg(feature = "testing")]
+pub type AuxTamper<'a> =
+    &'a dyn Fn(&mut winter_prover::matrix::ColMatrix<CheckField>, &[CheckField]);
 
 /// [`check`] with the named constraints and assertions switched off in the AIR (the
 /// mutation sweep). Panics on a name the AIR does not have.
@@ -98,11 +107,32 @@ pub fn check_with_switched_off(
     let mut air = VmAir::new(trace.info().clone(), public.clone(), preset.options());
     let unknown = air.switch_off_for_testing(off);
     assert!(unknown.is_empty(), "unknown constraint names {unknown:?}");
-    check_air(&air, trace)
+    check_air(&air, trace, None)
 }
 
-fn check_air(air: &VmAir, trace: &VmTrace) -> Result<(), Violations> {
-    type E = QuadExtension<Felt>;
+/// [`check_with_switched_off`] with the auxiliary trace changed by `tamper` after it is
+/// built (a liar controls the bus columns too).
+#[cfg(feature = "testing")]
+pub fn check_tampered(
+    trace: &VmTrace,
+    public: &PublicInputs,
+    preset: &Preset,
+    off: &[&str],
+    tamper: AuxTamper<'_>,
+) -> Result<(), Violations> {
+    let mut air = VmAir::new(trace.info().clone(), public.clone(), preset.options());
+    let unknown = air.switch_off_for_testing(off);
+    assert!(unknown.is_empty(), "unknown constraint names {unknown:?}");
+    check_air(&air, trace, Some(tamper))
+}
+
+#[cfg(feature = "testing")]
+type MaybeTamper<'a> = Option<AuxTamper<'a>>;
+#[cfg(not(feature = "testing"))]
+type MaybeTamper<'a> = Option<&'a ()>;
+
+fn check_air(air: &VmAir, trace: &VmTrace, tamper: MaybeTamper<'_>) -> Result<(), Violations> {
+    type E = CheckField;
     let main = trace.main_segment();
     let n = main.num_rows();
     let last = trace.last_real;
@@ -137,7 +167,14 @@ fn check_air(air: &VmAir, trace: &VmTrace) -> Result<(), Violations> {
         E::new(base[0], base[1])
     };
     let rands = AuxRandElements::new((0..AUX_RANDS).map(|_| rand_e()).collect::<Vec<E>>());
-    let aux = crate::aux::build::<E>(trace, rands.rand_elements(), &mut rand::thread_rng());
+    #[allow(unused_mut)]
+    let mut aux = crate::aux::build::<E>(trace, rands.rand_elements(), &mut rand::thread_rng());
+    #[cfg(feature = "testing")]
+    if let Some(tamper) = tamper {
+        tamper(&mut aux, rands.rand_elements());
+    }
+    #[cfg(not(feature = "testing"))]
+    let _ = tamper;
     let aux_names = air.aux_constraint_names();
     let mut aux_frame = EvaluationFrame::<E>::new(aux.num_cols());
     let mut res = vec![E::ZERO; aux_names.len()];

@@ -138,3 +138,28 @@ pub fn rejected_by_verifier(f: Forgery) {
     );
     assert!(res.is_err(), "the verifier accepted a forged proof");
 }
+
+/// Recomputes the chiplet's multiplicities from the trace's `pc` column (rows `0..last`,
+/// the lookups the bus sums), after a test edited the CPU columns by hand, so that the
+/// program table balances the edited lookups.
+pub fn recount_multiplicities(trace: &mut VmTrace) {
+    use vm_air::{hash::CYCLE_LEN, layout::*};
+    use vm_core::{Felt, FieldElement};
+    let last = trace.last_real;
+    let cols = trace.columns_mut();
+    let mut counts = std::collections::HashMap::<u64, u64>::new();
+    for i in 0..last {
+        *counts.entry(cols.get(PC, i).as_int()).or_default() += 1;
+    }
+    for k in 0..=last / CYCLE_LEN {
+        let row = CYCLE_LEN * k;
+        if cols.get(HASH_ACTIVE, row) != Felt::ONE {
+            break;
+        }
+        for j in 0..INSTRUCTIONS_PER_CYCLE {
+            let addr = (INSTRUCTIONS_PER_CYCLE * k + j) as u64;
+            let m = counts.get(&addr).copied().unwrap_or(0);
+            cols.set(HASH_MULT + j, row, Felt::new(m));
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! The constraint-mutation sweep: every transition constraint and boundary assertion of the
+//! AIR must be needed by at least one forgery, or be listed below as redundant with the
+//! reason.
+//!
+//! A forgery *needs* a constraint when it violates that constraint and no other: switched
+//! off (the AIR's testing hook), nothing would catch it. The catalogue lives in one module
+//! per component; each forgery states the constraint it targets, and the sweep checks that
+//! the target is among what the direct checker reports, that with the target switched off
+//! the checker accepts the trace (the hook and the names agree), and that every name of the
+//! AIR is covered.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod boundary;
+mod chiplet;
+mod decoder;
+mod tables;
+
+use std::collections::BTreeSet;
+
+use common::forge::Forgery;
+use vm_air::{preset, VmAir};
+use vm_prover::check::{check_tampered, CheckField, Violations};
+use winter_air::Air;
+use winter_prover::{matrix::ColMatrix, Trace};
+
+/// A lie in the auxiliary trace, applied after it is built honestly.
+pub type Tamper = Box<dyn Fn(&mut ColMatrix<CheckField>, &[CheckField])>;
+
+/// A forgery and the constraint it is built to break.
+pub struct Case {
+    /// The constraint or assertion name the forgery targets.
+    pub target: String,
+    /// The forged trace and statement.
+    pub forgery: Forgery,
+    /// The liar's change to the bus columns, if any.
+    pub tamper: Option<Tamper>,
+}
+
+impl Case {
+    /// A case targeting `target`.
+    pub fn new(target: impl Into<String>, forgery: Forgery) -> Self {
+        Self {
+            target: target.into(),
+            forgery,
+            tamper: None,
+        }
+    }
+
+    /// A case whose liar also changes the auxiliary trace.
+    pub fn with_tamper(
+        target: impl Into<String>,
+        forgery: Forgery,
+        tamper: impl Fn(&mut ColMatrix<CheckField>, &[CheckField]) + 'static,
+    ) -> Self {
+        Self {
+            target: target.into(),
+            forgery,
+            tamper: Some(Box::new(tamper)),
+        }
+    }
+
+    /// Every violation, with the named constraints switched off.
+    fn violations(&self, off: &[&str]) -> Violations {
+        let none = |_: &mut ColMatrix<CheckField>, _: &[CheckField]| {};
+        let tamper: &dyn Fn(&mut ColMatrix<CheckField>, &[CheckField]) = match &self.tamper {
+            Some(t) => t.as_ref(),
+            None => &none,
+        };
+        let f = &self.forgery;
+        check_tampered(&f.trace, &f.public, preset::default_preset(), off, tamper)
+            .err()
+            .unwrap_or_default()
+    }
+}
+
+/// Every component's forgeries.
+fn catalogue() -> Vec<Case> {
+    let mut cases = Vec::new();
+    cases.extend(decoder::cases());
+    cases.extend(tables::cases());
+    cases.extend(chiplet::cases());
+    cases.extend(boundary::cases());
+    cases
+}
+
+/// Every component's constraints that no forgery can isolate, with the reason switching
+/// one off alone cannot yield a false proof.
+fn redundant() -> Vec<(&'static str, &'static str)> {
+    [
+        decoder::REDUNDANT,
+        tables::REDUNDANT,
+        chiplet::REDUNDANT,
+        boundary::REDUNDANT,
+    ]
+    .concat()
+}
+
+/// Checks each case: its target is violated and nothing else is, and switched off in the
+/// AIR the target no longer catches it. Returns the targets needed and the failures.
+fn isolated(cases: &[Case]) -> (BTreeSet<String>, Vec<String>) {
+    let mut needed = BTreeSet::new();
+    let mut failures = Vec::new();
+    for case in cases {
+        let v = case.violations(&[]);
+        if !v.contains(&case.target) {
+            failures.push(format!(
+                "forgery aimed at {} is caught by: {v}",
+                case.target
+            ));
+            continue;
+        }
+        if v.names().len() != 1 {
+            failures.push(format!(
+                "forgery aimed at {} also violates other constraints: {v}",
+                case.target
+            ));
+            continue;
+        }
+        let off = case.violations(&[&case.target]);
+        if !off.is_empty() {
+            failures.push(format!("{} switched off, still caught: {off}", case.target));
+            continue;
+        }
+        needed.insert(case.target.clone());
+    }
+    (needed, failures)
+}
+
+/// Asserts that every case of one component is isolated on its target.
+fn assert_isolated(cases: Vec<Case>) {
+    let (_, failures) = isolated(&cases);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn decoder_forgeries_are_isolated() {
+    assert_isolated(decoder::cases());
+}
+
+#[test]
+fn table_forgeries_are_isolated() {
+    assert_isolated(tables::cases());
+}
+
+#[test]
+fn chiplet_forgeries_are_isolated() {
+    assert_isolated(chiplet::cases());
+}
+
+#[test]
+fn boundary_forgeries_are_isolated() {
+    assert_isolated(boundary::cases());
+}
+
+/// Every constraint and assertion name of the AIR under the default preset.
+fn all_names(sample: &Forgery) -> Vec<String> {
+    let preset = preset::default_preset();
+    let air = VmAir::new(
+        sample.trace.info().clone(),
+        sample.public.clone(),
+        preset.options(),
+    );
+    let mut names = air.main_constraint_names();
+    names.extend(air.aux_constraint_names());
+    names.extend(air.named_assertions().into_iter().map(|(n, _)| n));
+    names.extend(air.aux_assertion_names());
+    names
+}
+
+#[test]
+fn every_constraint_is_needed_by_a_forgery_or_listed_as_redundant() {
+    let cases = catalogue();
+    let names = all_names(&common::forge::forge(
+        "begin add end",
+        &[1, 2],
+        |_, _, _, _| {},
+    ));
+    let unique: BTreeSet<&String> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "constraint names are not unique");
+    for case in &cases {
+        assert!(
+            names.contains(&case.target),
+            "unknown target {}",
+            case.target
+        );
+    }
+    let (needed, failures) = isolated(&cases);
+    let redundant = redundant();
+    for (name, reason) in &redundant {
+        assert!(names.iter().any(|n| n == name), "unknown redundant {name}");
+        assert!(!reason.is_empty());
+        assert!(
+            !needed.contains(*name),
+            "{name} is listed as redundant but a forgery needs it"
+        );
+    }
+    let uncovered: Vec<&String> = names
+        .iter()
+        .filter(|n| !needed.contains(*n) && !redundant.iter().any(|(r, _)| r == n))
+        .collect();
+    assert!(
+        failures.is_empty() && uncovered.is_empty(),
+        "{} of {} constraints needed by no forgery: {uncovered:?}\n{}",
+        uncovered.len(),
+        names.len(),
+        failures.join("\n")
+    );
+}
