@@ -1,16 +1,20 @@
 //! End-to-end semantics: assembled programs run on the processor and leave the stack that
 //! Miden's documentation specifies (expected values computed independently here).
 
-use vm::processor::{execute, execute_traced, AdviceInputs, DefaultHost, ExecutionOptions};
+use vm::processor::{
+    execute, execute_traced, AdviceInputs, DefaultHost, ErrorKind, ExecutionOptions,
+};
 use vm::{assembly::Assembler, Felt, StackInputs};
 use vm_core::hash::{merge, word_to_hex};
 
 const P: u64 = 0xffff_ffff_0000_0001;
 
-fn run_with(src: &str, stack: &[u64], advice: AdviceInputs) -> Result<Vec<u64>, String> {
+/// Assembles `src` (which must assemble: a test of a run-time failure must not pass on an
+/// assembly error), runs it on both executors and returns the outputs or what failed.
+fn run_with(src: &str, stack: &[u64], advice: AdviceInputs) -> Result<Vec<u64>, ErrorKind> {
     let program = Assembler::new()
         .assemble_source("t.masm", src)
-        .map_err(|e| format!("{e:?}"))?;
+        .unwrap_or_else(|e| panic!("{src} does not assemble: {e:?}"));
     let inputs = StackInputs::try_from_ints(stack.iter().copied()).unwrap();
     let opts = ExecutionOptions::default();
     let traced = execute_traced(
@@ -30,7 +34,15 @@ fn run_with(src: &str, stack: &[u64], advice: AdviceInputs) -> Result<Vec<u64>, 
         (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
         _ => panic!("executors disagree on {src}"),
     }
-    Ok(fast.map_err(|e| e.to_string())?.stack.as_ints())
+    Ok(fast.map_err(|e| e.kind)?.stack.as_ints())
+}
+
+/// What running `src` on `stack` fails with at run time.
+fn fails(src: &str, stack: &[u64]) -> ErrorKind {
+    match run_with(src, stack, AdviceInputs::default()) {
+        Ok(out) => panic!("{src} on {stack:?} should fail but returned {out:?}"),
+        Err(kind) => kind,
+    }
 }
 
 fn run(src: &str, stack: &[u64]) -> Vec<u64> {
@@ -47,7 +59,7 @@ fn field_arithmetic_wraps_mod_p() {
     assert_eq!(top("begin sub end", &[3, 5], 1), vec![P - 2]);
     assert_eq!(top("begin mul.3 end", &[P - 1], 1), vec![P - 3]);
     assert_eq!(top("begin div end", &[6, 3], 1), vec![2]);
-    assert!(run_with("begin inv end", &[0], AdviceInputs::default()).is_err());
+    assert_eq!(fails("begin inv end", &[0]), ErrorKind::InverseOfZero);
 }
 
 #[test]
@@ -110,13 +122,15 @@ fn u32_operations() {
     );
     assert_eq!(top("begin u32clz end", &[1], 1), vec![31]);
     assert_eq!(top("begin u32popcnt end", &[0xff00_ff01], 1), vec![17]);
-    assert!(run_with(
-        "begin u32wrapping_add end",
-        &[1 << 32, 1],
-        AdviceInputs::default()
-    )
-    .is_err());
-    assert!(run_with("begin u32div end", &[1, 0], AdviceInputs::default()).is_err());
+    // `[1 << 32, 1]` puts 1 on top: the operand below it is not a u32.
+    assert_eq!(
+        fails("begin u32wrapping_add end", &[1 << 32, 1]),
+        ErrorKind::NotU32 {
+            value: Felt::new(1 << 32),
+            message: None
+        }
+    );
+    assert_eq!(fails("begin u32div end", &[1, 0]), ErrorKind::DivideByZero);
 }
 
 #[test]
@@ -174,9 +188,20 @@ fn mtree_get_reads_a_leaf_of_a_committed_tree() {
 #[test]
 fn deep_final_stack_keeps_the_top_16() {
     let src = "begin repeat.20 push.1 end push.42 end";
-    let out = run(src, &[]);
-    assert_eq!(out[0], 42);
-    assert_eq!(out.len(), 16);
+    let program = Assembler::new().assemble_source("t.masm", src).unwrap();
+    let out = execute(
+        &program,
+        StackInputs::default(),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+    )
+    .unwrap();
+    // 16 initial zeros, 20 ones and 42: the outputs are the top 16, the rest stays below.
+    let mut want = vec![42];
+    want.extend([1; 15]);
+    assert_eq!(out.stack.as_ints(), want);
+    assert_eq!(out.final_depth, 16 + 20 + 1);
 }
 
 #[test]

@@ -1,34 +1,116 @@
 //! The AIR context is well formed for every preset at every trace length the verifier
-//! accepts (from the preset's minimum to 2^22): widths, degrees, exemptions.
+//! accepts (from the preset's minimum to 2^22): widths, degrees, exemptions, compared with
+//! the numbers the presets are documented to have (`docs/zk.md`), written out here.
 
-use vm_air::{layout, preset::PRESETS, PublicInputs, VmAir};
+use vm_air::{layout, preset::PRESETS, Preset, PublicInputs, VmAir};
 use vm_core::{StackInputs, StackOutputs};
 use winter_air::{Air, TraceInfo};
 
+/// What each preset is documented to be, written out rather than recomputed from the preset
+/// functions: zero knowledge needs `r = queries + 2 e + 2` random rows (40 + 4 + 2 = 46 at
+/// 96 bits, 56 + 6 + 2 = 64 at 128 bits), `e` randomizer columns and `e` mask columns.
+struct Expected {
+    name: &'static str,
+    security_bits: u32,
+    queries: usize,
+    extension_degree: usize,
+    random_rows: usize,
+    randomizer_columns: usize,
+    mask_columns: usize,
+}
+
+const fn zk96(name: &'static str) -> Expected {
+    Expected {
+        name,
+        security_bits: 96,
+        queries: 40,
+        extension_degree: 2,
+        random_rows: 46,
+        randomizer_columns: 2,
+        mask_columns: 2,
+    }
+}
+
+const fn zk128(name: &'static str) -> Expected {
+    Expected {
+        name,
+        security_bits: 128,
+        queries: 56,
+        extension_degree: 3,
+        random_rows: 64,
+        randomizer_columns: 3,
+        mask_columns: 3,
+    }
+}
+
+const fn no_zk(e: Expected) -> Expected {
+    Expected {
+        random_rows: 0,
+        randomizer_columns: 0,
+        mask_columns: 0,
+        ..e
+    }
+}
+
+/// The preset table by id.
+const EXPECTED: [Expected; 8] = [
+    zk96("96"),
+    zk128("128"),
+    zk96("96-rescue"),
+    zk128("128-rescue"),
+    no_zk(zk96("96-nozk")),
+    no_zk(zk128("128-nozk")),
+    no_zk(zk96("96-rescue-nozk")),
+    no_zk(zk128("128-rescue-nozk")),
+];
+
+fn expected(preset: &Preset) -> &'static Expected {
+    &EXPECTED[preset.id as usize]
+}
+
+fn air(preset: &Preset, n: usize) -> VmAir {
+    let info = TraceInfo::new_multi_segment(
+        preset.main_width(),
+        layout::AUX_WIDTH,
+        layout::AUX_RANDS,
+        n,
+        vec![],
+    );
+    let public = PublicInputs {
+        preset: preset.id,
+        program_hash: Default::default(),
+        stack_inputs: StackInputs::default(),
+        stack_outputs: StackOutputs::new(&[]).unwrap(),
+    };
+    // Panics here would be a verifier denial of service.
+    VmAir::new(info, public, preset.options())
+}
+
 #[test]
 fn every_preset_and_length_builds_a_valid_context() {
+    // The constraints of the VM without zero knowledge; each mask column adds one.
+    let base_constraints = air(&PRESETS[4], 1 << 10)
+        .context()
+        .num_main_transition_constraints();
     for preset in PRESETS {
-        let options = preset.options();
+        let want = expected(preset);
         let mut n = preset.min_trace_len;
         while n <= 1 << 22 {
-            let info = TraceInfo::new_multi_segment(
-                preset.main_width(),
-                layout::AUX_WIDTH,
-                layout::AUX_RANDS,
-                n,
-                vec![],
-            );
-            let public = PublicInputs {
-                preset: preset.id,
-                program_hash: Default::default(),
-                stack_inputs: StackInputs::default(),
-                stack_outputs: StackOutputs::new(&[]).unwrap(),
-            };
-            // Panics here would be a verifier denial of service.
-            let air = VmAir::new(info, public, options.clone());
+            let air = air(preset, n);
             let ctx = air.context();
-            assert_eq!(ctx.trace_info().main_trace_width(), preset.main_width());
-            assert_eq!(ctx.num_transition_exemptions(), preset.random_rows() + 1);
+            assert_eq!(
+                ctx.num_main_transition_constraints(),
+                base_constraints + want.mask_columns,
+                "{} at {n}",
+                preset.name
+            );
+            // The random rows and the wrap-around are exempt, nothing else.
+            assert_eq!(
+                ctx.num_transition_exemptions(),
+                want.random_rows + 1,
+                "{} at {n}",
+                preset.name
+            );
             assert!(
                 ctx.trace_info().width() <= 254,
                 "serialization caps widths at 254"
@@ -41,10 +123,20 @@ fn every_preset_and_length_builds_a_valid_context() {
             );
             // Exemptions add one composition column at most (degree 4 -> 4 chunks, +1).
             assert!(ctx.num_constraint_composition_columns() <= 5);
-            assert_eq!(air.last_real_row(), n - preset.random_rows() - 1);
+            assert_eq!(
+                air.last_real_row(),
+                n - want.random_rows - 1,
+                "{} at {n}",
+                preset.name
+            );
             // Every assertion sits on a real row.
             for a in air.get_assertions() {
-                assert!(a.first_step() <= air.last_real_row());
+                assert!(
+                    a.first_step() <= air.last_real_row(),
+                    "{} at {n}: an assertion on row {}",
+                    preset.name,
+                    a.first_step()
+                );
             }
             n *= 2;
         }
@@ -52,13 +144,37 @@ fn every_preset_and_length_builds_a_valid_context() {
 }
 
 #[test]
-fn presets_reach_their_security_and_zk_row_counts() {
+fn presets_have_their_documented_parameters() {
+    assert_eq!(PRESETS.len(), EXPECTED.len());
+    for (id, preset) in PRESETS.iter().enumerate() {
+        let want = expected(preset);
+        assert_eq!(preset.id as usize, id, "the table is ordered by id");
+        assert_eq!(preset.name, want.name);
+        assert_eq!(preset.zk, want.random_rows > 0, "{}", preset.name);
+        assert_eq!(preset.security_bits, want.security_bits, "{}", preset.name);
+        assert_eq!(preset.queries, want.queries, "{}", preset.name);
+        assert_eq!(
+            preset.extension_degree, want.extension_degree,
+            "{}",
+            preset.name
+        );
+        assert_eq!(preset.random_rows(), want.random_rows, "{}", preset.name);
+        assert_eq!(
+            preset.randomizer_columns(),
+            want.randomizer_columns,
+            "{}",
+            preset.name
+        );
+        assert_eq!(preset.mask_columns(), want.mask_columns, "{}", preset.name);
+    }
+}
+
+#[test]
+fn presets_reach_their_security() {
     for preset in PRESETS {
         let e = preset.extension_degree;
-        if preset.zk {
-            assert!(preset.random_rows() >= preset.queries + 2 * e + 2);
-            assert_eq!(preset.randomizer_columns(), e);
-        }
+        // Query security (log2 of the blowup bits per query, plus grinding) and the
+        // extension field's size both exceed the claimed level.
         let queries_bits = preset.queries as u32 * preset.blowup.trailing_zeros() + preset.grinding;
         let field_bits = 64 * e as u32;
         assert!(

@@ -129,6 +129,7 @@ pub struct Program {
 
 /// Reasons a sequence of instructions is not a valid program.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ProgramError {
     /// The program has no instructions.
     Empty,
@@ -148,6 +149,16 @@ pub enum ProgramError {
     },
     /// The program is longer than 2^32 - 1 instructions.
     TooLong,
+    /// The last instruction can continue at the address after it, which is outside the
+    /// program: it falls through (anything but `HALT`, `JMP` and `RET`; `JMPZ`, `JMPNZ` and
+    /// `NEXT` fall through when they do not jump), or it is a `CALL`/`CALLCTX` whose
+    /// return address would be the program's length.
+    RunsPastEnd {
+        /// Address of the instruction (the last one).
+        addr: u32,
+        /// Its operation.
+        op: Opcode,
+    },
 }
 
 impl fmt::Display for ProgramError {
@@ -165,13 +176,19 @@ impl fmt::Display for ProgramError {
                 write!(f, "instruction {addr} has an immediate out of range")
             }
             ProgramError::TooLong => write!(f, "the program has too many instructions"),
+            ProgramError::RunsPastEnd { addr, op } => write!(
+                f,
+                "instruction {addr} ({}) can run past the end of the program (the last \
+                 instruction must be HALT, JMP or RET)",
+                op.mnemonic()
+            ),
         }
     }
 }
 
 impl Program {
-    /// Builds a program, checking that it has a `HALT` and that every immediate is in
-    /// range, and computes its hash.
+    /// Builds a program, checking that it has a `HALT`, that every immediate is in range
+    /// and that execution cannot run past the last instruction, and computes its hash.
     pub fn new(code: Vec<Instruction>, debug: DebugInfo) -> Result<Self, ProgramError> {
         validate(&code)?;
         let hash = hash::hash_elements(&encode_for_hash(&code));
@@ -274,7 +291,25 @@ fn validate(code: &[Instruction]) -> Result<(), ProgramError> {
             return Err(ProgramError::BadImmediate { addr });
         }
     }
+    // Every instruction but the last continues inside the program; jump targets are checked
+    // above, and a return address is always a `CALL`'s `addr + 1`. So the pc can only leave
+    // the code after the last instruction.
+    let last = code[code.len() - 1];
+    if can_continue_at_next(last.op) {
+        return Err(ProgramError::RunsPastEnd {
+            addr: (code.len() - 1) as u32,
+            op: last.op,
+        });
+    }
     Ok(())
+}
+
+/// Whether execution can continue at `addr + 1` after the operation at `addr`: every
+/// operation falls through except `HALT` (the pc stays on it), `JMP` (always jumps) and
+/// `RET` (returns to a `CALL`'s `addr + 1`). `JMPZ`, `JMPNZ` and `NEXT` fall through when
+/// they do not jump, and `CALL`/`CALLCTX` return to `addr + 1`.
+fn can_continue_at_next(op: Opcode) -> bool {
+    !matches!(op, Opcode::Halt | Opcode::Jmp | Opcode::Ret)
 }
 
 /// The sequence of field elements the program hash is computed over: each instruction as
@@ -297,7 +332,8 @@ pub fn encode_for_hash(code: &[Instruction]) -> Vec<Felt> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec;
+    use crate::OPCODES;
+    use alloc::{string::ToString, vec};
 
     fn prog(code: Vec<Instruction>) -> Program {
         Program::new(code, DebugInfo::default()).unwrap()
@@ -364,6 +400,83 @@ mod tests {
             ),
             Err(ProgramError::BadTarget { addr: 0, target: 5 })
         );
+    }
+
+    /// An instruction of `op` whose immediate is valid in a program of at least one
+    /// instruction (address 0, loop count 1).
+    fn some(op: Opcode) -> Instruction {
+        match op.imm_kind() {
+            ImmKind::None => Instruction::new(op),
+            ImmKind::U32 => Instruction::with_imm(op, Felt::ONE),
+            ImmKind::Addr | ImmKind::Felt => Instruction::with_imm(op, Felt::ZERO),
+        }
+    }
+
+    #[test]
+    fn code_that_can_run_past_its_end_is_rejected() {
+        // The example of issue 8: `JMP.2 HALT NOOP` would execute NOOP, then address 3.
+        let code = vec![
+            Instruction::with_imm(Opcode::Jmp, Felt::new(2)),
+            Instruction::new(Opcode::Halt),
+            Instruction::new(Opcode::Noop),
+        ];
+        let err = Program::new(code, DebugInfo::default()).unwrap_err();
+        assert_eq!(
+            err,
+            ProgramError::RunsPastEnd {
+                addr: 2,
+                op: Opcode::Noop
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "instruction 2 (NOOP) can run past the end of the program (the last instruction \
+             must be HALT, JMP or RET)"
+        );
+        // Only HALT, JMP and RET may be last; every other operation, control flow included
+        // (JMPZ/JMPNZ fall through, NEXT falls through when its loop ends, CALL/CALLCTX
+        // return to the address after them, REPEAT enters its body), is rejected there.
+        let may_be_last = [Opcode::Halt, Opcode::Jmp, Opcode::Ret];
+        for info in OPCODES {
+            let code = vec![Instruction::new(Opcode::Halt), some(info.op)];
+            let got = Program::new(code, DebugInfo::default()).map(|_| ());
+            if may_be_last.contains(&info.op) {
+                assert_eq!(got, Ok(()), "{} last", info.mnemonic);
+            } else {
+                assert_eq!(
+                    got,
+                    Err(ProgramError::RunsPastEnd {
+                        addr: 1,
+                        op: info.op
+                    }),
+                    "{} last",
+                    info.mnemonic
+                );
+            }
+        }
+        // A CALL whose return address is the program's length, with a callee that returns.
+        let code = vec![
+            Instruction::new(Opcode::Halt),
+            Instruction::new(Opcode::Ret),
+            Instruction::with_imm(Opcode::Call, Felt::new(1)),
+        ];
+        assert_eq!(
+            Program::new(code, DebugInfo::default()),
+            Err(ProgramError::RunsPastEnd {
+                addr: 2,
+                op: Opcode::Call
+            })
+        );
+        // The same instructions are fine anywhere but last.
+        let code = vec![
+            Instruction::with_imm(Opcode::Repeat, Felt::new(2)),
+            Instruction::with_imm(Opcode::Next, Felt::new(1)),
+            Instruction::with_imm(Opcode::Call, Felt::new(5)),
+            Instruction::with_imm(Opcode::Jmpz, Felt::new(4)),
+            Instruction::new(Opcode::Halt),
+            Instruction::new(Opcode::Ret),
+        ];
+        Program::new(code, DebugInfo::default()).unwrap();
     }
 
     #[test]

@@ -21,7 +21,7 @@ use core::fmt;
 
 use crate::{
     program::ProgramError, DebugInfo, Decorator, Felt, Instruction, Opcode, ProcedureInfo, Program,
-    SourceFile, SourceSpan, MODULUS,
+    SourceFile, SourceSpan, Word, MODULUS,
 };
 
 /// Magic bytes at the start of every compiled program.
@@ -31,6 +31,7 @@ pub const VERSION: u16 = 1;
 
 /// Why bytes could not be read as a program.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DecodeError {
     /// The file does not start with `VMPG`.
     BadMagic,
@@ -162,55 +163,7 @@ impl<'a> Reader<'a> {
 impl Program {
     /// Serializes the program (code, hash and debug information).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut w = Writer(Vec::new());
-        w.0.extend_from_slice(MAGIC);
-        w.u16(VERSION);
-        for e in self.hash() {
-            w.u64(e.as_int());
-        }
-        w.len(self.code().len());
-        for ins in self.code() {
-            w.u8(ins.op.code());
-            if ins.op.has_imm() {
-                w.u64(ins.imm.as_int());
-            }
-        }
-        let d = self.debug();
-        w.len(d.files.len());
-        for f in &d.files {
-            w.str(&f.name);
-            w.str(&f.text);
-        }
-        w.len(d.spans.len());
-        for s in &d.spans {
-            match s {
-                Some(s) => {
-                    w.u8(1);
-                    w.u32(s.file);
-                    w.u32(s.start);
-                    w.u32(s.end);
-                }
-                None => w.u8(0),
-            }
-        }
-        w.len(d.procedures.len());
-        for p in &d.procedures {
-            w.str(&p.name);
-            w.u32(p.start);
-            w.u32(p.end);
-            w.u32(p.num_locals);
-        }
-        w.len(d.decorators.len());
-        for (addr, dec) in &d.decorators {
-            w.u32(*addr);
-            write_decorator(&mut w, dec);
-        }
-        w.len(d.messages.len());
-        for (addr, m) in &d.messages {
-            w.u32(*addr);
-            w.str(m);
-        }
-        w.0
+        write_program(&self.hash(), self.code(), self.debug())
     }
 
     /// Reads a program written by [`Program::to_bytes`], validating it completely.
@@ -298,6 +251,59 @@ impl Program {
         }
         Ok(program)
     }
+}
+
+/// Writes the file format for `hash`, `code` and `debug` without checking them (so that the
+/// tests can write files that the reader must reject).
+fn write_program(hash: &Word, code: &[Instruction], d: &DebugInfo) -> Vec<u8> {
+    let mut w = Writer(Vec::new());
+    w.0.extend_from_slice(MAGIC);
+    w.u16(VERSION);
+    for e in hash {
+        w.u64(e.as_int());
+    }
+    w.len(code.len());
+    for ins in code {
+        w.u8(ins.op.code());
+        if ins.op.has_imm() {
+            w.u64(ins.imm.as_int());
+        }
+    }
+    w.len(d.files.len());
+    for f in &d.files {
+        w.str(&f.name);
+        w.str(&f.text);
+    }
+    w.len(d.spans.len());
+    for s in &d.spans {
+        match s {
+            Some(s) => {
+                w.u8(1);
+                w.u32(s.file);
+                w.u32(s.start);
+                w.u32(s.end);
+            }
+            None => w.u8(0),
+        }
+    }
+    w.len(d.procedures.len());
+    for p in &d.procedures {
+        w.str(&p.name);
+        w.u32(p.start);
+        w.u32(p.end);
+        w.u32(p.num_locals);
+    }
+    w.len(d.decorators.len());
+    for (addr, dec) in &d.decorators {
+        w.u32(*addr);
+        write_decorator(&mut w, dec);
+    }
+    w.len(d.messages.len());
+    for (addr, m) in &d.messages {
+        w.u32(*addr);
+        w.str(m);
+    }
+    w.0
 }
 
 fn opt16(v: Option<u16>) -> Option<u32> {
@@ -404,7 +410,7 @@ fn read_decorator(r: &mut Reader<'_>) -> Result<Decorator, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec;
+    use alloc::{string::ToString, vec};
 
     fn sample() -> Program {
         let code = vec![
@@ -445,6 +451,66 @@ mod tests {
     fn roundtrip() {
         let p = sample();
         assert_eq!(Program::from_bytes(&p.to_bytes()).unwrap(), p);
+    }
+
+    /// `JMP.2 HALT NOOP`: well formed, but NOOP falls through to address 3.
+    fn runs_past_end() -> Vec<Instruction> {
+        vec![
+            Instruction::with_imm(Opcode::Jmp, Felt::new(2)),
+            Instruction::new(Opcode::Halt),
+            Instruction::new(Opcode::Noop),
+        ]
+    }
+
+    const RUNS_PAST_END: DecodeError = DecodeError::Program(ProgramError::RunsPastEnd {
+        addr: 2,
+        op: Opcode::Noop,
+    });
+
+    #[test]
+    fn a_file_whose_code_runs_past_its_end_is_rejected() {
+        let code = runs_past_end();
+        // With the hash the file would carry: the code itself is what is rejected.
+        let hash = crate::hash::hash_elements(&crate::program::encode_for_hash(&code));
+        let bytes = write_program(&hash, &code, &DebugInfo::default());
+        assert_eq!(Program::from_bytes(&bytes), Err(RUNS_PAST_END));
+        assert_eq!(
+            RUNS_PAST_END.to_string(),
+            "invalid program: instruction 2 (NOOP) can run past the end of the program (the \
+             last instruction must be HALT, JMP or RET)"
+        );
+        // The same file written by hand, independently of the writer.
+        let mut by_hand = Vec::new();
+        by_hand.extend_from_slice(b"VMPG");
+        by_hand.extend_from_slice(&1u16.to_le_bytes());
+        for e in hash {
+            by_hand.extend_from_slice(&e.as_int().to_le_bytes());
+        }
+        by_hand.extend_from_slice(&3u32.to_le_bytes());
+        by_hand.push(3); // JMP
+        by_hand.extend_from_slice(&2u64.to_le_bytes());
+        by_hand.push(2); // HALT
+        by_hand.push(1); // NOOP
+        for _ in 0..5 {
+            // No files, spans, procedures, decorators or messages.
+            by_hand.extend_from_slice(&0u32.to_le_bytes());
+        }
+        assert_eq!(by_hand, bytes);
+        assert_eq!(Program::from_bytes(&by_hand), Err(RUNS_PAST_END));
+        // A CALL as the last instruction: its return address would be the program's length.
+        let code = vec![
+            Instruction::new(Opcode::Halt),
+            Instruction::new(Opcode::Ret),
+            Instruction::with_imm(Opcode::Call, Felt::new(1)),
+        ];
+        let hash = crate::hash::hash_elements(&crate::program::encode_for_hash(&code));
+        assert_eq!(
+            Program::from_bytes(&write_program(&hash, &code, &DebugInfo::default())),
+            Err(DecodeError::Program(ProgramError::RunsPastEnd {
+                addr: 2,
+                op: Opcode::Call
+            }))
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use vm_core::{Felt, Opcode, Program};
 
 /// What went wrong during execution.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// `ASSERT` popped a value other than 1.
     #[error("assertion failed: {}", match message { Some(m) => m.clone(), None => format!("expected 1, found {}", value.as_int()) })]
@@ -108,6 +109,15 @@ pub enum ErrorKind {
     InvalidReturnDepth {
         /// The depth at the `RET`.
         depth: usize,
+    },
+    /// The instruction would continue outside the program. `Program::new` rejects code that
+    /// can do this, so this is a defensive stop, not an expected outcome.
+    #[error("the program counter left the program: the next address is {next}, but the program has {len} instructions")]
+    PcOutOfRange {
+        /// The address execution would continue at.
+        next: u64,
+        /// The number of instructions.
+        len: u64,
     },
     /// `RET` or `NEXT` without a matching control-stack frame (malformed program).
     #[error("control stack mismatch: {0}")]

@@ -950,6 +950,15 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                     self.stats.hasher += 16 * depth;
                 }
             }
+            if next >= code.len() {
+                // `Program::new` rejects code that can get here; stop with an error rather
+                // than index outside the code.
+                let kind = ErrorKind::PcOutOfRange {
+                    next: next as u64,
+                    len: code.len() as u64,
+                };
+                return Err(self.error(kind, pc, clk));
+            }
             pc = next;
         }
     }

@@ -28,6 +28,7 @@ pub use vm_air::preset;
 
 /// Why a proof could not be made.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ProveError {
     /// The program uses an operation whose constraints do not exist yet.
     #[error("`vm prove` cannot prove {op} yet (at {location}): {reason}")]
@@ -42,6 +43,37 @@ pub enum ProveError {
     /// The program failed to run.
     #[error(transparent)]
     Execution(Box<ExecutionError>),
+    /// The public inputs name another preset than the one the proof is asked for.
+    #[error(
+        "the public inputs name preset {public}, but the proof is to be made under preset \
+         {preset} ({name}): they must be the same"
+    )]
+    PresetMismatch {
+        /// The preset id in the public inputs.
+        public: u8,
+        /// The id of the preset the proof is to be made under.
+        preset: u8,
+        /// That preset's name.
+        name: &'static str,
+    },
+    /// The trace does not have the shape the preset requires (it was built for another
+    /// preset, or its columns were replaced).
+    #[error(
+        "the trace has {width} main columns and {rows} rows, but preset {name} needs {expected} \
+         columns and at least {min_rows} rows"
+    )]
+    TraceShape {
+        /// Main columns of the trace.
+        width: usize,
+        /// Rows of the trace.
+        rows: usize,
+        /// Main columns the preset needs.
+        expected: usize,
+        /// The preset's smallest trace length.
+        min_rows: usize,
+        /// The preset's name.
+        name: &'static str,
+    },
     /// The STARK prover failed (a bug: an honest trace always proves).
     #[error("the STARK prover failed: {0}")]
     Stark(String),
@@ -160,13 +192,54 @@ pub fn prove(
     })
 }
 
-/// Proves an already built trace (the soundness tests hand it tampered traces).
+/// Checks what the AIR assumes of its inputs (it indexes the trace by the preset's layout):
+/// the public inputs name `preset`, and the trace has the preset's width and a length the
+/// preset allows.
+fn check_trace_shape(
+    trace: &trace::VmTrace,
+    public: &PublicInputs,
+    preset: &'static Preset,
+) -> Result<(), ProveError> {
+    use winter_prover::Trace;
+    if public.preset != preset.id {
+        return Err(ProveError::PresetMismatch {
+            public: public.preset,
+            preset: preset.id,
+            name: preset.name,
+        });
+    }
+    let info = trace.info();
+    let main = trace.main_segment();
+    let expected = preset.main_width();
+    // The trace info and the columns may disagree when a test replaced the columns.
+    let width = if info.main_trace_width() != expected {
+        info.main_trace_width()
+    } else {
+        main.num_cols()
+    };
+    let rows = main.num_rows();
+    if width != expected || rows != info.length() || rows < preset.min_trace_len {
+        return Err(ProveError::TraceShape {
+            width,
+            rows,
+            expected,
+            min_rows: preset.min_trace_len,
+            name: preset.name,
+        });
+    }
+    Ok(())
+}
+
+/// Proves an already built trace (the soundness tests hand it tampered traces). The public
+/// inputs must name `preset` and the trace must have been built for it
+/// ([`ProveError::PresetMismatch`], [`ProveError::TraceShape`]).
 pub fn prove_trace(
     trace: trace::VmTrace,
     public: PublicInputs,
     preset: &'static Preset,
     rng: StdRng,
 ) -> Result<VmProof, ProveError> {
+    check_trace_shape(&trace, &public, preset)?;
     let options = preset.options();
     let proof = match preset.hash {
         CommitmentHash::Blake3 => {

@@ -82,8 +82,10 @@ fn fib_proves_and_verifies() {
         96,
     )
     .unwrap();
-    assert!(bits >= 96);
-    let _ = PRESETS;
+    // The proof names the default preset, the first of the table, and gives its security.
+    assert_eq!(proof.preset.id, PRESETS[0].id);
+    assert_eq!(proof.preset.name, "96");
+    assert_eq!(bits, 96);
 }
 
 #[test]
@@ -106,7 +108,10 @@ fn a_wrong_claimed_output_is_rejected() {
     )
     .unwrap();
     let err = vm_verifier::verify(program.hash(), inputs(&[0, 1]), wrong, &proved.proof, 96);
-    assert!(err.is_err(), "{err:?}");
+    assert!(
+        matches!(err, Err(vm_verifier::VerifyError::Rejected(_))),
+        "{err:?}"
+    );
     let mut hash = program.hash();
     hash[0] += vm_core::Felt::new(1);
     let err = vm_verifier::verify(
@@ -116,7 +121,10 @@ fn a_wrong_claimed_output_is_rejected() {
         &proved.proof,
         96,
     );
-    assert!(err.is_err(), "{err:?}");
+    assert!(
+        matches!(err, Err(vm_verifier::VerifyError::Rejected(_))),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -170,13 +178,124 @@ fn every_preset_proves_and_verifies() {
         .unwrap_or_else(|e| panic!("{}: {e}", p.name));
         assert!(bits >= p.security_bits, "{}: {bits}", p.name);
         // Asking for more security than the preset gives is refused.
-        assert!(vm_verifier::verify(
+        let err = vm_verifier::verify(
             program.hash(),
             inputs(&[0, 1]),
             proved.output.stack,
             &proof,
-            200
-        )
-        .is_err());
+            200,
+        );
+        assert_eq!(
+            err,
+            Err(vm_verifier::VerifyError::InsufficientSecurity {
+                provided: bits,
+                required: 200
+            }),
+            "{}",
+            p.name
+        );
     }
+}
+
+/// The FIB trace on `[0, 1]` built for the default preset, with its honest public inputs.
+fn default_fib_trace() -> (trace::VmTrace, vm_air::PublicInputs) {
+    let program = assemble(FIB);
+    let preset = preset::default_preset();
+    let (out, exec) = vm_processor::execute_traced(
+        &program,
+        inputs(&[0, 1]),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+    )
+    .unwrap();
+    let t = trace::build(
+        &program,
+        &exec,
+        out.final_depth,
+        preset,
+        &mut rand::thread_rng(),
+    );
+    let public = vm_air::PublicInputs {
+        preset: preset.id,
+        program_hash: program.hash(),
+        stack_inputs: inputs(&[0, 1]),
+        stack_outputs: out.stack,
+    };
+    (t, public)
+}
+
+fn seeded() -> rand::rngs::StdRng {
+    rand::SeedableRng::seed_from_u64(8)
+}
+
+#[test]
+fn public_inputs_naming_another_preset_are_refused() {
+    let default = preset::default_preset();
+    for id in [1u8, 3] {
+        let (t, mut public) = default_fib_trace();
+        public.preset = id;
+        let err = vm_prover::prove_trace(t, public, default, seeded()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                vm_prover::ProveError::PresetMismatch {
+                    public,
+                    preset: 0,
+                    name: "96",
+                } if public == id
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains(&format!("the public inputs name preset {id}")),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_trace_built_for_another_preset_is_refused() {
+    let default = preset::default_preset();
+    // Presets 1 and 3 (128 bits) have wider traces than the default; preset 4 (no zero
+    // knowledge) has no randomizer or mask columns. The public inputs agree with the preset.
+    for id in [1u8, 3, 4] {
+        let other = preset::by_id(id).unwrap();
+        assert_ne!(other.main_width(), default.main_width(), "{}", other.name);
+        let (t, mut public) = default_fib_trace();
+        public.preset = id;
+        let err = vm_prover::prove_trace(t, public, other, seeded()).unwrap_err();
+        match err {
+            vm_prover::ProveError::TraceShape {
+                width,
+                rows,
+                expected,
+                name,
+                ..
+            } => {
+                assert_eq!(width, default.main_width(), "{}", other.name);
+                assert_eq!(expected, other.main_width(), "{}", other.name);
+                assert_eq!(rows, 1 << 10, "{}", other.name);
+                assert_eq!(name, other.name);
+            }
+            e => panic!("{}: expected a trace shape error, got {e}", other.name),
+        }
+    }
+    // Columns replaced behind the trace's back: one column fewer than the trace info says.
+    let (mut t, public) = default_fib_trace();
+    let cols = t.columns_mut();
+    let fewer: Vec<Vec<vm_core::Felt>> = (0..cols.num_cols() - 1)
+        .map(|i| cols.get_column(i).to_vec())
+        .collect();
+    *cols = winter_prover::matrix::ColMatrix::new(fewer);
+    let err = vm_prover::prove_trace(t, public, default, seeded()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            vm_prover::ProveError::TraceShape { width, expected, .. }
+                if width == default.main_width() - 1 && expected == default.main_width()
+        ),
+        "{err}"
+    );
 }

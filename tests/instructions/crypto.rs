@@ -85,6 +85,29 @@ fn run_tree(src: &str, args: &[u64], advice: AdviceInputs) -> Result<[u64; 16], 
     run_adv(src, &with_sentinels(args), advice)
 }
 
+/// Runs `src` on `args` (top first) above sentinels; it must assemble, then fail. Returns
+/// what failed (the error kind's fields, then its message).
+fn tree_fails(src: &str, args: &[u64], advice: AdviceInputs) -> String {
+    match run_tree(src, args, advice) {
+        Ok(out) => panic!("{src:?} on {args:?} should fail but returned {out:?}"),
+        Err(e) => {
+            assert!(
+                !e.starts_with("assembly failed"),
+                "{src:?} was rejected by the assembler, expected a run-time error: {e}"
+            );
+            what(&e).to_string()
+        }
+    }
+}
+
+/// The start of the error text of `MerkleNodeNotFound` for the tree with root `root`.
+fn not_found(root: &Word) -> String {
+    format!(
+        "MerkleNodeNotFound {{ root: {:?} }}",
+        hash::word_to_hex(root)
+    )
+}
+
 #[test]
 fn mtree_get_returns_the_leaf() {
     let (leaves, advice, root) = tree();
@@ -110,11 +133,13 @@ fn mtree_get_returns_the_leaf() {
 fn mtree_get_fails_for_an_unknown_root_or_index() {
     let (_, advice, root) = tree();
     let mut args = vec![3, 1];
-    args.extend([1, 2, 3, 4]);
-    assert!(run_tree("begin mtree_get end", &args, advice.clone()).is_err());
+    args.extend([1, 2, 3, 4]); // the root [4, 3, 2, 1] (element 3 on top)
+    let e = tree_fails("begin mtree_get end", &args, advice.clone());
+    assert!(e.starts_with(&not_found(&w([4, 3, 2, 1]))), "{e}");
     let mut args = vec![3, 8]; // index out of range for depth 3
     args.extend(top_first(&root));
-    assert!(run_tree("begin mtree_get end", &args, advice).is_err());
+    let e = tree_fails("begin mtree_get end", &args, advice);
+    assert!(e.starts_with(&not_found(&root)), "{e}");
 }
 
 #[test]
@@ -128,13 +153,20 @@ fn mtree_verify_checks_a_leaf() {
     let out = run_tree("begin mtree_verify end", &args, advice.clone()).unwrap();
     assert_eq!(out, expected(&args, 0, &[]));
     // A wrong value or index fails, with the error code/message when one is given.
+    let mismatch = |index: u64, message: &str| {
+        format!(
+            "MerkleNodeMismatch {{ root: {:?}, depth: 3, index: {index}, message: {message} }}",
+            hash::word_to_hex(&root)
+        )
+    };
     let mut bad = args.clone();
     bad[4 + 1] = 4;
-    assert!(run_tree("begin mtree_verify end", &bad, advice.clone()).is_err());
+    let e = tree_fails("begin mtree_verify end", &bad, advice.clone());
+    assert!(e.starts_with(&mismatch(4, "None")), "{e}");
     let mut bad = args.clone();
     bad[0] += 1;
-    let e = run_tree("begin mtree_verify.err=\"bad leaf\" end", &bad, advice).unwrap_err();
-    assert!(what(&e).contains("bad leaf"), "{e}");
+    let e = tree_fails("begin mtree_verify.err=\"bad leaf\" end", &bad, advice);
+    assert!(e.starts_with(&mismatch(5, "Some(\"bad leaf\")")), "{e}");
 }
 
 #[test]

@@ -62,8 +62,16 @@ fn addresses_of_2_pow_32_or_more_fail() {
     for a in [TWO32, TWO32 + 4, P - 1] {
         check_fails("begin mem_load end", &[a], "AddressOutOfRange");
         check_fails("begin mem_store end", &[a, 1], "AddressOutOfRange");
-        check_fails("begin mem_loadw end", &[a, 0, 0, 0, 0], "");
-        check_fails("begin mem_storew end", &[a, 1, 2, 3, 4], "");
+        check_fails(
+            "begin mem_loadw end",
+            &[a, 0, 0, 0, 0],
+            &format!("AddressOutOfRange {{ addr: {a} }}"),
+        );
+        check_fails(
+            "begin mem_storew end",
+            &[a, 1, 2, 3, 4],
+            &format!("AddressOutOfRange {{ addr: {a} }}"),
+        );
         rejected(&format!("begin mem_load.{a} end"));
     }
 }
@@ -90,8 +98,10 @@ fn unaligned_word_access_fails() {
             &[1, 2, 3, 4, 5, 6, 7, 8],
             "UnalignedWordAccess",
         );
-        assert!(run(&format!("begin mem_loadw.{a} end"), &[], &[]).is_err());
-        assert!(run(&format!("begin mem_storew.{a} end"), &[], &[]).is_err());
+        // A constant unaligned address assembles and fails when it runs.
+        let unaligned = format!("UnalignedWordAccess {{ addr: {a} }}");
+        fails_with(&format!("begin mem_loadw.{a} end"), &[], &[], &unaligned);
+        fails_with(&format!("begin mem_storew.{a} end"), &[], &[], &unaligned);
     }
 }
 

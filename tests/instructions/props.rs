@@ -35,6 +35,35 @@ fn agrees(src: &str, args: &[u64], consumed: usize, pushed: &[u64]) -> Result<()
     Ok(())
 }
 
+/// Runs `src` on `args` (top first): it must assemble and then fail with `NotU32` for
+/// `value`.
+fn traps_not_u32(src: &str, args: &[u64], value: u64) -> Result<(), TestCaseError> {
+    match run(src, &with_sentinels(args), &[]) {
+        Ok(out) => Err(TestCaseError::fail(format!(
+            "{src} on {args:?} should fail but returned {out:?}"
+        ))),
+        Err(e) => {
+            prop_assert!(
+                !e.starts_with("assembly failed"),
+                "{} was rejected by the assembler: {}",
+                src,
+                e
+            );
+            let what = what(&e);
+            prop_assert!(
+                what.starts_with("NotU32 {")
+                    && what.contains(&format!("value {value} is not a u32")),
+                "{} on {:?}: expected NotU32 for {}, got {}",
+                src,
+                args,
+                value,
+                e
+            );
+            Ok(())
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -129,10 +158,9 @@ proptest! {
     #[test]
     fn u32_ops_trap_on_any_non_u32(a in TWO32..P, b in u32v()) {
         for op in ["u32wrapping_add", "u32overflowing_mul", "u32div", "u32and", "u32lt", "u32max"] {
-            let r1 = run(&format!("begin {op} end"), &with_sentinels(&[a, b.max(1)]), &[]);
-            prop_assert!(r1.is_err(), "{} with top {}", op, a);
-            let r2 = run(&format!("begin {op} end"), &with_sentinels(&[b.max(1), a]), &[]);
-            prop_assert!(r2.is_err(), "{} with second {}", op, a);
+            let src = format!("begin {op} end");
+            traps_not_u32(&src, &[a, b.max(1)], a)?;
+            traps_not_u32(&src, &[b.max(1), a], a)?;
         }
     }
 
