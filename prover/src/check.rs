@@ -27,6 +27,8 @@ pub enum ViolationKind {
     Assertion,
     /// A boundary assertion on the bus (it starts and ends at zero).
     AuxAssertion,
+    /// The trace or the statement does not fit the preset (its id or the trace's width).
+    Shape,
 }
 
 /// One constraint that does not hold on one row.
@@ -82,8 +84,34 @@ impl fmt::Display for Violations {
 /// Checks `trace` against the AIR for `public` under `preset`, with random bus challenges;
 /// returns every violation.
 pub fn check(trace: &VmTrace, public: &PublicInputs, preset: &Preset) -> Result<(), Violations> {
+    shape(trace, public, preset)?;
     let air = VmAir::new(trace.info().clone(), public.clone(), preset.options());
     check_air(&air, trace, None)
+}
+
+/// The statement must name `preset` and the trace must have its width: otherwise the AIR
+/// would read columns the trace does not have.
+fn shape(trace: &VmTrace, public: &PublicInputs, preset: &Preset) -> Result<(), Violations> {
+    let width = trace.main_segment().num_cols();
+    let name = if public.preset != preset.id {
+        format!(
+            "preset: the statement names preset {}, not {}",
+            public.preset, preset.id
+        )
+    } else if width != preset.main_width() {
+        format!(
+            "width: {width} columns, preset {} has {}",
+            preset.name,
+            preset.main_width()
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Violations(vec![Violation {
+        kind: ViolationKind::Shape,
+        name,
+        row: 0,
+    }]))
 }
 
 /// The extension field the checker draws its bus challenges from.
@@ -104,6 +132,7 @@ pub fn check_with_switched_off(
     preset: &Preset,
     off: &[&str],
 ) -> Result<(), Violations> {
+    shape(trace, public, preset)?;
     let mut air = VmAir::new(trace.info().clone(), public.clone(), preset.options());
     let unknown = air.switch_off_for_testing(off);
     assert!(unknown.is_empty(), "unknown constraint names {unknown:?}");
@@ -120,6 +149,7 @@ pub fn check_tampered(
     off: &[&str],
     tamper: AuxTamper<'_>,
 ) -> Result<(), Violations> {
+    shape(trace, public, preset)?;
     let mut air = VmAir::new(trace.info().clone(), public.clone(), preset.options());
     let unknown = air.switch_off_for_testing(off);
     assert!(unknown.is_empty(), "unknown constraint names {unknown:?}");

@@ -776,3 +776,13 @@ fn huge_length_fields_in_a_proof_are_errors_not_aborts() {
         }
     }
 }
+
+#[test]
+fn the_checker_refuses_a_statement_for_another_preset() {
+    let mut f = forge("begin add end", &[3, 4], |_, _, _, _| {});
+    f.public.preset = 1;
+    let v = vm_prover::check::check(&f.trace, &f.public, preset::default_preset()).unwrap_err();
+    assert_eq!(v.0.len(), 1);
+    assert_eq!(v.0[0].kind, vm_prover::check::ViolationKind::Shape);
+    assert!(v.0[0].name.starts_with("preset"), "{v}");
+}
