@@ -70,12 +70,36 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         sum += *d;
     }
 
+    // Zero knowledge: uniformly random rows after the last real one (zeros only where a
+    // test switched them off, `ZkSourcesForTesting`).
+    #[cfg(feature = "testing")]
+    let random_rows = trace.zk_sources_for_testing().aux_random_rows;
+    #[cfg(not(feature = "testing"))]
+    let random_rows = true;
     for col in cols.iter_mut() {
         for v in &mut col[last + 1..] {
-            *v = random_element(rng);
+            *v = if random_rows {
+                random_element(rng)
+            } else {
+                E::ZERO
+            };
         }
     }
     ColMatrix::new(cols)
+}
+
+#[cfg(feature = "testing")]
+impl VmTrace {
+    /// The auxiliary trace [`Prover::build_aux_trace`](winter_prover::Prover) builds for
+    /// the random elements `rands`, for the zero-knowledge tests' attackers and simulators.
+    #[doc(hidden)]
+    pub fn aux_trace_for_testing<E: FieldElement<BaseField = Felt>>(
+        &self,
+        rands: &[E],
+        rng: &mut impl Rng,
+    ) -> ColMatrix<E> {
+        build(self, rands, rng)
+    }
 }
 
 fn read<'a>(main: &ColMatrix<Felt>, i: usize, buf: &'a mut [Felt]) -> &'a [Felt] {

@@ -15,12 +15,79 @@ pub struct VmTrace {
     pub last_real: usize,
     /// Random rows at the end of every column.
     pub random_rows: usize,
+    /// The randomization sources in use (all of them unless a test switched one off).
+    #[cfg(feature = "testing")]
+    zk_sources: ZkSourcesForTesting,
 }
 
 impl VmTrace {
     /// The main columns (for tests that inspect or tamper with a trace).
     pub fn columns_mut(&mut self) -> &mut ColMatrix<Felt> {
         &mut self.main
+    }
+}
+
+/// **Dangerous: breaks zero knowledge.** Which randomization sources a trace keeps; a
+/// source that is off holds zeros instead of randomness. Only the zero-knowledge tests use
+/// it, to show that every source is needed by some test (`docs/zk.md`).
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ZkSourcesForTesting {
+    /// The random rows of the `BASE_WIDTH` columns (after the last real row).
+    pub main_random_rows: bool,
+    /// The randomizer columns (every row).
+    pub randomizer_columns: bool,
+    /// The random rows of the composition mask columns.
+    pub mask_rows: bool,
+    /// The random rows of the auxiliary columns (read by `aux::build`).
+    pub aux_random_rows: bool,
+}
+
+#[cfg(feature = "testing")]
+impl ZkSourcesForTesting {
+    /// Every source on: what the prover does.
+    pub const ALL_ON: Self = Self {
+        main_random_rows: true,
+        randomizer_columns: true,
+        mask_rows: true,
+        aux_random_rows: true,
+    };
+}
+
+#[cfg(feature = "testing")]
+impl VmTrace {
+    /// **Dangerous: breaks zero knowledge.** Overwrites with zeros every main source that
+    /// `sources` switches off and records the auxiliary one for `aux::build`; `preset` is
+    /// the one the trace was built under.
+    #[doc(hidden)]
+    pub fn weaken_zk_for_testing(&mut self, preset: &Preset, sources: ZkSourcesForTesting) {
+        let (n, last) = (self.info.length(), self.last_real);
+        let same =
+            self.main.num_cols() == preset.main_width() && self.random_rows == preset.random_rows();
+        assert!(same, "the trace was built under another preset");
+        let mut zero = |cols: core::ops::Range<usize>, rows: core::ops::Range<usize>| {
+            for c in cols {
+                self.main.get_column_mut(c)[rows.clone()].fill(Felt::ZERO);
+            }
+        };
+        let randomizers = RANDOMIZER..RANDOMIZER + preset.randomizer_columns();
+        if !sources.main_random_rows {
+            zero(0..BASE_WIDTH, last + 1..n);
+        }
+        if !sources.randomizer_columns {
+            zero(randomizers, 0..n);
+        }
+        if !sources.mask_rows {
+            zero(preset.first_mask_column()..preset.main_width(), last + 1..n);
+        }
+        self.zk_sources = sources;
+    }
+
+    /// The sources in use (see [`VmTrace::weaken_zk_for_testing`]).
+    #[doc(hidden)]
+    pub fn zk_sources_for_testing(&self) -> ZkSourcesForTesting {
+        self.zk_sources
     }
 }
 
@@ -177,6 +244,8 @@ pub fn build_with_hooks(
         main: ColMatrix::new(cols),
         last_real: shape.last_real,
         random_rows: preset.random_rows(),
+        #[cfg(feature = "testing")]
+        zk_sources: ZkSourcesForTesting::ALL_ON,
     }
 }
 

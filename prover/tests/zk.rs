@@ -1,24 +1,62 @@
-//! Privacy tests that can fail: a brute-force attacker, and a simulation of the trace
-//! openings for another witness.
+//! Zero-knowledge tests that can fail.
+//!
+//! Every privacy property is a *predicate*: it runs an attack (or a simulation) against
+//! proofs or traces made with a set of randomization sources and says whether privacy held.
+//! The suite asserts that every predicate holds with every source on, and, for each source
+//! switched off alone (`ZkSourcesForTesting`, a switch of the `testing` feature that fills the
+//! source with zeros), that some predicate fails; an attack that recovers the secret must
+//! recover it among [`CANDIDATES`] candidates. `docs/zk.md` lists what each test checks.
 
-use rand::Rng;
-use vm_air::{layout, preset, Preset};
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher as _};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use rand::{rngs::StdRng, Rng, SeedableRng};
+use vm_air::{layout, preset, preset::CommitmentHash, Preset, PublicInputs, VmAir};
 use vm_core::{Felt, FieldElement, Program, StackInputs, StarkField};
 use vm_processor::{execute_traced, AdviceInputs, DefaultHost, ExecutionOptions};
-use vm_prover::prove;
-use winter_math::fields::QuadExtension;
-use winter_prover::Trace;
-use winter_utils::Serializable;
+use vm_prover::trace::{VmTrace, ZkSourcesForTesting};
+use winter_crypto::{hashers::Blake3_256, DefaultRandomCoin, Hasher, MerkleTree, RandomCoin};
+use winter_math::{fields::QuadExtension, ToElements};
+use winter_prover::{Air, DefaultTraceLde, EvaluationFrame, Proof, StarkDomain, Trace, TraceLde};
 
 type E = QuadExtension<Felt>;
+type H = Blake3_256<Felt>;
+type Digest = <H as Hasher>::Digest;
 
-/// Squares a secret from the advice stack, mixes it, and drops everything derived from it.
-const SECRET_PROGRAM: &str = "begin adv_push.1 dup.0 mul add.7 mul.3 drop end";
+/// Squares a secret from the advice stack, mixes it, pushes the result deep enough that
+/// copies of it enter the overflow table (so the auxiliary bus depends on the secret too),
+/// and drops everything derived from it.
+const SECRET_PROGRAM: &str = concat!(
+    "begin adv_push.1 dup.0 mul add.7 mul.3 ",
+    "dup.0 dup.0 dup.0 dup.0 dup.0 dup.0 dup.0 dup.0 ",
+    "dup.0 dup.0 dup.0 dup.0 dup.0 dup.0 dup.0 dup.0 ",
+    "drop drop drop drop drop drop drop drop drop ",
+    "drop drop drop drop drop drop drop drop end",
+);
+/// The secret the proofs are made of.
+const SECRET: u64 = 23;
+/// Another secret, for the simulations.
+const OTHER: u64 = 24;
+/// The attackers try the secrets `0..CANDIDATES`.
+const CANDIDATES: u64 = 32;
 
-fn program() -> Program {
-    vm_assembly::Assembler::new()
-        .assemble_source("secret.masm", SECRET_PROGRAM)
-        .unwrap()
+const ALL_ON: ZkSourcesForTesting = ZkSourcesForTesting::ALL_ON;
+const ALL_OFF: ZkSourcesForTesting = ZkSourcesForTesting {
+    main_random_rows: false,
+    randomizer_columns: false,
+    mask_rows: false,
+    aux_random_rows: false,
+};
+
+fn program() -> &'static Program {
+    static PROGRAM: OnceLock<Program> = OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        vm_assembly::Assembler::new()
+            .assemble_source("secret.masm", SECRET_PROGRAM)
+            .unwrap()
+    })
 }
 
 fn advice(secret: u64) -> AdviceInputs {
@@ -28,54 +66,399 @@ fn advice(secret: u64) -> AdviceInputs {
     }
 }
 
-/// The proof's commitments (trace, constraint and FRI roots): what the attacker compares.
-fn commitments(p: &Program, secret: u64, preset: &'static Preset) -> Vec<u8> {
-    let proved = prove(
+/// The default preset, checked to be what the attackers below assume (BLAKE3, quadratic
+/// extension); its traces have the minimum length 2^10.
+fn zk() -> &'static Preset {
+    let p = preset::default_preset();
+    assert!(p.zk && p.hash == CommitmentHash::Blake3 && p.extension_degree == 2);
+    p
+}
+
+// ---- proving -----------------------------------------------------------------------------
+
+/// The trace of `secret` under `preset` with only `sources` random, and its statement.
+fn trace_of(
+    secret: u64,
+    preset: &'static Preset,
+    sources: ZkSourcesForTesting,
+    rng: &mut StdRng,
+) -> (VmTrace, PublicInputs) {
+    let p = program();
+    let (out, exec) = execute_traced(
         p,
         StackInputs::default(),
         advice(secret),
         &mut DefaultHost,
         ExecutionOptions::default(),
-        preset,
     )
     .unwrap();
-    proved.proof.proof.commitments.to_bytes()
+    let mut trace = vm_prover::trace::build(p, &exec, out.final_depth, preset, rng);
+    if sources != ALL_ON {
+        trace.weaken_zk_for_testing(preset, sources);
+    }
+    let public = PublicInputs {
+        preset: preset.id,
+        program_hash: p.hash(),
+        stack_inputs: StackInputs::default(),
+        stack_outputs: out.stack,
+    };
+    (trace, public)
 }
 
-#[test]
-fn brute_force_recovers_the_secret_without_zk_and_finds_nothing_with_it() {
-    let p = program();
-    let secret = 23;
-    let candidates = 0..32u64;
+/// A proof with the statement the attacker sees.
+struct Proved {
+    proof: Proof,
+    public: PublicInputs,
+}
 
-    let plain = preset::default_preset().without_zk();
-    let target = commitments(&p, secret, plain);
-    let found: Vec<u64> = candidates
-        .clone()
-        .filter(|c| commitments(&p, *c, plain) == target)
+/// Proves `trace`, the auxiliary random rows drawn from a generator seeded from `rng`.
+fn prove_built(
+    trace: VmTrace,
+    public: PublicInputs,
+    preset: &'static Preset,
+    rng: &mut StdRng,
+) -> Proved {
+    let rng = StdRng::from_rng(rng).unwrap();
+    let proof = vm_prover::prove_trace(trace, public.clone(), preset, rng)
+        .unwrap()
+        .proof;
+    Proved { proof, public }
+}
+
+/// A proof of [`SECRET`]: the prover's own entry point when every source is on.
+fn prove_secret(preset: &'static Preset, sources: ZkSourcesForTesting) -> Proved {
+    if sources == ALL_ON {
+        let proved = vm_prover::prove(
+            program(),
+            StackInputs::default(),
+            advice(SECRET),
+            &mut DefaultHost,
+            ExecutionOptions::default(),
+            preset,
+        )
+        .unwrap();
+        return Proved {
+            proof: proved.proof.proof,
+            public: proved.public,
+        };
+    }
+    let mut rng = StdRng::from_entropy();
+    let (trace, public) = trace_of(SECRET, preset, sources, &mut rng);
+    prove_built(trace, public, preset, &mut rng)
+}
+
+/// The roots a proof commits to, each on its own.
+#[derive(Debug)]
+struct Roots {
+    main: Digest,
+    aux: Digest,
+    constraint: Digest,
+}
+
+fn roots(proof: &Proof) -> Roots {
+    let layers = proof
+        .options()
+        .to_fri_options()
+        .num_fri_layers(proof.lde_domain_size());
+    let (trace, constraint, _fri) = proof.commitments.clone().parse::<H>(2, layers).unwrap();
+    Roots {
+        main: trace[0],
+        aux: trace[1],
+        constraint,
+    }
+}
+
+/// The auxiliary random elements of a proof, replayed as the verifier draws them: from the
+/// public coin seeded with the proof context and the public inputs, reseeded with the
+/// main-trace root.
+fn aux_rands(proved: &Proved) -> Vec<E> {
+    let mut seed = proved.proof.context.to_elements();
+    seed.extend(proved.public.to_elements());
+    let mut coin = DefaultRandomCoin::<H>::new(&seed);
+    coin.reseed(roots(&proved.proof).main);
+    (0..layout::AUX_RANDS)
+        .map(|_| coin.draw().unwrap())
+        .collect()
+}
+
+// ---- predicates ----------------------------------------------------------------------------
+
+/// What a failed predicate found.
+#[derive(Debug)]
+struct Leak {
+    /// The candidate secrets the attack singled out (`None` for a check that names none).
+    candidates: Option<Vec<u64>>,
+    what: String,
+}
+
+/// `Ok` when privacy held.
+type Verdict = Result<(), Leak>;
+
+const BRUTE_FORCE: &str = "the main-trace root resists a brute force";
+const FRESH: &str = "two proofs share no commitment";
+const FRESH_AUX: &str = "the aux root is fresh for a fixed main trace";
+const PREDICT_MAIN: &str = "opened main values are unpredictable";
+const PREDICT_RANDOMIZERS: &str = "opened randomizer values are unpredictable";
+const PREDICT_MASKS: &str = "opened mask values are unpredictable";
+const PREDICT_AUX: &str = "opened aux values are unpredictable";
+const SIMULATE_MAIN: &str = "main openings are simulatable for another secret";
+const SIMULATE_AUX: &str = "aux openings are simulatable for another secret";
+
+/// Runs every predicate against the default preset with `sources`.
+fn check_privacy(sources: ZkSourcesForTesting) -> Vec<(&'static str, Verdict)> {
+    let preset = zk();
+    let skeletons = Skeletons::of_default_preset();
+    let [main, randomizers, masks, aux] = openings_attack(preset, sources, skeletons);
+    let [sim_main, sim_aux] = simulation(preset, sources);
+    vec![
+        (BRUTE_FORCE, brute_force(preset, sources, skeletons)),
+        (FRESH, fresh_commitments(preset, sources)),
+        (FRESH_AUX, fresh_aux_commitment(preset, sources)),
+        (PREDICT_MAIN, main),
+        (PREDICT_RANDOMIZERS, randomizers),
+        (PREDICT_MASKS, masks),
+        (PREDICT_AUX, aux),
+        (SIMULATE_MAIN, sim_main),
+        (SIMULATE_AUX, sim_aux),
+    ]
+}
+
+/// What the attacker computes for every candidate secret: its trace with every random source
+/// zero (all the prover commits to that does not come from randomness), the main-trace root
+/// of that trace, and a fingerprint of each main column group at every point of the LDE.
+struct Skeletons {
+    preset: &'static Preset,
+    domain: StarkDomain<Felt>,
+    candidates: Vec<Skeleton>,
+}
+
+struct Skeleton {
+    secret: u64,
+    trace: VmTrace,
+    main_root: Digest,
+    /// Per group of [`main_groups`], one fingerprint per LDE point.
+    lde: Vec<Vec<u64>>,
+}
+
+/// The main column groups the openings attacker predicts: the columns of the VM
+/// (`BASE_WIDTH`), the randomizer columns and the mask columns.
+fn main_groups(preset: &Preset) -> [Range<usize>; 3] {
+    [
+        0..layout::BASE_WIDTH,
+        layout::RANDOMIZER..preset.first_mask_column(),
+        preset.first_mask_column()..preset.main_width(),
+    ]
+}
+
+/// A 64-bit fingerprint of some values (SipHash): a row's identity in the set comparisons.
+fn fingerprint(values: &[Felt]) -> u64 {
+    let mut h = DefaultHasher::new();
+    for v in values {
+        v.as_int().hash(&mut h);
+    }
+    h.finish()
+}
+
+impl Skeletons {
+    fn build(preset: &'static Preset) -> Self {
+        let mut rng = StdRng::seed_from_u64(0);
+        let mut domain = None;
+        let candidates = (0..CANDIDATES)
+            .map(|secret| {
+                let (trace, public) = trace_of(secret, preset, ALL_OFF, &mut rng);
+                let options = preset.options();
+                let air = VmAir::new(trace.info().clone(), public, options.clone());
+                let domain = domain.get_or_insert_with(|| StarkDomain::new(&air));
+                let (lde, _) = DefaultTraceLde::<E, H, MerkleTree<H>>::new(
+                    trace.info(),
+                    trace.main_segment(),
+                    domain,
+                    options.partition_options(),
+                );
+                let width = preset.main_width();
+                let mut frame = EvaluationFrame::<Felt>::new(width);
+                let mut groups = vec![Vec::new(); 3];
+                for step in 0..domain.lde_domain_size() {
+                    lde.read_main_trace_frame_into(step, &mut frame);
+                    for (g, cols) in main_groups(preset).into_iter().enumerate() {
+                        groups[g].push(fingerprint(&frame.current()[cols]));
+                    }
+                }
+                Skeleton {
+                    secret,
+                    main_root: lde.get_main_trace_commitment(),
+                    trace,
+                    lde: groups,
+                }
+            })
+            .collect();
+        Self {
+            preset,
+            domain: domain.unwrap(),
+            candidates,
+        }
+    }
+
+    fn of_default_preset() -> &'static Self {
+        static SKELETONS: OnceLock<Skeletons> = OnceLock::new();
+        SKELETONS.get_or_init(|| Self::build(zk()))
+    }
+}
+
+/// Predicate: an attacker who computes the main-trace root of every candidate's
+/// deterministic trace finds none equal to the proof's main-trace root (the auxiliary root,
+/// whose random rows differ anyway, plays no part).
+fn brute_force(
+    preset: &'static Preset,
+    sources: ZkSourcesForTesting,
+    skeletons: &Skeletons,
+) -> Verdict {
+    assert_eq!(preset.id, skeletons.preset.id);
+    let target = roots(&prove_secret(preset, sources).proof).main;
+    let found: Vec<u64> = skeletons
+        .candidates
+        .iter()
+        .filter(|s| s.main_root == target)
+        .map(|s| s.secret)
         .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(Leak {
+        what: format!("the main-trace root is that of candidate(s) {found:?}"),
+        candidates: Some(found),
+    })
+}
+
+/// Predicate: two proofs of the same statement differ in the main-trace root, the
+/// auxiliary root and the constraint root, each compared on its own.
+fn fresh_commitments(preset: &'static Preset, sources: ZkSourcesForTesting) -> Verdict {
+    let a = roots(&prove_secret(preset, sources).proof);
+    let b = roots(&prove_secret(preset, sources).proof);
+    let mut same = Vec::new();
+    if a.main == b.main {
+        same.push("main trace");
+    }
+    if a.aux == b.aux {
+        same.push("aux trace");
+    }
+    if a.constraint == b.constraint {
+        same.push("constraint");
+    }
+    if same.is_empty() {
+        return Ok(());
+    }
+    Err(Leak {
+        candidates: None,
+        what: format!("two proofs share the {same:?} root(s)"),
+    })
+}
+
+/// Predicate: two proofs of one and the same main trace (hence the same main root and the
+/// same auxiliary random elements) have different auxiliary roots: the auxiliary trace
+/// carries randomness of its own, so it is no deterministic function of the main trace.
+fn fresh_aux_commitment(preset: &'static Preset, sources: ZkSourcesForTesting) -> Verdict {
+    let seed = rand::random();
+    let proof = || {
+        let (trace, public) = trace_of(SECRET, preset, sources, &mut StdRng::seed_from_u64(seed));
+        roots(&prove_built(trace, public, preset, &mut StdRng::from_entropy()).proof)
+    };
+    let (a, b) = (proof(), proof());
     assert_eq!(
-        found,
-        vec![secret],
-        "without ZK the attack must work (else it tests nothing)"
+        a.main, b.main,
+        "the same main trace commits to the same root"
     );
+    if a.aux != b.aux {
+        return Ok(());
+    }
+    Err(Leak {
+        candidates: None,
+        what: "the aux root is a function of the main trace".into(),
+    })
+}
 
-    let zk = preset::default_preset();
-    let target = commitments(&p, secret, zk);
-    let found: Vec<u64> = candidates
-        .filter(|c| commitments(&p, *c, zk) == target)
+/// Four predicates on the values a proof of [`SECRET`] opens at its query positions: the
+/// attacker parses the opened main and auxiliary rows, rebuilds every candidate's
+/// deterministic trace (every random source zero; the auxiliary trace for the random
+/// elements replayed from the proof's main root) and its low-degree extension, and asks,
+/// for each column group, whether every opened row of the group is a row of the
+/// candidate's extension. Privacy holds for a group when no candidate predicts it.
+fn openings_attack(
+    preset: &'static Preset,
+    sources: ZkSourcesForTesting,
+    skeletons: &Skeletons,
+) -> [Verdict; 4] {
+    assert_eq!(preset.id, skeletons.preset.id);
+    let proved = prove_secret(preset, sources);
+    let proof = &proved.proof;
+    let (size, queries) = (proof.lde_domain_size(), proof.num_unique_queries as usize);
+    assert_eq!(size, skeletons.domain.lde_domain_size());
+    let (_, main_rows) = proof.trace_queries[0]
+        .clone()
+        .parse::<Felt, H, MerkleTree<H>>(size, queries, preset.main_width())
+        .unwrap();
+    let (_, aux_rows) = proof.trace_queries[1]
+        .clone()
+        .parse::<E, H, MerkleTree<H>>(size, queries, layout::AUX_WIDTH)
+        .unwrap();
+
+    let verdict = |name: &str, predicts: &dyn Fn(&Skeleton) -> bool| {
+        let found: Vec<u64> = skeletons
+            .candidates
+            .iter()
+            .filter(|s| predicts(s))
+            .map(|s| s.secret)
+            .collect();
+        if found.is_empty() {
+            return Ok(());
+        }
+        Err(Leak {
+            what: format!("candidate(s) {found:?} predict all {queries} opened {name} rows"),
+            candidates: Some(found),
+        })
+    };
+    let mut verdicts = Vec::new();
+    for (g, cols) in main_groups(preset).into_iter().enumerate() {
+        assert!(!cols.is_empty());
+        let opened: HashSet<u64> = main_rows
+            .rows()
+            .map(|row| fingerprint(&row[cols.clone()]))
+            .collect();
+        let predicts = |s: &Skeleton| {
+            let lde: HashSet<&u64> = s.lde[g].iter().collect();
+            opened.iter().all(|f| lde.contains(f))
+        };
+        let name = ["main", "randomizer", "mask"][g];
+        verdicts.push(verdict(name, &predicts));
+    }
+
+    let rands = aux_rands(&proved);
+    let opened: HashSet<u64> = aux_rows
+        .rows()
+        .map(|row| fingerprint(E::slice_as_base_elements(row)))
         .collect();
-    assert!(found.is_empty(), "with ZK the attack found {found:?}");
+    let predicts = |s: &Skeleton| {
+        // The skeleton's auxiliary random rows are zero (its sources are all off).
+        let aux = s
+            .trace
+            .aux_trace_for_testing(&rands, &mut StdRng::seed_from_u64(0));
+        let lde = aux
+            .interpolate_columns()
+            .evaluate_columns_over(&skeletons.domain);
+        let mut row = vec![E::ZERO; layout::AUX_WIDTH];
+        let rows: HashSet<u64> = (0..lde.num_rows())
+            .map(|i| {
+                lde.read_row_into(i, &mut row);
+                fingerprint(E::slice_as_base_elements(&row))
+            })
+            .collect();
+        opened.iter().all(|f| rows.contains(f))
+    };
+    verdicts.push(verdict("aux", &predicts));
+    verdicts.try_into().unwrap()
 }
 
-#[test]
-fn two_zk_proofs_of_the_same_statement_share_no_commitment() {
-    let p = program();
-    let zk = preset::default_preset();
-    assert_ne!(commitments(&p, 5, zk), commitments(&p, 5, zk));
-}
-
-// ---- simulation of the trace openings ---------------------------------------------------
+// ---- simulation of the trace openings ------------------------------------------------------
 
 /// `L_i(y)` for the trace domain of size `n` (generator `w`), for every row `i`.
 fn lagrange_at<F: FieldElement<BaseField = Felt>>(n: usize, w: Felt, y: F) -> Vec<F> {
@@ -91,18 +474,61 @@ fn lagrange_at<F: FieldElement<BaseField = Felt>>(n: usize, w: Felt, y: F) -> Ve
         .collect()
 }
 
-/// Rank of a matrix over the base field (Gaussian elimination).
-fn rank(mut m: Vec<Vec<Felt>>) -> usize {
+/// The Lagrange weights of the points a proof opens every column at: `z` and `g z` (in the
+/// extension field, outside the trace domain) and `q` distinct points of the LDE coset.
+struct Points {
+    z: Vec<E>,
+    gz: Vec<E>,
+    queries: Vec<Vec<Felt>>,
+}
+
+impl Points {
+    fn random(preset: &Preset, n: usize, rng: &mut StdRng) -> Self {
+        let w = Felt::get_root_of_unity(n.trailing_zeros());
+        let lde = n * preset.blowup;
+        let g = Felt::get_root_of_unity(lde.trailing_zeros());
+        let offset = preset.options().domain_offset::<Felt>();
+        let mut positions = HashSet::new();
+        while positions.len() < preset.queries {
+            positions.insert(rng.gen_range(0..lde as u64));
+        }
+        let z = E::new(random_felt(rng), random_felt(rng));
+        Self {
+            z: lagrange_at(n, w, z),
+            gz: lagrange_at(n, w, z * E::from(w)),
+            queries: positions
+                .into_iter()
+                .map(|p| lagrange_at(n, w, offset * g.exp(p)))
+                .collect(),
+        }
+    }
+}
+
+fn random_felt(rng: &mut impl Rng) -> Felt {
+    Felt::new(rng.gen_range(0..vm_core::MODULUS))
+}
+
+fn dot<F: FieldElement<BaseField = Felt>, V: Copy + Into<F>>(
+    l: &[F],
+    values: &[V],
+    rows: &[usize],
+) -> F {
+    rows.iter()
+        .fold(F::ZERO, |acc, &i| acc + l[i] * values[i].into())
+}
+
+/// Rank of a matrix (Gaussian elimination).
+fn rank<F: FieldElement>(mut m: Vec<Vec<F>>) -> usize {
     let cols = m.first().map_or(0, |r| r.len());
     let mut r = 0;
     for c in 0..cols {
-        let Some(p) = (r..m.len()).find(|&i| m[i][c] != Felt::ZERO) else {
+        let Some(p) = (r..m.len()).find(|&i| m[i][c] != F::ZERO) else {
             continue;
         };
         m.swap(r, p);
         let inv = m[r][c].inv();
-        for i in 0..m.len() {
-            if i != r && m[i][c] != Felt::ZERO {
+        for i in r + 1..m.len() {
+            if m[i][c] != F::ZERO {
                 let f = m[i][c] * inv;
                 let pivot = m[r].clone();
                 for (x, y) in m[i].iter_mut().zip(pivot) {
@@ -115,140 +541,364 @@ fn rank(mut m: Vec<Vec<Felt>>) -> usize {
     r
 }
 
-/// Solves `m x = b` (consistent systems only); `None` if inconsistent.
-fn solve(m: &[Vec<Felt>], b: &[Felt]) -> Option<Vec<Felt>> {
-    let cols = m[0].len();
-    let mut a: Vec<Vec<Felt>> = m
+/// Whether `m x = b` has a solution.
+fn consistent<F: FieldElement>(m: &[Vec<F>], b: &[F]) -> bool {
+    let augmented = m
         .iter()
         .zip(b)
         .map(|(row, v)| row.iter().copied().chain([*v]).collect())
         .collect();
-    let mut pivots = Vec::new();
-    let mut r = 0;
-    for c in 0..cols {
-        let Some(p) = (r..a.len()).find(|&i| a[i][c] != Felt::ZERO) else {
-            continue;
-        };
-        a.swap(r, p);
-        let inv = a[r][c].inv();
-        for x in a[r].iter_mut() {
-            *x *= inv;
-        }
-        for i in 0..a.len() {
-            if i != r && a[i][c] != Felt::ZERO {
-                let f = a[i][c];
-                let pivot = a[r].clone();
-                for (x, y) in a[i].iter_mut().zip(pivot) {
-                    *x -= f * y;
-                }
-            }
-        }
-        pivots.push(c);
-        r += 1;
-    }
-    if a[r..].iter().any(|row| row[cols] != Felt::ZERO) {
-        return None;
-    }
-    let mut x = vec![Felt::ZERO; cols];
-    for (i, c) in pivots.into_iter().enumerate() {
-        x[c] = a[i][cols];
-    }
-    Some(x)
+    rank(m.to_vec()) == rank(augmented)
 }
 
-fn random_felt(rng: &mut impl Rng) -> Felt {
-    Felt::new(rng.gen_range(0..vm_core::MODULUS))
+/// The rows where two builds of the same trace differ: the rows a prover fills with
+/// randomness (the others are determined by the secret).
+fn random_positions<F: PartialEq>(a: &[F], b: &[F]) -> Vec<usize> {
+    (0..a.len()).filter(|&i| a[i] != b[i]).collect()
+}
+
+/// Whether some values on the rows `free` of the base-field column `other` (its other rows
+/// kept) make it open like `real` at `points`: one equation per opened base coordinate.
+fn main_column_simulatable(points: &Points, real: &[Felt], other: &[Felt], free: &[usize]) -> bool {
+    let all: Vec<usize> = (0..real.len()).collect();
+    let kept: Vec<usize> = all.iter().copied().filter(|i| !free.contains(i)).collect();
+    let (mut m, mut b) = (Vec::new(), Vec::new());
+    for l in &points.queries {
+        m.push(free.iter().map(|&i| l[i]).collect());
+        b.push(dot::<Felt, Felt>(l, real, &all) - dot::<Felt, Felt>(l, other, &kept));
+    }
+    for l in [&points.z, &points.gz] {
+        let d = dot::<E, Felt>(l, real, &all) - dot::<E, Felt>(l, other, &kept);
+        for k in 0..2 {
+            m.push(free.iter().map(|&i| l[i].to_base_elements()[k]).collect());
+            b.push(d.to_base_elements()[k]);
+        }
+    }
+    consistent(&m, &b)
+}
+
+/// [`main_column_simulatable`] for an extension-field (auxiliary) column: unknowns and
+/// equations over the extension field.
+fn aux_column_simulatable(points: &Points, real: &[E], other: &[E], free: &[usize]) -> bool {
+    let all: Vec<usize> = (0..real.len()).collect();
+    let kept: Vec<usize> = all.iter().copied().filter(|i| !free.contains(i)).collect();
+    let lift = |l: &Vec<Felt>| l.iter().map(|&x| E::from(x)).collect::<Vec<E>>();
+    let queries: Vec<Vec<E>> = points.queries.iter().map(lift).collect();
+    let (mut m, mut b) = (Vec::new(), Vec::new());
+    for l in queries.iter().chain([&points.z, &points.gz]) {
+        m.push(free.iter().map(|&i| l[i]).collect());
+        b.push(dot::<E, E>(l, real, &all) - dot::<E, E>(l, other, &kept));
+    }
+    consistent(&m, &b)
+}
+
+/// Two predicates: the openings of the real trace of [`SECRET`] (main columns, and the
+/// auxiliary columns for random elements) at random points are reproduced by a trace the
+/// prover could have built for [`OTHER`]. The simulator keeps `OTHER`'s deterministic rows
+/// and may choose only the rows the prover randomizes, which it learns by building
+/// `OTHER`'s trace twice and comparing: with a source off those rows are fixed (zero), and
+/// a secret-dependent column no longer opens like the real one.
+fn simulation(preset: &'static Preset, sources: ZkSourcesForTesting) -> [Verdict; 2] {
+    let mut rng = StdRng::from_entropy();
+    let (real, _) = trace_of(SECRET, preset, sources, &mut rng);
+    let (other, _) = trace_of(OTHER, preset, sources, &mut rng);
+    let (again, _) = trace_of(OTHER, preset, sources, &mut rng);
+    let n = real.info().length();
+    let points = Points::random(preset, n, &mut rng);
+
+    let column = |t: &VmTrace, c: usize| t.main_segment().get_column(c).to_vec();
+    let bad_main: Vec<usize> = (0..preset.main_width())
+        .filter(|&c| {
+            let free = random_positions(&column(&other, c), &column(&again, c));
+            !main_column_simulatable(&points, &column(&real, c), &column(&other, c), &free)
+        })
+        .collect();
+
+    let rands: Vec<E> = (0..layout::AUX_RANDS)
+        .map(|_| E::new(random_felt(&mut rng), random_felt(&mut rng)))
+        .collect();
+    let aux = |t: &VmTrace, rng: &mut StdRng| t.aux_trace_for_testing(&rands, rng);
+    let (real_aux, other_aux, again_aux) = (
+        aux(&real, &mut rng),
+        aux(&other, &mut rng),
+        aux(&again, &mut rng),
+    );
+    let bad_aux: Vec<usize> = (0..layout::AUX_WIDTH)
+        .filter(|&c| {
+            let (o, a) = (other_aux.get_column(c), again_aux.get_column(c));
+            !aux_column_simulatable(&points, real_aux.get_column(c), o, &random_positions(o, a))
+        })
+        .collect();
+
+    let verdict = |name: &str, bad: Vec<usize>| {
+        if bad.is_empty() {
+            return Ok(());
+        }
+        Err(Leak {
+            candidates: None,
+            what: format!(
+                "no trace of secret {OTHER} opens like {SECRET}'s in {name} column(s) {bad:?}"
+            ),
+        })
+    };
+    [verdict("main", bad_main), verdict("aux", bad_aux)]
+}
+
+// ---- tests -----------------------------------------------------------------------------------
+
+fn report(sources: ZkSourcesForTesting, verdicts: &[(&str, Verdict)]) {
+    println!("sources {sources:?}");
+    for (name, v) in verdicts {
+        match v {
+            Ok(()) => println!("  holds: {name}"),
+            Err(leak) => println!("  FAILS: {name}: {}", leak.what),
+        }
+    }
 }
 
 #[test]
-fn openings_of_a_zk_trace_are_reproducible_for_another_secret() {
-    let p = program();
-    let preset = preset::default_preset();
-    let mut rng = rand::thread_rng();
-    let trace_of = |secret: u64, rng: &mut rand::rngs::ThreadRng| {
-        let (out, exec) = execute_traced(
-            &p,
-            StackInputs::default(),
-            advice(secret),
-            &mut DefaultHost,
-            ExecutionOptions::default(),
-        )
-        .unwrap();
-        vm_prover::trace::build(&p, &exec, out.final_depth, preset, rng)
-    };
-    let real = trace_of(23, &mut rng);
-    let other = trace_of(24, &mut rng);
-    let n = real.info().length();
-    let r = preset.random_rows();
-    let last = n - r - 1;
-    let w = Felt::get_root_of_unity(n.trailing_zeros());
+fn every_zk_predicate_holds_with_every_source_on() {
+    let verdicts = check_privacy(ALL_ON);
+    report(ALL_ON, &verdicts);
+    let failed: Vec<_> = verdicts.iter().filter(|(_, v)| v.is_err()).collect();
+    assert!(failed.is_empty(), "with zero knowledge: {failed:?}");
+}
 
-    // What a proof opens: each column at z and g z (z in the extension field, outside the
-    // trace domain) and at q query points of the LDE coset (never in the trace domain).
-    let z = E::new(random_felt(&mut rng), random_felt(&mut rng));
-    let gz = z * E::from(w);
-    let queries: Vec<Felt> = (0..preset.queries)
-        .map(|_| Felt::GENERATOR * random_felt(&mut rng))
-        .collect();
-    let lz = lagrange_at(n, w, z);
-    let lgz = lagrange_at(n, w, gz);
-    let lq: Vec<Vec<Felt>> = queries.iter().map(|x| lagrange_at(n, w, *x)).collect();
-
-    // One equation per opened base-field coordinate; unknowns: the r random rows.
-    let coords = |l: &[E], i: usize| l[i].to_base_elements().to_vec();
-    let mut m: Vec<Vec<Felt>> = Vec::new();
-    for l in &lq {
-        m.push(l[last + 1..].to_vec());
-    }
-    for l in [&lz, &lgz] {
-        for k in 0..2 {
-            m.push((last + 1..n).map(|i| coords(l, i)[k]).collect());
+/// Switching off `sources` (alone, or the given set) must fail some predicate, and at least
+/// each of `expected`, with the candidates it names (`Some(&[SECRET])`: the attack recovers
+/// the secret).
+fn assert_caught(sources: ZkSourcesForTesting, expected: &[(&str, Option<&[u64]>)]) {
+    let verdicts = check_privacy(sources);
+    report(sources, &verdicts);
+    assert!(
+        verdicts.iter().any(|(_, v)| v.is_err()),
+        "no zero-knowledge predicate notices {sources:?}"
+    );
+    for (name, candidates) in expected {
+        let (_, verdict) = verdicts.iter().find(|(n, _)| n == name).unwrap();
+        let Err(leak) = verdict else {
+            panic!("`{name}` holds with {sources:?}");
+        };
+        if let Some(c) = candidates {
+            assert_eq!(leak.candidates.as_deref(), Some(*c), "{name}");
         }
     }
-    let equations = m.len();
-    assert_eq!(equations, preset.queries + 2 * preset.extension_degree);
+}
+
+const EVERY_CANDIDATE: &[u64] = &{
+    let mut all = [0u64; CANDIDATES as usize];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = i as u64;
+        i += 1;
+    }
+    all
+};
+
+#[test]
+fn switching_off_the_main_random_rows_fails_a_zk_predicate() {
+    let sources = ZkSourcesForTesting {
+        main_random_rows: false,
+        ..ALL_ON
+    };
+    assert_caught(
+        sources,
+        &[(PREDICT_MAIN, Some(&[SECRET])), (SIMULATE_MAIN, None)],
+    );
+}
+
+#[test]
+fn switching_off_the_randomizer_columns_fails_a_zk_predicate() {
+    let sources = ZkSourcesForTesting {
+        randomizer_columns: false,
+        ..ALL_ON
+    };
+    assert_caught(sources, &[(PREDICT_RANDOMIZERS, Some(EVERY_CANDIDATE))]);
+}
+
+#[test]
+fn switching_off_the_composition_masks_fails_a_zk_predicate() {
+    let sources = ZkSourcesForTesting {
+        mask_rows: false,
+        ..ALL_ON
+    };
+    assert_caught(sources, &[(PREDICT_MASKS, Some(EVERY_CANDIDATE))]);
+}
+
+#[test]
+fn switching_off_the_aux_random_rows_fails_a_zk_predicate() {
+    let sources = ZkSourcesForTesting {
+        aux_random_rows: false,
+        ..ALL_ON
+    };
+    assert_caught(
+        sources,
+        &[
+            (PREDICT_AUX, Some(&[SECRET])),
+            (FRESH_AUX, None),
+            (SIMULATE_AUX, None),
+        ],
+    );
+}
+
+/// The attack of issue 8: every main source off, the auxiliary random rows on (so the
+/// commitment bytes as a whole still differ): the main-trace root alone gives the secret
+/// away.
+#[test]
+fn switching_off_every_main_source_lets_the_main_root_give_the_secret_away() {
+    let sources = ZkSourcesForTesting {
+        aux_random_rows: true,
+        ..ALL_OFF
+    };
+    assert_caught(
+        sources,
+        &[
+            (BRUTE_FORCE, Some(&[SECRET])),
+            (FRESH, None),
+            (PREDICT_MAIN, Some(&[SECRET])),
+        ],
+    );
+}
+
+/// The real prover under the preset without zero knowledge: the brute force recovers the
+/// secret (so the attacker rebuilds exactly what the prover commits to).
+#[test]
+fn without_zk_the_brute_force_recovers_the_secret() {
+    let plain = zk().without_zk();
+    let skeletons = Skeletons::build(plain);
+    let Err(leak) = brute_force(plain, ALL_ON, &skeletons) else {
+        panic!("the brute force found nothing without zero knowledge");
+    };
+    assert_eq!(leak.candidates, Some(vec![SECRET]));
+}
+
+/// The count `r >= q + 2e` (main) and `r >= q + 2` (aux) is exact: a simulator that may
+/// choose only the last `q + 2e` rows of a secret-dependent main column (the other random
+/// rows kept) reproduces the openings, and with one row fewer it cannot; the same for an
+/// auxiliary column with `q + 2` rows. And the full random block gives the opening system
+/// full rank.
+#[test]
+fn exactly_q_plus_2e_random_rows_hide_the_openings() {
+    let preset = zk();
+    let mut rng = StdRng::from_entropy();
+    let (real, _) = trace_of(SECRET, preset, ALL_ON, &mut rng);
+    let (other, _) = trace_of(OTHER, preset, ALL_ON, &mut rng);
+    let n = real.info().length();
+    let (r, last) = (preset.random_rows(), real.last_real);
+    assert_eq!(last, n - r - 1);
+    let points = Points::random(preset, n, &mut rng);
+    let last_rows = |k: usize| (n - k..n).collect::<Vec<usize>>();
+
+    // The whole random block: one equation per opened base coordinate, full rank.
+    let mut m: Vec<Vec<Felt>> = points
+        .queries
+        .iter()
+        .map(|l| l[last + 1..].to_vec())
+        .collect();
+    for l in [&points.z, &points.gz] {
+        for k in 0..2 {
+            m.push(
+                l[last + 1..]
+                    .iter()
+                    .map(|x| x.to_base_elements()[k])
+                    .collect(),
+            );
+        }
+    }
+    let equations = preset.queries + 2 * preset.extension_degree;
+    assert_eq!(m.len(), equations);
     assert_eq!(
-        rank(m.clone()),
+        rank(m),
         equations,
         "r = {r} random rows cannot hide {equations} openings"
     );
-    // With one random row fewer than the openings need, the same system loses full rank.
-    let short: Vec<Vec<Felt>> = m.iter().map(|row| row[..equations - 1].to_vec()).collect();
-    assert!(rank(short) < equations);
 
-    // Reproduce every opening of every main column for the other secret.
-    for col in 0..layout::BASE_WIDTH {
-        let value = |l: &[E], t: &vm_prover::trace::VmTrace, real_only: bool| {
-            let column = t.main_segment().get_column(col);
-            let rows = if real_only { 0..last + 1 } else { 0..n };
-            rows.fold(E::ZERO, |acc, i| acc + l[i] * E::from(column[i]))
-        };
-        let value_q = |l: &[Felt], t: &vm_prover::trace::VmTrace, real_only: bool| {
-            let column = t.main_segment().get_column(col);
-            let rows = if real_only { 0..last + 1 } else { 0..n };
-            rows.fold(Felt::ZERO, |acc, i| acc + l[i] * column[i])
-        };
-        let mut rhs = Vec::new();
-        for l in &lq {
-            rhs.push(value_q(l, &real, false) - value_q(l, &other, true));
+    // A main column that depends on the secret.
+    let column = |t: &VmTrace, c: usize| t.main_segment().get_column(c).to_vec();
+    let c = (0..layout::BASE_WIDTH)
+        .find(|&c| column(&real, c)[..=last] != column(&other, c)[..=last])
+        .expect("some column depends on the secret");
+    let (a, b) = (column(&real, c), column(&other, c));
+    assert!(main_column_simulatable(
+        &points,
+        &a,
+        &b,
+        &last_rows(equations)
+    ));
+    assert!(!main_column_simulatable(
+        &points,
+        &a,
+        &b,
+        &last_rows(equations - 1)
+    ));
+
+    // An auxiliary column that depends on the secret.
+    let rands = [E::new(random_felt(&mut rng), random_felt(&mut rng)); layout::AUX_RANDS];
+    let aux_real = real.aux_trace_for_testing(&rands, &mut rng);
+    let aux_other = other.aux_trace_for_testing(&rands, &mut rng);
+    let c = (0..layout::AUX_WIDTH)
+        .find(|&c| aux_real.get_column(c)[..=last] != aux_other.get_column(c)[..=last])
+        .expect("some auxiliary column depends on the secret");
+    let (a, b) = (aux_real.get_column(c), aux_other.get_column(c));
+    let aux_equations = preset.queries + 2;
+    assert!(aux_column_simulatable(
+        &points,
+        a,
+        b,
+        &last_rows(aux_equations)
+    ));
+    assert!(!aux_column_simulatable(
+        &points,
+        a,
+        b,
+        &last_rows(aux_equations - 1)
+    ));
+}
+
+/// The switch itself: with every source on it changes nothing, and each source it turns
+/// off is zero exactly where the prover puts randomness.
+#[test]
+fn the_zk_switch_zeroes_exactly_its_source() {
+    let preset = zk();
+    let build = |sources| trace_of(SECRET, preset, sources, &mut StdRng::seed_from_u64(9)).0;
+    let reference = build(ALL_ON);
+    let mut weakened = build(ALL_ON);
+    weakened.weaken_zk_for_testing(preset, ALL_ON);
+    let main = |t: &VmTrace| -> Vec<Vec<Felt>> {
+        (0..preset.main_width())
+            .map(|c| t.main_segment().get_column(c).to_vec())
+            .collect()
+    };
+    assert_eq!(main(&weakened), main(&reference));
+
+    let (n, last) = (reference.info().length(), reference.last_real);
+    let [base, randomizers, masks] = main_groups(preset);
+    let zeroed = build(ZkSourcesForTesting {
+        aux_random_rows: true,
+        ..ALL_OFF
+    });
+    let (z, r) = (main(&zeroed), main(&reference));
+    for c in 0..preset.main_width() {
+        for i in 0..n {
+            let random = (base.contains(&c) && i > last)
+                || randomizers.contains(&c)
+                || (masks.contains(&c) && i > last);
+            let expected = if random { Felt::ZERO } else { r[c][i] };
+            assert_eq!(z[c][i], expected, "column {c}, row {i}");
+            if random {
+                assert_ne!(r[c][i], Felt::ZERO, "column {c}, row {i} is not random");
+            }
         }
-        for l in [&lz, &lgz] {
-            let d = value(l, &real, false) - value(l, &other, true);
-            rhs.extend_from_slice(&d.to_base_elements());
-        }
-        let rho = solve(&m, &rhs)
-            .unwrap_or_else(|| panic!("column {col}: no random rows reproduce the openings"));
-        // Check: the other secret's real rows plus these random rows open to the same values.
-        let check = |l: &[Felt]| {
-            let column = other.main_segment().get_column(col);
-            (0..=last).fold(Felt::ZERO, |acc, i| acc + l[i] * column[i])
-                + rho
-                    .iter()
-                    .zip(&l[last + 1..])
-                    .fold(Felt::ZERO, |acc, (x, y)| acc + *x * *y)
-        };
-        for l in &lq {
-            assert_eq!(check(l), value_q(l, &real, false), "column {col}");
-        }
+    }
+    let mut rng = StdRng::from_entropy();
+    let rands: Vec<E> = (0..layout::AUX_RANDS)
+        .map(|_| E::new(random_felt(&mut rng), random_felt(&mut rng)))
+        .collect();
+    let aux = |t: &VmTrace| t.aux_trace_for_testing(&rands, &mut StdRng::seed_from_u64(1));
+    let (on, off) = (aux(&reference), aux(&build(ALL_OFF)));
+    for c in 0..layout::AUX_WIDTH {
+        assert_eq!(on.get_column(c)[..=last], off.get_column(c)[..=last]);
+        assert!(off.get_column(c)[last + 1..].iter().all(|v| *v == E::ZERO));
+        assert!(on.get_column(c)[last + 1..].iter().all(|v| *v != E::ZERO));
     }
 }
