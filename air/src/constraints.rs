@@ -136,7 +136,10 @@ pub fn main_constraints() -> Vec<NamedConstraint> {
     v.add("cpu.pc", d(4));
     // stack positions: s0..s7 carry degree-4 special results, s8..s15 copies only
     for i in 0..16 {
-        v.add(&alloc::format!("stack.s[{i}]"), d(if i < 8 { 4 } else { 3 }));
+        v.add(
+            &alloc::format!("stack.s[{i}]"),
+            d(if i < 8 { 4 } else { 3 }),
+        );
     }
     // the second and third conditions of the special operations
     v.add("stack.condition_a", d(4));
@@ -169,7 +172,11 @@ pub fn main_constraints() -> Vec<NamedConstraint> {
     v.add("chiplet.active_never_restarts", d(2));
     v.add("chiplet.addr_step", cyc(1));
     v.family("chiplet.mult_on_absorb_row", INSTRUCTIONS_PER_CYCLE, cyc(1));
-    v.family("chiplet.mult_only_when_active", INSTRUCTIONS_PER_CYCLE, d(2));
+    v.family(
+        "chiplet.mult_only_when_active",
+        INSTRUCTIONS_PER_CYCLE,
+        d(2),
+    );
     debug_assert_eq!(v.0.len(), NUM_CPU_CONSTRAINTS);
     v.0
 }

@@ -151,7 +151,11 @@ pub fn constraints() -> Vec<NamedConstraint> {
     let mut v = ConstraintList::default();
     v.family("hash.cube", STATE_WIDTH, cyc(3));
     v.family("hash.inv", STATE_WIDTH, cyc(3));
-    v.family("hash.round", STATE_WIDTH, TransitionConstraintDegree::new(4));
+    v.family(
+        "hash.round",
+        STATE_WIDTH,
+        TransitionConstraintDegree::new(4),
+    );
     v.family("hash.capacity", CAPACITY, cyc(2));
     v.family("hash.idle", STATE_WIDTH, TransitionConstraintDegree::new(2));
     debug_assert_eq!(v.0.len(), NUM_CONSTRAINTS);

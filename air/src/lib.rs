@@ -119,7 +119,12 @@ impl VmAir {
             last - 1,
             Felt::ONE,
         );
-        at("halt.low".into(), LOW + halt.low_index(), last - 1, Felt::ONE);
+        at(
+            "halt.low".into(),
+            LOW + halt.low_index(),
+            last - 1,
+            Felt::ONE,
+        );
         // The last real row: final stack, no overflow, program hash finished.
         for (i, v) in self.public.final_stack().into_iter().enumerate() {
             at(format!("final.stack[{i}]"), STACK + i, last, v);

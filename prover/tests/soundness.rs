@@ -668,7 +668,10 @@ fn a_run_cut_short_cannot_claim_its_state_as_the_output() {
         assert_eq!(f.public.stack_outputs.top_first()[0], Felt::new(claimed));
         let v = common::forge::violations(&f);
         // Only the HALT assertion stands between this run and a false proof.
-        assert!(!v.is_empty() && v.names().iter().all(|n| n.starts_with("halt.")), "{v}");
+        assert!(
+            !v.is_empty() && v.names().iter().all(|n| n.starts_with("halt.")),
+            "{v}"
+        );
         if log_n == 10 {
             rejected_by_verifier(f);
         }
@@ -684,7 +687,10 @@ fn a_run_cut_short_cannot_claim_its_state_as_the_output() {
         .expect("some alignment ends at depth 16");
     let (f, _) = cut;
     let v = common::forge::violations(&f);
-    assert!(!v.is_empty() && v.names().iter().all(|n| n.starts_with("halt.")), "{v}");
+    assert!(
+        !v.is_empty() && v.names().iter().all(|n| n.starts_with("halt.")),
+        "{v}"
+    );
     rejected_by_verifier(f);
 }
 
