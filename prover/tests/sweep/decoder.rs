@@ -1,11 +1,391 @@
-//! Forgeries for the mutation sweep (see `main.rs`).
+//! Forgeries for the mutation sweep (see `main.rs`): the decoder's flag constraints.
+//!
+//! Every CPU constraint sees a row's operation only through the products `G_g * L_l` of
+//! the *proven* opcodes (`Flags::new`, and the compressed ranges, which are sums of such
+//! products), and is linear in them; the bus looks the row's instruction up by the linear
+//! sum `16 sum g G_g + sum l L_l`. So a liar who sets the flag columns to values whose
+//! products single out one proven operation (or a combination of them) while their linear
+//! sum spells another opcode executes an instruction that is not in the program, and only
+//! the decoder constraint that the flag values break sees it.
+//!
+//! Each forgery is a two-instruction program `[op, HALT]` (the attested one) and an
+//! executed program of the same shape whose first instruction is the operation the row
+//! really performs (so the trace builder's overflow registers and helper agree with it);
+//! the liar then rewrites the flag columns of row 0. The bus is rebuilt from the edited
+//! trace, and as the pc column is unchanged the program table's multiplicities still match.
 
+use vm_air::{layout::*, ops};
+use vm_core::{DebugInfo, Felt, FieldElement, Instruction, Opcode, Program};
+use vm_prover::trace::TraceHooks;
+
+use crate::common::{
+    forge::{forge_with, inputs, Forgery},
+    run, Phase, State,
+};
 use crate::Case;
 
 /// Constraints of this component no forgery can isolate, with the reason.
 pub const REDUNDANT: &[(&str, &str)] = &[];
 
+/// `[op, HALT]`.
+fn program(op: Opcode) -> Program {
+    Program::new(
+        vec![Instruction::new(op), Instruction::new(Opcode::Halt)],
+        DebugInfo::default(),
+    )
+    .unwrap()
+}
+
+fn felt(c: i64) -> Felt {
+    if c < 0 {
+        -Felt::new(c.unsigned_abs())
+    } else {
+        Felt::new(c as u64)
+    }
+}
+
+/// Stack inputs whose every signed combination `s_a + s_b - s_c` of distinct positions
+/// differs from every single element (powers of two: binary representations are unique).
+fn powers() -> Vec<u64> {
+    (0..16).map(|i| 1u64 << i).collect()
+}
+
+/// The forged flag columns of row 0: group and low coefficients (all others zero).
+struct Flags {
+    groups: Vec<(usize, i64)>,
+    lows: Vec<(usize, i64)>,
+}
+
+impl Flags {
+    fn group(&self, g: usize) -> i64 {
+        self.groups.iter().filter(|x| x.0 == g).map(|x| x.1).sum()
+    }
+
+    fn low(&self, l: usize) -> i64 {
+        self.lows.iter().filter(|x| x.0 == l).map(|x| x.1).sum()
+    }
+
+    /// The proven operations the row performs, with their flag values `G_g L_l`.
+    fn acting(&self) -> Vec<(Opcode, i64)> {
+        ops::proven_ops()
+            .map(|op| (op, self.group(op.group_index()) * self.low(op.low_index())))
+            .filter(|x| x.1 != 0)
+            .collect()
+    }
+
+    /// The opcode the bus looks up.
+    fn opcode(&self) -> i64 {
+        (0..NUM_GROUPS)
+            .map(|g| 16 * g as i64 * self.group(g))
+            .chain((0..NUM_LOWS).map(|l| l as i64 * self.low(l)))
+            .sum()
+    }
+}
+
+/// A forgery whose row 0 carries `flags`: the program says `attested`, the row performs
+/// the operations `flags` select (run as `executed`, whose shift they must share, with the
+/// visible stack replaced by their combined effect when they are several), and `lie` may
+/// then change the new stack further (for a row that performs no proven operation).
+fn substituted(
+    attested: Opcode,
+    executed: Opcode,
+    stack: &[u64],
+    flags: Flags,
+    lie: fn(&mut [Felt; 16]),
+) -> Forgery {
+    assert_eq!(
+        flags.opcode(),
+        attested.code() as i64,
+        "the lookup must match"
+    );
+    assert_eq!(attested.has_imm(), executed.has_imm());
+    let acting = flags.acting();
+    // The overflow registers follow `executed`; the flags' shift sums must agree.
+    let shifts = |s: i8| -> i64 {
+        acting
+            .iter()
+            .filter(|(op, _)| ops::shift(*op) == s)
+            .map(|x| x.1)
+            .sum()
+    };
+    for s in [-1, 1] {
+        assert_eq!(shifts(s), (ops::shift(executed) == s) as i64, "shift {s}");
+    }
+    let single = acting == [(executed, 1)];
+    assert!(single || acting.iter().all(|(op, _)| ops::shift(*op) != -1));
+    let mut before = [Felt::ZERO; 16];
+    let mut depth = Felt::ZERO;
+    let hook = move |phase: Phase, clk: usize, ins: Instruction, st: &mut State| {
+        if clk != 0 {
+            return;
+        }
+        match phase {
+            Phase::Before => {
+                before = st.top;
+                depth = Felt::new(16 + st.overflow.len() as u64);
+            }
+            Phase::After => {
+                // With no proven operation (U32ADD's flags) nothing fixes the new stack.
+                if !single && !acting.is_empty() {
+                    // sum_op f_op (s_i' - src_op(i)) = 0 with sum_op f_op = 1 at every i.
+                    for (i, new) in st.top.iter_mut().enumerate() {
+                        let mut total = Felt::ZERO;
+                        let mut acc = Felt::ZERO;
+                        for &(op, c) in &acting {
+                            let v = match ops::stack_sources(op)[i] {
+                                ops::Source::Copy(j) => before[j],
+                                ops::Source::Imm => ins.imm,
+                                ops::Source::Zero => Felt::ZERO,
+                                ops::Source::Depth => depth,
+                                s => panic!("{op}: {s:?} at {i}"),
+                            };
+                            total += felt(c);
+                            acc += felt(c) * v;
+                        }
+                        assert_eq!(total, Felt::ONE);
+                        *new = acc;
+                    }
+                }
+                lie(&mut st.top);
+            }
+        }
+    };
+    let mut f = forge_with(
+        &program(attested),
+        &program(executed),
+        stack,
+        &[],
+        TraceHooks::default(),
+        hook,
+    );
+    // The claim is false: an honest run of the attested program ends elsewhere (for an
+    // unproven attested operation the interpreter has no semantics; its lie is explicit).
+    if ops::is_proven(attested) {
+        let honest = run(&program(attested), &inputs(stack), &[], |_, _, _, _| {});
+        assert_ne!(honest.outputs, f.public.stack_outputs, "{attested}: no lie");
+    }
+    let cols = f.trace.columns_mut();
+    for g in 0..NUM_GROUPS {
+        cols.set(GROUP + g, 0, felt(flags.group(g)));
+    }
+    for l in 0..NUM_LOWS {
+        cols.set(LOW + l, 0, felt(flags.low(l)));
+    }
+    f
+}
+
+fn no_lie(_: &mut [Felt; 16]) {}
+
+/// `decoder.low_binary[c]`: a DUP row with `L_a = L_b = 1, L_c = -1` (`a + b - c = x`)
+/// where the program says `dup.x`. Both one-hot sums hold, the proven sum is
+/// `G_3 (L_a + L_b + L_c) = 1`, the lookup is `48 + x`, the shift sum is 1 (every DUP
+/// shifts right) and position 0 reads `s0' = s_a + s_b - s_c`, not `s_x`: a wrong output.
+/// Only `L_c`'s binarity (`(-1)(-2) = 2`) is violated.
+fn low_binary(c: usize) -> Case {
+    let (a, b) = (0..16)
+        .flat_map(|a| (a + 1..16).map(move |b| (a, b)))
+        .find(|&(a, b)| a != c && b != c && a + b >= c && a + b - c < 16)
+        .expect("a pair exists for every c");
+    let x = a + b - c;
+    let dup = |n| Opcode::dup(n).unwrap();
+    let mut f = substituted(
+        dup(x),
+        dup(x),
+        &powers(),
+        Flags {
+            groups: vec![(3, 1)],
+            lows: vec![(a, 1), (b, 1), (c, -1)],
+        },
+        no_lie,
+    );
+    let s0 = f.trace.columns_mut().get(STACK, 1);
+    assert_ne!(s0, Felt::new(1 << x), "the row must lie");
+    Case::new(format!("decoder.low_binary[{c}]"), f)
+}
+
+/// `decoder.group_binary[c]`: one low flag `L_l`, group flags `G_a = G_b = 1, G_c = -1`
+/// (`a + b - c` = the attested group). The forgeries for each `c`:
+/// - where `(c, l)` is not proven (groups 0, 1, 2 at some `l`; 6 and 7 at every `l`),
+///   `G_c L_l` is no flag, so with `(b, l)` not proven either the row performs the single
+///   operation `(a, l)` while the program says `(a + b - c, l)`;
+/// - groups 3, 4, 5 have a proven operation at every `l`, so `(c, l)` acts with flag -1 and
+///   the row performs `(a, l) + (b, l) - (c, l)`, position by position, chosen with a shift
+///   sum of 0 or 1 that the executed operation's overflow registers match.
+fn group_binary() -> Vec<Case> {
+    use Opcode::*;
+    let at = |c: usize, attested, executed, stack: &[u64], flags, lie| {
+        let f = substituted(attested, executed, stack, flags, lie);
+        Case::new(format!("decoder.group_binary[{c}]"), f)
+    };
+    let p = powers();
+    vec![
+        // ADD where the program says DUP0: G_0 = -1, G_1 = G_2 = 1, L_0 (codes 0 and 32
+        // are no proven operations; G_0 adds nothing to the opcode: 16 + 32 = 48).
+        at(
+            0,
+            Dup0,
+            Add,
+            &[3, 4],
+            Flags {
+                groups: vec![(0, -1), (1, 1), (2, 1)],
+                lows: vec![(0, 1)],
+            },
+            no_lie,
+        ),
+        // DUP14 where the program says SWAPDW: G_1 = -1, G_0 = G_3 = 1, L_14 (codes 14
+        // FMPADD and 30 U32SPLIT are not proven; 48 - 16 + 14 = 46).
+        at(
+            1,
+            Swapdw,
+            Dup14,
+            &p,
+            Flags {
+                groups: vec![(1, -1), (0, 1), (3, 1)],
+                lows: vec![(14, 1)],
+            },
+            no_lie,
+        ),
+        // DUP0 where the program says ADD: G_2 = -1, G_0 = G_3 = 1, L_0 (codes 32 and 0
+        // are not proven; 48 - 32 = 16).
+        at(
+            2,
+            Add,
+            Dup0,
+            &[3, 4],
+            Flags {
+                groups: vec![(2, -1), (0, 1), (3, 1)],
+                lows: vec![(0, 1)],
+            },
+            no_lie,
+        ),
+        // PAD + MOVUP8 - DUP8 where the program says DUP8: G_3 = -1, G_2 = G_4 = 1, L_8
+        // (32 + 64 - 48 + 8 = 56). Shift sum 1 + 0 - 1 = 0; the row moves s8 out of the
+        // visible stack and puts 0 on top ([0, s0..s7, s9..]) instead of pushing s8.
+        at(
+            3,
+            Dup8,
+            Movup8,
+            &p,
+            Flags {
+                groups: vec![(3, -1), (2, 1), (4, 1)],
+                lows: vec![(8, 1)],
+            },
+            no_lie,
+        ),
+        // DUP5 + MOVDN5 - MOVUP5 where the program says MOVUP5: G_4 = -1, G_3 = G_5 = 1,
+        // L_5 (48 + 80 - 64 + 5 = 69). Shift sum 1: the row pushes s15 into the overflow
+        // table and leaves [s1..s5, s0, s5, s6..s14] instead of moving s5 up.
+        at(
+            4,
+            Movup5,
+            Dup5,
+            &p,
+            Flags {
+                groups: vec![(4, -1), (3, 1), (5, 1)],
+                lows: vec![(5, 1)],
+            },
+            no_lie,
+        ),
+        // DUP8 + MOVUP8 - MOVDN8 where the program says PAD: G_5 = -1, G_3 = G_4 = 1, L_8
+        // (48 + 64 - 80 + 8 = 40). Shift sum 1, like PAD's, but s0' = 2 s8 - s1, not 0.
+        at(
+            5,
+            Pad,
+            Dup8,
+            &p,
+            Flags {
+                groups: vec![(5, -1), (3, 1), (4, 1)],
+                lows: vec![(8, 1)],
+            },
+            no_lie,
+        ),
+        // DUP2 where the program says MOVUP2: G_6 = -1, G_7 = G_3 = 1, L_2 (groups 6 and 7
+        // hold no proven operation; 48 + 112 - 96 + 2 = 66).
+        at(
+            6,
+            Movup2,
+            Dup2,
+            &p,
+            Flags {
+                groups: vec![(6, -1), (7, 1), (3, 1)],
+                lows: vec![(2, 1)],
+            },
+            no_lie,
+        ),
+        // MOVDN5 where the program says MOVUP5: G_7 = -1, G_6 = G_5 = 1, L_5
+        // (80 + 96 - 112 + 5 = 69).
+        at(
+            7,
+            Movup5,
+            Movdn5,
+            &p,
+            Flags {
+                groups: vec![(7, -1), (6, 1), (5, 1)],
+                lows: vec![(5, 1)],
+            },
+            no_lie,
+        ),
+    ]
+}
+
 /// This component's forgeries, each isolated on its target.
 pub fn cases() -> Vec<Case> {
-    Vec::new()
+    use Opcode::*;
+    let mut cases = Vec::new();
+    // `decoder.proven_opcode`: the flags of U32ADD (code 31), which is no proven
+    // operation, so every flag product of the row is zero and every stack constraint
+    // vanishes (the pc still steps by one, the overflow and control registers stay): the
+    // liar claims [4, 3] -> [0, 8] (carry 0, sum 8). The row runs as a SWAP (no shift, no
+    // helper) whose result the lie overwrites.
+    cases.push(Case::new(
+        "decoder.proven_opcode",
+        substituted(
+            U32add,
+            Swap,
+            &[4, 3],
+            Flags {
+                groups: vec![(1, 1)],
+                lows: vec![(15, 1)],
+            },
+            |s| {
+                s[0] = Felt::ZERO;
+                s[1] = Felt::new(8);
+            },
+        ),
+    ));
+    // `decoder.group_one_hot`: G_1 = G_2 = 1, L_0: the proven products are ADD's (code 16)
+    // alone (code 32, U32ADD3, is not proven), the lookup is 16 + 32 = 48, DUP0. The row
+    // adds where the program duplicates.
+    cases.push(Case::new(
+        "decoder.group_one_hot",
+        substituted(
+            Dup0,
+            Add,
+            &[3, 4],
+            Flags {
+                groups: vec![(1, 1), (2, 1)],
+                lows: vec![(0, 1)],
+            },
+            no_lie,
+        ),
+    ));
+    // `decoder.low_one_hot`: G_2, L_10 = L_1 = 1: SWAP (42) is the only proven product
+    // (33, U32SUB, is not proven), the lookup is 32 + 11 = 43, SWAPW. The row swaps s0 and
+    // s1 where the program swaps words.
+    cases.push(Case::new(
+        "decoder.low_one_hot",
+        substituted(
+            Swapw,
+            Swap,
+            &powers(),
+            Flags {
+                groups: vec![(2, 1)],
+                lows: vec![(10, 1), (1, 1)],
+            },
+            no_lie,
+        ),
+    ));
+    cases.extend(group_binary());
+    cases.extend((0..NUM_LOWS).map(low_binary));
+    cases
 }
