@@ -36,30 +36,8 @@ const FIB: &str = "begin repeat.50 swap dup.1 add end end";
 
 #[test]
 fn honest_trace_satisfies_every_constraint() {
-    let program = assemble(FIB);
-    let preset = preset::default_preset();
-    let (out, exec) = vm_processor::execute_traced(
-        &program,
-        inputs(&[0, 1]),
-        AdviceInputs::default(),
-        &mut DefaultHost,
-        ExecutionOptions::default(),
-    )
-    .unwrap();
-    let t = trace::build(
-        &program,
-        &exec,
-        out.final_depth,
-        preset,
-        &mut rand::thread_rng(),
-    );
-    let public = vm_air::PublicInputs {
-        preset: preset.id,
-        program_hash: program.hash(),
-        stack_inputs: inputs(&[0, 1]),
-        stack_outputs: out.stack,
-    };
-    assert_eq!(check::check(&t, &public, preset), Ok(()));
+    let (t, public) = default_fib_trace();
+    assert_eq!(check::check(&t, &public, preset::default_preset()), Ok(()));
 }
 
 #[test]
