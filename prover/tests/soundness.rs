@@ -607,53 +607,12 @@ fn a_run_that_never_reaches_halt_cannot_claim_outputs() {
     rejected_by_verifier(f);
 }
 
-/// The early-halt forgery: run `src` for the first `last` cycles of a trace of `2^log_n`
-/// rows, then claim the state of cycle `last` as the output, with the `HALT` flags put on
-/// the last real row only (whose own lookup no transition sums). Returns the forgery and
-/// the depth of the claimed state.
+/// The early-halt forgery of `common::forge::cut_short` on `src`, with the depth of the
+/// claimed state.
 fn cut_short(src: &str, stack: &[u64], log_n: u32) -> (Forgery, usize) {
-    let p = assemble(src);
-    let preset = preset::default_preset();
-    let n = 1usize << log_n;
-    let last = n - preset.random_rows() - 1;
-    let rows = rows_of(&p, &inputs(stack), last + 1);
-    let exec = vm_processor::trace::ExecutionTrace {
-        rows: rows[..last].to_vec(),
-        ..Default::default()
-    };
-    let mut trace = build_with_hooks(
-        &p,
-        &exec,
-        16,
-        preset,
-        &mut StdRng::seed_from_u64(4),
-        TraceHooks::default(),
-    );
-    assert_eq!(trace.last_real, last);
-    let final_row = rows[last];
-    let cols = trace.columns_mut();
-    use vm_air::layout::*;
-    cols.set(PC, last, Felt::from(final_row.pc));
-    for k in 0..16 {
-        cols.set(STACK + k, last, final_row.stack[k]);
-    }
-    for g in 0..NUM_GROUPS {
-        cols.set(GROUP + g, last, Felt::from((g == 0) as u8));
-    }
-    for l in 0..NUM_LOWS {
-        cols.set(
-            LOW + l,
-            last,
-            Felt::from((l == Opcode::Halt.low_index()) as u8),
-        );
-    }
-    let public = PublicInputs {
-        preset: preset.id,
-        program_hash: p.hash(),
-        stack_inputs: inputs(stack),
-        stack_outputs: StackOutputs::new(&final_row.stack).unwrap(),
-    };
-    (Forgery { trace, public }, final_row.depth)
+    let (f, rows) = common::forge::cut_short(&assemble(src), stack, log_n);
+    let depth = rows.last().expect("rows").depth;
+    (f, depth)
 }
 
 /// A countdown from 1000: halts with `[0]` after 5,007 cycles.

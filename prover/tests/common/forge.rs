@@ -163,3 +163,53 @@ pub fn recount_multiplicities(trace: &mut VmTrace) {
         }
     }
 }
+
+/// The early-halt forgery: runs `program` for the first `last` cycles of a trace of
+/// `2^log_n` rows and claims the state of cycle `last` as the output, with the `HALT` flags
+/// put on the last real row only (whose own lookup no transition sums). Returns the forgery
+/// and the rows of the run's first `last + 1` cycles.
+pub fn cut_short(
+    program: &Program,
+    stack: &[u64],
+    log_n: u32,
+) -> (Forgery, Vec<vm_processor::trace::CycleRow>) {
+    use vm_air::layout::*;
+    use vm_core::{Felt, StackOutputs};
+    let preset = preset::default_preset();
+    let n = 1usize << log_n;
+    let last = n - preset.random_rows() - 1;
+    let rows = super::rows_of(program, &inputs(stack), last + 1);
+    let exec = vm_processor::trace::ExecutionTrace {
+        rows: rows[..last].to_vec(),
+        ..Default::default()
+    };
+    let mut trace = build_with_hooks(
+        program,
+        &exec,
+        16,
+        preset,
+        &mut StdRng::seed_from_u64(4),
+        TraceHooks::default(),
+    );
+    assert_eq!(trace.last_real, last);
+    let final_row = rows[last];
+    let cols = trace.columns_mut();
+    cols.set(PC, last, Felt::from(final_row.pc));
+    for k in 0..16 {
+        cols.set(STACK + k, last, final_row.stack[k]);
+    }
+    for g in 0..NUM_GROUPS {
+        cols.set(GROUP + g, last, Felt::from((g == 0) as u8));
+    }
+    for l in 0..NUM_LOWS {
+        let halt = (l == Opcode::Halt.low_index()) as u8;
+        cols.set(LOW + l, last, Felt::from(halt));
+    }
+    let public = PublicInputs {
+        preset: preset.id,
+        program_hash: program.hash(),
+        stack_inputs: inputs(stack),
+        stack_outputs: StackOutputs::new(&final_row.stack).unwrap(),
+    };
+    (Forgery { trace, public }, rows)
+}

@@ -7,13 +7,9 @@
 //! one and then change the bus columns so that only the target fraction's (or the sum's)
 //! definition is broken.
 
-use rand::{rngs::StdRng, SeedableRng};
-use vm_air::{bus, hash, layout::*, preset, PublicInputs};
+use vm_air::{bus, hash, layout::*, preset};
 use vm_core::{Felt, FieldElement, Opcode, Program, StackInputs, StackOutputs};
-use vm_prover::{
-    check::CheckField,
-    trace::{build_with_hooks, TraceHooks},
-};
+use vm_prover::{check::CheckField, trace::TraceHooks};
 use winter_prover::{matrix::ColMatrix, Trace};
 
 use crate::common::forge::{assemble, forge, forge_with, inputs, recount_multiplicities, Forgery};
@@ -319,31 +315,9 @@ fn cut_short(body: &str, stack: &[u64], want: Opcode) -> Forgery {
             &final_row.stack,
             "the claim must be false"
         );
-        let exec = vm_processor::trace::ExecutionTrace {
-            rows: rows[..last].to_vec(),
-            ..Default::default()
-        };
-        let mut trace = build_with_hooks(
-            &p,
-            &exec,
-            16,
-            preset,
-            &mut StdRng::seed_from_u64(4),
-            TraceHooks::default(),
-        );
-        assert_eq!(trace.last_real, last);
-        let cols = trace.columns_mut();
-        cols.set(PC, last, Felt::from(final_row.pc));
-        for k in 0..16 {
-            cols.set(STACK + k, last, final_row.stack[k]);
-        }
-        let public = PublicInputs {
-            preset: preset.id,
-            program_hash: p.hash(),
-            stack_inputs: inputs(stack),
-            stack_outputs: StackOutputs::new(&final_row.stack).unwrap(),
-        };
-        return Forgery { trace, public };
+        let (f, cut) = crate::common::forge::cut_short(&p, stack, 10);
+        assert_eq!(cut.len(), rows.len());
+        return f;
     }
     panic!("no cut of {body} executes {want} on the row before the last");
 }
