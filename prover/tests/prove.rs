@@ -140,6 +140,38 @@ fn unprovable_instructions_are_refused_with_their_location() {
 }
 
 #[test]
+fn a_64_bit_exponent_is_refused_until_u32split_is_constrained() {
+    // `exp` on 3^5 once proved 3^6 (a 64-step chain took the bits of 5 + p). It now splits
+    // the exponent with U32SPLIT, which the AIR forbids until the u32 proofs land; a
+    // 63-bit chain is unique and proves.
+    for src in ["begin exp end", "begin exp.u64 end"] {
+        let err = vm_prover::check_provable(&assemble(src)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                vm_prover::ProveError::Unsupported {
+                    op: vm_core::Opcode::U32split,
+                    ..
+                }
+            ),
+            "{src}: {err}"
+        );
+    }
+    let program = assemble("begin exp.u63 end");
+    vm_prover::check_provable(&program).unwrap();
+    let proved = prove(
+        &program,
+        StackInputs::try_from_ints([3, 5]).unwrap(),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+        preset::default_preset(),
+    )
+    .unwrap();
+    assert_eq!(proved.output.stack.top_first()[0].as_int(), 243);
+}
+
+#[test]
 fn every_preset_proves_and_verifies() {
     let program = assemble("begin repeat.20 swap dup.1 add end end");
     for p in PRESETS {
