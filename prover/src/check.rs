@@ -132,11 +132,7 @@ pub fn check_with_switched_off(
     preset: &Preset,
     off: &[&str],
 ) -> Result<(), Violations> {
-    shape(trace, public, preset)?;
-    let mut air = VmAir::new(trace.info().clone(), public.clone(), preset.options());
-    let unknown = air.switch_off_for_testing(off);
-    assert!(unknown.is_empty(), "unknown constraint names {unknown:?}");
-    check_air(&air, trace, None)
+    check_tampered(trace, public, preset, off, &|_, _| {})
 }
 
 /// [`check_with_switched_off`] with the auxiliary trace changed by `tamper` after it is
