@@ -129,5 +129,9 @@ fn exec_and_call_into_a_user_library() {
         .with_library_dir(&lib)
         .unwrap()
         .assemble_source("main.masm", "use.mylib::math\nbegin exec.math::square end");
-    assert!(r.is_err());
+    let err = r.expect_err("a private procedure is not callable from outside");
+    assert!(
+        err.to_string().contains("is not exported"),
+        "wrong error: {err}"
+    );
 }

@@ -100,6 +100,12 @@ pub fn cases() -> Vec<Case> {
         active_restarts(),
     ));
     cases.push(Case::new("chiplet.addr_step", addr_repeats()));
+    for j in 0..INSTRUCTIONS_PER_CYCLE {
+        cases.push(Case::new(
+            format!("chiplet.mult_on_absorb_row[{j}]"),
+            entry_on_round_row(j),
+        ));
+    }
     cases
 }
 
@@ -451,6 +457,149 @@ fn addr_repeats() -> Forgery {
         cols.set(HASH_ADDR, r, a - Felt::new(INSTRUCTIONS_PER_CYCLE as u64));
     }
     f
+}
+
+/// `chiplet.mult_on_absorb_row[j]`: the program table gets an entry the program does not
+/// hold. The bus reads lanes `4 + 2j`, `5 + 2j` of a row's rate difference as the opcode and
+/// immediate of address `4k + j`; on a round row that difference is the round's, not an
+/// absorbed instruction. The liar solves for a block whose first round moves lane `4 + 2j`
+/// by exactly `HALT`'s opcode ([`round_moving_lane_by`]), absorbs it as block 1 (junk
+/// instructions, never executed: multiplicity 0 on the absorb row) and puts the count of
+/// the `HALT` rows at address `4 + j` on the round row instead. The CPU jumps there and
+/// halts with whatever immediate the round's lane `5 + 2j` moved by. The claimed program
+/// (the digest of the junk block) holds no `HALT` at `4 + j`: its run would fail there.
+fn entry_on_round_row(j: usize) -> Forgery {
+    use Opcode::*;
+    let target = INSTRUCTIONS_PER_CYCLE + j;
+    let p = program(vec![
+        imm(Push, 3),
+        ins(Add),
+        imm(Jmp, target as u64),
+        ins(Noop),
+        ins(Halt),
+        ins(Halt),
+        ins(Halt),
+        ins(Halt),
+    ]);
+    let mut f = forge_with(&p, &p, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {});
+    let last = f.trace.last_real;
+    let cols = f.trace.columns_mut();
+    let mut blocks = blocks(cols);
+    let (absorb, lane) = (CYCLE_LEN, 4 + 2 * j);
+    let pre = state_at(cols, absorb);
+    let halt = blocks[1][2 * j];
+    let s = round_moving_lane_by(&pre, lane, halt);
+    blocks[1] = core::array::from_fn(|i| s[4 + i] - pre[4 + i]);
+    replay(cols, &blocks, absorb, pre, last);
+    let mut out = s;
+    Rp64_256::apply_round(&mut out, 0);
+    assert_eq!(out[lane] - s[lane], halt);
+    let moved = out[lane + 1] - s[lane + 1];
+    for row in 0..=last {
+        if cols.get(PC, row) == Felt::new(target as u64) {
+            cols.set(IMM, row, moved);
+        }
+    }
+    let m = cols.get(HASH_MULT + j, absorb);
+    assert_ne!(m, Felt::ZERO, "the HALT at {target} is executed");
+    cols.set(HASH_MULT + j, absorb, Felt::ZERO);
+    cols.set(HASH_MULT + j, absorb + 1, m);
+    claim_false_digest(&mut f);
+    f
+}
+
+/// A state `s` with the capacity of `pre` whose round 0 moves lane `lane` by `d`:
+/// `R(s)[lane] - s[lane] = d`, solved in closed form (no search).
+///
+/// With `z` the round's value after the inverse S-box, `R(s) = MDS z + ARK2` is linear in
+/// `z`, and `s^7 = MDS^-1 (z^7 - ARK1)` is linear in `z^7`. Take `z = z0 + t g` with `z0`
+/// and `g` on disjoint lanes (`D` and its complement), so `z^7 = z0^7 + t^7 g^7`. Choose
+/// `g^7` so that rows 0..4 and `lane` of `MDS^-1 g^7` vanish (5 equations, 6 lanes), and
+/// `z0^7` so that rows 0..4 of `MDS^-1 (z0^7 - ARK1)` are the capacity's 7th powers (4
+/// equations, 6 lanes). For every `t` the capacity is then `pre`'s and `s[lane]^7 = a` is
+/// fixed, while `R(s)[lane] = c + t e` is linear in `t`: `t = (a^(1/7) + d - c) / e`.
+fn round_moving_lane_by(pre: &State12, lane: usize, d: Felt) -> State12 {
+    let inv_ark1 = mat_vec(&Rp64_256::INV_MDS, &Rp64_256::ARK1[0]);
+    let on_g = [0, 1, 2, 3, 4, 5];
+    let on_z0 = [6, 7, 8, 9, 10, 11];
+    // g^7: unit on its last lane, the other five solving the five vanishing rows.
+    let rows = [0, 1, 2, 3, lane];
+    let a: Vec<Vec<Felt>> = rows
+        .iter()
+        .map(|&r| on_g[..5].iter().map(|&i| Rp64_256::INV_MDS[r][i]).collect())
+        .collect();
+    let b: Vec<Felt> = rows
+        .iter()
+        .map(|&r| -Rp64_256::INV_MDS[r][on_g[5]])
+        .collect();
+    let mut g7 = [Felt::ZERO; STATE_WIDTH];
+    for (&i, v) in on_g[..5].iter().zip(solve(a, b)) {
+        g7[i] = v;
+    }
+    g7[on_g[5]] = Felt::ONE;
+    // z0^7: two lanes fixed, four solving the capacity rows.
+    let mut z07 = [Felt::ZERO; STATE_WIDTH];
+    z07[on_z0[4]] = Felt::new(0x0dd_ba11);
+    z07[on_z0[5]] = Felt::new(0xca_fe);
+    let a: Vec<Vec<Felt>> = (0..4)
+        .map(|r| {
+            on_z0[..4]
+                .iter()
+                .map(|&i| Rp64_256::INV_MDS[r][i])
+                .collect()
+        })
+        .collect();
+    let b: Vec<Felt> = (0..4)
+        .map(|r| {
+            pre[r].exp(7) + inv_ark1[r]
+                - on_z0[4..]
+                    .iter()
+                    .fold(Felt::ZERO, |acc, &i| acc + Rp64_256::INV_MDS[r][i] * z07[i])
+        })
+        .collect();
+    for (&i, v) in on_z0[..4].iter().zip(solve(a, b)) {
+        z07[i] = v;
+    }
+    let root = |x: Felt| x.exp(INV_ALPHA);
+    let (z0, g) = (z07.map(root), g7.map(root));
+    let s7_lane = mat_vec(&Rp64_256::INV_MDS, &z07)[lane] - inv_ark1[lane];
+    let c = mat_vec(&Rp64_256::MDS, &z0)[lane] + Rp64_256::ARK2[0][lane];
+    let e = mat_vec(&Rp64_256::MDS, &g)[lane];
+    let t = (root(s7_lane) + d - c) / e;
+    let z: State12 = core::array::from_fn(|i| z0[i] + t * g[i]);
+    let mut s7 = mat_vec(&Rp64_256::INV_MDS, &z.map(|x| x.exp(7)));
+    for (x, k) in s7.iter_mut().zip(inv_ark1) {
+        *x -= k;
+    }
+    let s = s7.map(root);
+    assert_eq!(s[..4], pre[..4], "the capacity is kept");
+    s
+}
+
+/// Solves the square system `a x = b` by Gaussian elimination (the matrix must be
+/// invertible).
+fn solve(mut a: Vec<Vec<Felt>>, mut b: Vec<Felt>) -> Vec<Felt> {
+    let n = b.len();
+    for col in 0..n {
+        let piv = (col..n)
+            .find(|&r| a[r][col] != Felt::ZERO)
+            .expect("an invertible system");
+        a.swap(col, piv);
+        b.swap(col, piv);
+        let inv = a[col][col].inv();
+        let (pivot, pb) = (a[col].clone(), b[col]);
+        for (r, (row, rb)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
+            if r == col || row[col] == Felt::ZERO {
+                continue;
+            }
+            let f = row[col] * inv;
+            for (x, p) in row.iter_mut().zip(&pivot).skip(col) {
+                *x -= f * *p;
+            }
+            *rb -= f * pb;
+        }
+    }
+    (0..n).map(|i| b[i] / a[i][i]).collect()
 }
 
 // ZERO KNOWLEDGE

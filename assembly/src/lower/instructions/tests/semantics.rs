@@ -846,7 +846,10 @@ fn merkle_instructions() {
     bad[5] = 3;
     let mut mb = Machine::with_stack(&bad);
     mb.add_tree(leaves.clone());
-    assert!(mb.run(&lower("mtree_verify")).is_err());
+    assert_eq!(
+        mb.run(&lower("mtree_verify")),
+        Err("Merkle path verification failed".into())
+    );
     // mtree_set: [d, i, R, V'] -> [V, R']
     let newv: Word = [f(100), f(200), f(300), f(400)];
     let mut input = vec![2, 3];
