@@ -1,82 +1,34 @@
-//! Column layout of the execution trace. Every index the AIR, the prover and `docs/air.md`
-//! use is defined here, once.
+//! Column map of the execution trace: every index the AIR, the prover and `docs/air.md`
+//! use, gathered from the components that own them, and the typed view [`Cpu`] through
+//! which constraints read a row.
 //!
-//! The main trace has three parts side by side: the CPU (decoder, operand stack, overflow
-//! and control tables' registers), the hash chiplet that recomputes the program hash from
-//! the program's instructions, and the zero-knowledge randomizer columns. The CPU runs from
-//! row 0 (the initial state) to the last real row (a `HALT`); the chiplet runs one 8-row
-//! cycle per block of four instructions from row 0 and then idles, carrying the digest.
+//! The main trace has three parts side by side: the CPU (decoder, operand stack, the
+//! overflow and control tables' registers, a block of helper columns), the chiplet region
+//! (`crate::chiplets`: today the hash chiplet that recomputes the program hash from the
+//! program's instructions), and the zero-knowledge randomizer and mask columns. The CPU runs
+//! from row 0 (the initial state) to the last real row (a `HALT`).
 
-use crate::hash::HASH_WIDTH;
+pub use crate::chiplets::cols::{
+    HASH, HASH_ACTIVE, HASH_ADDR, HASH_MULT, HASH_STATE, INSTRUCTIONS_PER_CYCLE,
+};
+pub use crate::control::cols::{
+    CKIND, CPTR, CTL_POP, CTL_PUSH, CTOP, DEPTH, OVF_POP, OVF_PTR, OVF_PUSH, OVF_VAL,
+};
+pub use crate::decoder::cols::{CLK, GROUP, IMM, LOW, NUM_GROUPS, NUM_LOWS, PC};
+pub use crate::stack::cols::{STACK, STACK_WIDTH};
 
-// ---- CPU: decoder -------------------------------------------------------------------------
+// ---- CPU: helper block --------------------------------------------------------------------
 
-/// Cycle counter: 0 on row 0, +1 per row. Also the address source of table rows.
-pub const CLK: usize = 0;
-/// Program counter: the address of the instruction executed on this row.
-pub const PC: usize = 1;
-/// The instruction's immediate (0 for operations without one).
-pub const IMM: usize = 2;
-/// First of the 8 one-hot group flags `G_g` (opcode = 16 g + l).
-pub const GROUP: usize = 3;
-/// Number of group flags.
-pub const NUM_GROUPS: usize = 8;
-/// First of the 16 one-hot low flags `L_l`.
-pub const LOW: usize = GROUP + NUM_GROUPS;
-/// Number of low flags.
-pub const NUM_LOWS: usize = 16;
-
-// ---- CPU: operand stack -------------------------------------------------------------------
-
-/// First of the 16 visible stack columns, `s0` (the top) first.
-pub const STACK: usize = LOW + NUM_LOWS;
-/// Number of visible stack columns.
-pub const STACK_WIDTH: usize = 16;
-/// Stack depth (16 plus the number of elements in the overflow table).
-pub const DEPTH: usize = STACK + STACK_WIDTH;
-/// Address of the overflow table's top row (0 when the table is empty).
-pub const OVF_PTR: usize = DEPTH + 1;
-/// The value a pop removes from the overflow table (0 on rows that do not pop).
-pub const OVF_VAL: usize = OVF_PTR + 1;
-/// 1 on rows that push `s15` into the overflow table (right shifts).
-pub const OVF_PUSH: usize = OVF_VAL + 1;
-/// 1 on rows that pop the overflow table (left shifts and `HALT` drains above depth 16).
-pub const OVF_POP: usize = OVF_PUSH + 1;
-
-// ---- CPU: control stack -------------------------------------------------------------------
-
-/// The top control-stack frame's value: a return address or a loop counter.
-pub const CTOP: usize = OVF_POP + 1;
-/// The top frame's kind: 1 for a call frame, 0 for a loop counter (or the empty stack).
-pub const CKIND: usize = CTOP + 1;
-/// Address of the control table row holding the frame below the top (0 if none).
-pub const CPTR: usize = CKIND + 1;
-/// 1 on rows that push a control frame (`CALL`, `REPEAT`).
-pub const CTL_PUSH: usize = CPTR + 1;
-/// 1 on rows that pop a control frame (`RET`, the last `NEXT` of a loop).
-pub const CTL_POP: usize = CTL_PUSH + 1;
-/// Nondeterministic helper: an inverse (`EQ`, `EQZ`, `NEXT`) or `EXPACC`'s multiplier.
-pub const HELPER: usize = CTL_POP + 1;
+/// First of the CPU's nondeterministic helper columns: an inverse (`EQ`, `EQZ`, `NEXT`) or
+/// `EXPACC`'s multiplier in the first.
+pub const HELPER: usize = crate::control::cols::END;
+/// Number of helper columns.
+pub const NUM_HELPERS: usize = 1;
 /// Number of CPU columns.
-pub const CPU_WIDTH: usize = HELPER + 1;
-
-// ---- hash chiplet -------------------------------------------------------------------------
-
-/// 1 while the chiplet hashes the program (whole 8-row cycles), then 0 for good.
-pub const HASH_ACTIVE: usize = CPU_WIDTH;
-/// Address of the first of the four instructions the current cycle absorbs.
-pub const HASH_ADDR: usize = HASH_ACTIVE + 1;
-/// First of the four multiplicities: how often each absorbed instruction is executed.
-pub const HASH_MULT: usize = HASH_ADDR + 1;
-/// Instructions absorbed per cycle.
-pub const INSTRUCTIONS_PER_CYCLE: usize = 4;
-/// First column of the Rescue Prime permutation block (`crate::hash`).
-pub const HASH: usize = HASH_MULT + INSTRUCTIONS_PER_CYCLE;
-/// First of the 12 state columns; the digest is state elements 4..8.
-pub const HASH_STATE: usize = HASH;
+pub const CPU_WIDTH: usize = HELPER + NUM_HELPERS;
 
 /// Number of main columns before the zero-knowledge randomizer columns.
-pub const BASE_WIDTH: usize = HASH + HASH_WIDTH;
+pub const BASE_WIDTH: usize = crate::chiplets::cols::END;
 
 /// First randomizer column (uniformly random in every row, no constraints); a preset has
 /// as many as its extension degree when zero knowledge is on, none otherwise.
@@ -106,4 +58,75 @@ pub mod tag {
     pub const OVERFLOW: u64 = 2;
     /// Control table rows `(addr, value, kind, previous addr)`.
     pub const CONTROL: u64 = 3;
+}
+
+/// A row of the CPU's columns, read by name.
+#[derive(Clone, Copy)]
+pub struct Cpu<'a, E>(pub &'a [E]);
+
+macro_rules! cells {
+    ($( $(#[$doc:meta])* $name:ident = $col:expr; )*) => {
+        $( $(#[$doc])* #[inline(always)] pub fn $name(&self) -> E { self.0[$col] } )*
+    };
+}
+
+impl<E: Copy> Cpu<'_, E> {
+    cells! {
+        /// The clock.
+        clk = CLK;
+        /// The program counter.
+        pc = PC;
+        /// The immediate.
+        imm = IMM;
+        /// The stack depth.
+        depth = DEPTH;
+        /// The overflow table's top pointer.
+        ovf_ptr = OVF_PTR;
+        /// The value an overflow pop removes.
+        ovf_val = OVF_VAL;
+        /// The overflow push flag.
+        ovf_push = OVF_PUSH;
+        /// The overflow pop flag.
+        ovf_pop = OVF_POP;
+        /// The top control frame's value.
+        ctop = CTOP;
+        /// The top control frame's kind.
+        ckind = CKIND;
+        /// The control table's top pointer.
+        cptr = CPTR;
+        /// The control push flag.
+        ctl_push = CTL_PUSH;
+        /// The control pop flag.
+        ctl_pop = CTL_POP;
+    }
+
+    /// Group flag `G_g`.
+    #[inline(always)]
+    pub fn group(&self, g: usize) -> E {
+        self.0[GROUP + g]
+    }
+
+    /// Low flag `L_l`.
+    #[inline(always)]
+    pub fn low(&self, l: usize) -> E {
+        self.0[LOW + l]
+    }
+
+    /// Stack element `s_i`.
+    #[inline(always)]
+    pub fn s(&self, i: usize) -> E {
+        self.0[STACK + i]
+    }
+
+    /// The 16 visible stack elements, `s0` first.
+    #[inline(always)]
+    pub fn stack(&self) -> &[E] {
+        &self.0[STACK..STACK + STACK_WIDTH]
+    }
+
+    /// Helper column `i`.
+    #[inline(always)]
+    pub fn helper(&self, i: usize) -> E {
+        self.0[HELPER + i]
+    }
 }

@@ -1,23 +1,29 @@
 //! Trace layout, constraints, public inputs and proof presets of the VM.
 //!
-//! The AIR (`winter_air::Air`) is [`VmAir`]; the layout of its columns is in [`layout`], the
-//! CPU's constraints in [`constraints`], the operations it proves in [`ops`], the Rescue
-//! Prime hash chiplet that binds the executed code to the program hash in [`hash`], the
-//! LogUp bus in [`bus`], and the proof presets (options, zero-knowledge parameters) in
-//! [`preset`]. The prover, the verifier and `docs/air.md` all derive from these modules.
+//! The AIR (`winter_air::Air`) is [`VmAir`], composed of components, each with its columns
+//! and its named constraints (degree declared where each value is emitted, [`named`]):
+//! the [`decoder`] (clock, program counter, operation flags), the operand [`stack`], the
+//! overflow and [`control`] tables' registers, the [`chiplets`] region (the Rescue Prime
+//! hash chiplet that binds the executed code to the program hash), and the LogUp [`bus`]
+//! that connects them. [`layout`] gathers the column map, [`ops`] says which operations
+//! are proven and where their stack results come from, and [`preset`] holds the proof
+//! presets (options, zero-knowledge parameters). The prover, the verifier and
+//! `docs/air.md` all derive from these modules.
 #![no_std]
 
 extern crate alloc;
 
 pub mod bus;
-pub mod constraints;
-pub mod hash;
+pub mod chiplets;
+pub mod control;
+pub mod decoder;
 pub mod layout;
 pub mod named;
 pub mod ops;
 pub mod preset;
 pub mod proof;
 pub mod public;
+pub mod stack;
 
 use alloc::{format, string::String, vec::Vec};
 
@@ -31,8 +37,13 @@ pub use preset::{CommitmentHash, Preset, PRESETS};
 pub use proof::{ProofError, VmProof};
 pub use public::PublicInputs;
 
-use constraints::StackTable;
+use chiplets::hasher;
 use layout::*;
+use named::{Describer, Sink, Writer};
+use stack::StackTable;
+
+/// Length of the chiplets' periodic cycle (one hash permutation).
+pub const PERIODIC_CYCLE: usize = hasher::CYCLE_LEN;
 
 /// The VM's algebraic intermediate representation.
 pub struct VmAir {
@@ -190,16 +201,48 @@ impl VmAir {
     }
 }
 
-/// Every main transition constraint of the AIR under `preset`, named, in evaluation order.
+/// Every main transition constraint of the AIR under `preset`, named, in evaluation order
+/// (read from the evaluators themselves, on an all-zero frame).
 pub fn main_constraints(preset: &Preset) -> Vec<named::NamedConstraint> {
-    let mut v = named::ConstraintList(constraints::main_constraints());
-    v.0.extend(hash::constraints());
-    v.family(
-        "zk.mask",
-        preset.mask_columns(),
-        winter_air::TransitionConstraintDegree::new(4),
+    let zero = alloc::vec![Felt::ZERO; preset.main_width()];
+    let periodic = [Felt::ZERO; chiplets::NUM_PERIODIC];
+    let mut d = Describer::default();
+    evaluate_main(&StackTable::new(), preset, &zero, &zero, &periodic, &mut d);
+    d.0 .0
+}
+
+/// Evaluates every main transition constraint on `cur -> next`, component by component:
+/// decoder, stack, control tables, chiplet region, then the composition masks.
+fn evaluate_main<E: FieldElement<BaseField = Felt>>(
+    table: &StackTable,
+    preset: &Preset,
+    cur: &[E],
+    next: &[E],
+    periodic: &[E],
+    out: &mut impl Sink<E>,
+) {
+    let (c, n) = (layout::Cpu(cur), layout::Cpu(next));
+    let flags = decoder::Flags::new(table, &c);
+    decoder::evaluate(table, &flags, &c, &n, out);
+    stack::evaluate(table, &flags, &c, &n, out);
+    control::evaluate(table, &flags, &c, &n, out);
+    chiplets::evaluate(
+        &chiplets::Chiplets(cur),
+        &chiplets::Chiplets(next),
+        periodic,
+        out,
     );
-    v.0
+    // Composition masks: zero on real rows; on the exempt random rows they and the
+    // randomizer make the quotient carry a random term.
+    let first = preset.first_mask_column();
+    for i in 0..preset.mask_columns() {
+        out.emit_at(
+            "zk.mask",
+            i,
+            named::Degree::Plain(4),
+            cur[first + i] * cur[RANDOMIZER].cube(),
+        );
+    }
 }
 
 /// Number of main-trace assertions (row 0, the `HALT` row before the last real row, and
@@ -252,25 +295,19 @@ impl Air for VmAir {
         periodic: &[E],
         result: &mut [E],
     ) {
-        let (cur, next) = (frame.current(), frame.next());
-        let round = periodic[0];
-        let p7 = periodic[hash::NUM_PERIODIC];
-        let (cpu, rest) = result.split_at_mut(constraints::NUM_CPU_CONSTRAINTS);
-        let (chiplet, masks) = rest.split_at_mut(hash::NUM_CONSTRAINTS);
-        constraints::evaluate_main(&self.table, cur, next, p7, round, cpu);
-        hash::evaluate(
-            &cur[HASH..HASH + hash::HASH_WIDTH],
-            &next[HASH..HASH + hash::HASH_WIDTH],
-            cur[HASH_ACTIVE],
-            &periodic[..hash::NUM_PERIODIC],
-            chiplet,
+        let mut out = Writer::new(result);
+        evaluate_main(
+            &self.table,
+            self.preset,
+            frame.current(),
+            frame.next(),
+            periodic,
+            &mut out,
         );
-        // Composition masks: zero on real rows; on the exempt random rows they and the
-        // randomizer make the quotient carry a random term.
-        let first = self.preset.first_mask_column();
-        for (i, m) in masks.iter_mut().enumerate() {
-            *m = cur[first + i] * cur[RANDOMIZER].cube();
-        }
+        debug_assert_eq!(
+            out.written(),
+            self.context.num_main_transition_constraints()
+        );
         #[cfg(feature = "testing")]
         for &i in &self.switched_off.main {
             result[i] = E::ZERO;
@@ -278,11 +315,7 @@ impl Air for VmAir {
     }
 
     fn get_periodic_column_values(&self) -> Vec<Vec<Felt>> {
-        let mut columns = hash::periodic_columns();
-        let mut p7 = alloc::vec![Felt::ZERO; hash::CYCLE_LEN];
-        p7[hash::CYCLE_LEN - 1] = Felt::ONE;
-        columns.push(p7);
-        columns
+        chiplets::periodic_columns()
     }
 
     fn get_assertions(&self) -> Vec<Assertion<Felt>> {
@@ -310,7 +343,7 @@ impl Air for VmAir {
             aux.current(),
             aux.next(),
             rands.rand_elements(),
-            result,
+            &mut Writer::new(result),
         );
         #[cfg(feature = "testing")]
         for &i in &self.switched_off.aux {

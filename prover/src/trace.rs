@@ -2,7 +2,7 @@
 //! executor recorded, and pads and randomizes it for zero knowledge.
 
 use rand::Rng;
-use vm_air::{hash, layout::*, Preset};
+use vm_air::{chiplets::hasher as hash, layout::*, Preset};
 use vm_core::{Felt, FieldElement, Instruction, Opcode, Program};
 use vm_processor::trace::{CycleRow, ExecutionTrace};
 use winter_prover::{matrix::ColMatrix, EvaluationFrame, Trace, TraceInfo};

@@ -1,9 +1,11 @@
-//! The hash chiplet (`vm_air::hash`) on its own: a tiny winterfell AIR with the chiplet's
+//! The hash chiplet (`vm_air::chiplets::hasher`) on its own: a tiny winterfell AIR with the chiplet's
 //! 36 columns and an `active` column proves `Rp64_256::hash_elements` of a 24-element
 //! message (3 blocks, 64 rows), and a prover that lies about one round's output is
 //! rejected by the verifier.
 
-use vm_air::hash::{self, CYCLE_LEN, HASH_WIDTH, NUM_CONSTRAINTS, NUM_PERIODIC, NUM_ROUNDS};
+use vm_air::chiplets::hasher::{
+    self as hash, CYCLE_LEN, HASH_WIDTH, NUM_CONSTRAINTS, NUM_PERIODIC, NUM_ROUNDS,
+};
 use vm_core::{Felt, FieldElement};
 use winter_air::{
     Air, AirContext, Assertion, AuxRandElements, BatchingMethod, EvaluationFrame, FieldExtension,
@@ -154,7 +156,7 @@ fn evaluate_all<E: FieldElement<BaseField = Felt>>(
         &next[..HASH_WIDTH],
         active,
         &periodic[..NUM_PERIODIC],
-        &mut result[..NUM_CONSTRAINTS],
+        &mut vm_air::named::Writer::new(&mut result[..NUM_CONSTRAINTS]),
     );
     let last_in_cycle = periodic[NUM_PERIODIC];
     let r = &mut result[NUM_CONSTRAINTS..];

@@ -143,7 +143,7 @@ pub fn rejected_by_verifier(f: Forgery) {
 /// the lookups the bus sums), after a test edited the CPU columns by hand, so that the
 /// program table balances the edited lookups.
 pub fn recount_multiplicities(trace: &mut VmTrace) {
-    use vm_air::{hash::CYCLE_LEN, layout::*};
+    use vm_air::{chiplets::hasher::CYCLE_LEN, layout::*};
     use vm_core::{Felt, FieldElement};
     let last = trace.last_real;
     let cols = trace.columns_mut();

@@ -7,7 +7,7 @@
 //! one and then change the bus columns so that only the target fraction's (or the sum's)
 //! definition is broken.
 
-use vm_air::{bus, hash, layout::*, preset};
+use vm_air::{bus, chiplets::hasher as hash, layout::*, preset};
 use vm_core::{Felt, FieldElement, Opcode, Program, StackInputs, StackOutputs};
 use vm_prover::{check::CheckField, trace::TraceHooks};
 use winter_prover::{matrix::ColMatrix, Trace};

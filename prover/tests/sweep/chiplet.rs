@@ -1,4 +1,4 @@
-//! Forgeries for the mutation sweep (see `main.rs`): the hash chiplet (`vm_air::hash`), its
+//! Forgeries for the mutation sweep (see `main.rs`): the hash chiplet (`vm_air::chiplets::hasher`), its
 //! bookkeeping columns (`active`, the block address, the multiplicities) and the
 //! composition masks.
 //!
@@ -13,7 +13,7 @@
 //! chiplet constraint sees the lie.
 
 use vm_air::{
-    hash::{idle_row, round_row, CYCLE_LEN, HASH_WIDTH, NUM_ROUNDS, STATE_WIDTH},
+    chiplets::hasher::{idle_row, round_row, CYCLE_LEN, HASH_WIDTH, NUM_ROUNDS, STATE_WIDTH},
     layout::*,
     preset,
 };

@@ -15,24 +15,22 @@ use vm_core::{Felt, FieldElement};
 use winter_air::TransitionConstraintDegree;
 use winter_math::ExtensionOf;
 
-use crate::constraints::opcode;
+use crate::decoder::opcode;
 use crate::layout::*;
-use crate::named::{ConstraintList, NamedConstraint};
+use crate::named::{Degree, Describer, NamedConstraint, Sink};
 
 /// Number of auxiliary constraints.
 pub const NUM_CONSTRAINTS: usize = AUX_WIDTH;
 
 /// The auxiliary constraints with their names and degrees, in the order [`evaluate`]
-/// writes them.
+/// writes them (read from [`evaluate`] itself, on an all-zero frame).
 pub fn constraints() -> alloc::vec::Vec<NamedConstraint> {
-    let d = TransitionConstraintDegree::new;
-    let mut v = ConstraintList::default();
-    v.add("bus.rom_lookup", d(2));
-    v.family("bus.rom_entry", INSTRUCTIONS_PER_CYCLE, d(2));
-    v.add("bus.table", d(3));
-    v.add("bus.sum", d(1));
-    debug_assert_eq!(v.0.len(), NUM_CONSTRAINTS);
-    v.0
+    let main = alloc::vec![Felt::ZERO; crate::layout::BASE_WIDTH];
+    let aux = [Felt::ZERO; AUX_WIDTH];
+    let mut d = Describer::default();
+    evaluate(&main, &main, &aux, &aux, &[Felt::ZERO; AUX_RANDS], &mut d);
+    debug_assert_eq!(d.0 .0.len(), NUM_CONSTRAINTS);
+    d.0 .0
 }
 
 /// Degrees of the auxiliary constraints, in the order [`evaluate`] writes them.
@@ -128,21 +126,39 @@ pub fn evaluate<F, E>(
     aux: &[E],
     aux_next: &[E],
     rands: &[E],
-    result: &mut [E],
+    out: &mut impl Sink<E>,
 ) where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
-    result[0] = aux[AUX_ROM_LOOKUP] * rom_lookup(rands, cur) - E::ONE;
+    use Degree::Plain;
+    // Each fraction's helper times its (degree-1) denominator is its numerator.
+    out.emit(
+        "bus.rom_lookup",
+        Plain(2),
+        aux[AUX_ROM_LOOKUP] * rom_lookup(rands, cur) - E::ONE,
+    );
     let mut entries = E::ZERO;
     for j in 0..INSTRUCTIONS_PER_CYCLE {
         let v = aux[AUX_ROM_ENTRY + j];
-        result[1 + j] = v * rom_entry(rands, cur, next, j) - E::from(cur[HASH_MULT + j]);
+        out.emit_at(
+            "bus.rom_entry",
+            j,
+            Plain(2),
+            v * rom_entry(rands, cur, next, j) - E::from(cur[HASH_MULT + j]),
+        );
         entries += v;
     }
     let w = aux[AUX_TABLE];
-    result[1 + INSTRUCTIONS_PER_CYCLE] =
-        w * table_denominator(rands, cur, next) - E::from(table_weight(cur));
-    result[2 + INSTRUCTIONS_PER_CYCLE] =
-        aux_next[AUX_SUM] - aux[AUX_SUM] - aux[AUX_ROM_LOOKUP] + entries - w;
+    // The table denominator folds in the degree-1 selectors: degree 2, times the helper.
+    out.emit(
+        "bus.table",
+        Plain(3),
+        w * table_denominator(rands, cur, next) - E::from(table_weight(cur)),
+    );
+    out.emit(
+        "bus.sum",
+        Plain(1),
+        aux_next[AUX_SUM] - aux[AUX_SUM] - aux[AUX_ROM_LOOKUP] + entries - w,
+    );
 }

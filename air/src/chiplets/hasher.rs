@@ -58,7 +58,7 @@ use vm_core::{Felt, FieldElement};
 use winter_air::TransitionConstraintDegree;
 use winter_crypto::hashers::Rp64_256;
 
-use crate::named::{ConstraintList, NamedConstraint};
+use crate::named::{Degree, Describer, NamedConstraint, Sink};
 
 // LAYOUT
 // ================================================================================================
@@ -145,39 +145,37 @@ pub fn constraint_degrees() -> Vec<TransitionConstraintDegree> {
 
 /// The chiplet constraints with their names (`hash.cube[i]`, `hash.inv[i]`, `hash.round[i]`,
 /// `hash.capacity[i]`, `hash.idle[i]`, `i` the state lane) and degrees, in the order
-/// [`evaluate`] writes them.
+/// [`evaluate`] writes them (read from [`evaluate`] itself).
 pub fn constraints() -> Vec<NamedConstraint> {
-    let cyc = |base| TransitionConstraintDegree::with_cycles(base, vec![CYCLE_LEN]);
-    let mut v = ConstraintList::default();
-    v.family("hash.cube", STATE_WIDTH, cyc(3));
-    v.family("hash.inv", STATE_WIDTH, cyc(3));
-    v.family(
-        "hash.round",
-        STATE_WIDTH,
-        TransitionConstraintDegree::new(4),
+    let zero = [Felt::ZERO; HASH_WIDTH];
+    let mut d = Describer::default();
+    evaluate(
+        &zero,
+        &zero,
+        Felt::ZERO,
+        &[Felt::ZERO; NUM_PERIODIC],
+        &mut d,
     );
-    v.family("hash.capacity", CAPACITY, cyc(2));
-    v.family("hash.idle", STATE_WIDTH, TransitionConstraintDegree::new(2));
-    debug_assert_eq!(v.0.len(), NUM_CONSTRAINTS);
-    v.0
+    debug_assert_eq!(d.0 .0.len(), NUM_CONSTRAINTS);
+    d.0 .0
 }
 
 /// Evaluates the chiplet constraints on the transition `cur -> next`.
 ///
 /// `cur` and `next` are the chiplet's [`HASH_WIDTH`] columns of the current and the next
-/// row, `active` the CPU-side flag of the current row (binary: the constraints use
+/// row, `active` the bookkeeping flag of the current row (binary: the constraints use
 /// `active` in place of its powers), `periodic` the chiplet's [`NUM_PERIODIC`] periodic
-/// values in the order of [`periodic_columns`]; writes [`NUM_CONSTRAINTS`] values to
-/// `result`.
+/// values in the order of [`periodic_columns`]; emits [`NUM_CONSTRAINTS`] values.
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     cur: &[E],
     next: &[E],
     active: E,
     periodic: &[E],
-    result: &mut [E],
+    out: &mut impl Sink<E>,
 ) {
+    use Degree::{Cyclic, Plain};
     debug_assert!(cur.len() >= HASH_WIDTH && next.len() >= HASH_WIDTH);
-    debug_assert!(periodic.len() >= NUM_PERIODIC && result.len() >= NUM_CONSTRAINTS);
+    debug_assert!(periodic.len() >= NUM_PERIODIC);
     let s = &cur[S..S + STATE_WIDTH];
     let a = &cur[A..A + STATE_WIDTH];
     let b = &cur[B..B + STATE_WIDTH];
@@ -190,29 +188,36 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     let w = mat_vec_e(&MDS, &s7);
 
     for i in 0..STATE_WIDTH {
-        let k = periodic[P_K + i];
-        let k2 = periodic[P_K2 + i];
-        let k3 = periodic[P_K3 + i];
-        let ark1 = periodic[P_ARK1 + i];
-        let yi = y[i];
-        let y2 = yi.square();
-
-        result[C_CUBE + i] = round * (a[i] - s[i].cube());
-
+        out.emit_at("hash.cube", i, Cyclic(3), round * (a[i] - s[i].cube()));
+    }
+    for i in 0..STATE_WIDTH {
+        let (k, k2, k3) = (periodic[P_K + i], periodic[P_K2 + i], periodic[P_K3 + i]);
+        let (yi, y2) = (y[i], y[i].square());
         // R (b - (y - active K)^3), with R K^m = K^m and active^m = active.
         let mixed = y2 * k - yi * k2;
-        result[C_INV + i] = round * (b[i] - y2 * yi) + active * (mixed.double() + mixed + k3);
-
-        result[C_ROUND + i] = active * (b[i].square() * (yi - k) - w[i] - ark1);
+        out.emit_at(
+            "hash.inv",
+            i,
+            Cyclic(3),
+            round * (b[i] - y2 * yi) + active * (mixed.double() + mixed + k3),
+        );
     }
-
+    for i in 0..STATE_WIDTH {
+        let (k, ark1) = (periodic[P_K + i], periodic[P_ARK1 + i]);
+        out.emit_at(
+            "hash.round",
+            i,
+            Plain(4),
+            active * (b[i].square() * (y[i] - k) - w[i] - ark1),
+        );
+    }
     let absorbing = active * (E::ONE - round);
     for i in 0..CAPACITY {
-        result[C_CAPACITY + i] = absorbing * (sn[i] - s[i]);
+        out.emit_at("hash.capacity", i, Cyclic(2), absorbing * (sn[i] - s[i]));
     }
     let idle = E::ONE - active;
     for i in 0..STATE_WIDTH {
-        result[C_IDLE + i] = idle * (sn[i] - s[i]);
+        out.emit_at("hash.idle", i, Plain(2), idle * (sn[i] - s[i]));
     }
 }
 
@@ -309,6 +314,7 @@ fn mat_vec_e<E: FieldElement<BaseField = Felt>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::named::Writer;
     use winter_air::{AirContext, BatchingMethod, FieldExtension, ProofOptions, TraceInfo};
     use winter_crypto::ElementHasher;
     use winter_math::{fft, fields::QuadExtension, polynom, StarkField};
@@ -371,7 +377,7 @@ mod tests {
                 &rows[i + 1].0,
                 rows[i].1,
                 &periodic_at(i),
-                &mut res,
+                &mut Writer::new(&mut res),
             );
             bad.extend(
                 res.iter()
@@ -481,7 +487,13 @@ mod tests {
             let next: Vec<Q> = rows[i + 1].0.iter().map(|&x| Q::from(x)).collect();
             let p: Vec<Q> = periodic_at(i).into_iter().map(Q::from).collect();
             let mut res = [Q::ZERO; NUM_CONSTRAINTS];
-            evaluate(&cur, &next, Q::from(rows[i].1), &p, &mut res);
+            evaluate(
+                &cur,
+                &next,
+                Q::from(rows[i].1),
+                &p,
+                &mut Writer::new(&mut res),
+            );
             assert!(res.iter().all(|v| *v == Q::ZERO), "transition {i}");
         }
     }
@@ -639,7 +651,7 @@ mod tests {
                 &next[..HASH_WIDTH],
                 cur[HASH_WIDTH],
                 &p,
-                &mut res,
+                &mut Writer::new(&mut res),
             );
             for (e, v) in evals.iter_mut().zip(res) {
                 e[t] = v;

@@ -1,0 +1,125 @@
+//! Every component's declared constraint degrees are the actual ones: the CPU's (decoder,
+//! stack, control tables), the chiplet region's, the composition masks' and the bus's.
+//! Random trace columns are interpolated, every constraint is evaluated over a domain of
+//! `8n` points and the degree of each constraint polynomial is compared with what the
+//! component declared where it emitted the value (what winterfell's debug prover checks,
+//! and what a release build never checks).
+
+use vm_air::{layout, preset, PublicInputs, VmAir};
+use vm_core::{Felt, FieldElement, StackInputs, StackOutputs};
+use winter_air::{Air, AuxRandElements, EvaluationFrame, TraceInfo};
+use winter_math::{fft, polynom, StarkField};
+
+/// A small deterministic generator.
+struct Rng(u64);
+
+impl Rng {
+    fn felt(&mut self) -> Felt {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        Felt::new(self.0)
+    }
+}
+
+/// Random columns of length `n`, as polynomial coefficients.
+fn random_polys(rng: &mut Rng, width: usize, n: usize) -> Vec<Vec<Felt>> {
+    let inv = fft::get_inv_twiddles::<Felt>(n);
+    (0..width)
+        .map(|_| {
+            let mut v: Vec<Felt> = (0..n).map(|_| rng.felt()).collect();
+            fft::interpolate_poly(&mut v, &inv);
+            v
+        })
+        .collect()
+}
+
+/// The degree of the polynomial with these evaluations over the `d`-point subgroup.
+fn degree(mut evals: Vec<Felt>) -> Option<usize> {
+    let inv = fft::get_inv_twiddles::<Felt>(evals.len());
+    fft::interpolate_poly(&mut evals, &inv);
+    evals.iter().rposition(|v| *v != Felt::ZERO)
+}
+
+#[test]
+fn declared_degrees_are_the_actual_degrees_for_every_component() {
+    let preset = preset::default_preset();
+    let n = 128usize;
+    let d = 8 * n;
+    let info = TraceInfo::new_multi_segment(
+        preset.main_width(),
+        layout::AUX_WIDTH,
+        layout::AUX_RANDS,
+        n,
+        vec![],
+    );
+    let public = PublicInputs {
+        preset: preset.id,
+        program_hash: Default::default(),
+        stack_inputs: StackInputs::default(),
+        stack_outputs: StackOutputs::new(&[]).unwrap(),
+    };
+    let air = VmAir::new(info, public, preset.options());
+    let mut rng = Rng(0x5eed);
+    let main = random_polys(&mut rng, preset.main_width(), n);
+    let aux = random_polys(&mut rng, layout::AUX_WIDTH, n);
+    let rands = AuxRandElements::new(vec![rng.felt(), rng.felt()]);
+    let cycle = vm_air::PERIODIC_CYCLE;
+    let inv_cycle = fft::get_inv_twiddles::<Felt>(cycle);
+    let periodic: Vec<Vec<Felt>> = air
+        .get_periodic_column_values()
+        .into_iter()
+        .map(|mut c| {
+            fft::interpolate_poly(&mut c, &inv_cycle);
+            c
+        })
+        .collect();
+
+    let ctx = air.context();
+    let (num_main, num_aux) = (
+        ctx.num_main_transition_constraints(),
+        air.aux_constraint_names().len(),
+    );
+    let g = Felt::get_root_of_unity(n.trailing_zeros());
+    let h = Felt::get_root_of_unity(d.trailing_zeros());
+    let mut main_evals = vec![vec![Felt::ZERO; d]; num_main];
+    let mut aux_evals = vec![vec![Felt::ZERO; d]; num_aux];
+    let at = |polys: &[Vec<Felt>], x: Felt| -> Vec<Felt> {
+        polys.iter().map(|c| polynom::eval(c, x)).collect()
+    };
+    for t in 0..d {
+        let x = h.exp(t as u64);
+        let main_frame = EvaluationFrame::from_rows(at(&main, x), at(&main, x * g));
+        let aux_frame = EvaluationFrame::from_rows(at(&aux, x), at(&aux, x * g));
+        let p = at(&periodic, x.exp((n / cycle) as u64));
+        let mut res = vec![Felt::ZERO; num_main];
+        air.evaluate_transition(&main_frame, &p, &mut res);
+        for (e, v) in main_evals.iter_mut().zip(res) {
+            e[t] = v;
+        }
+        let mut res = vec![Felt::ZERO; num_aux];
+        air.evaluate_aux_transition(&main_frame, &aux_frame, &p, &rands, &mut res);
+        for (e, v) in aux_evals.iter_mut().zip(res) {
+            e[t] = v;
+        }
+    }
+    let declared_main = vm_air::main_constraints(preset);
+    let declared_aux = vm_air::bus::constraints();
+    assert_eq!(declared_main.len(), num_main);
+    assert_eq!(declared_aux.len(), num_aux);
+    let mut wrong = Vec::new();
+    for (evals, c) in main_evals
+        .into_iter()
+        .zip(&declared_main)
+        .chain(aux_evals.into_iter().zip(&declared_aux))
+    {
+        let want = c.degree.get_evaluation_degree(n);
+        let got = degree(evals);
+        if got != Some(want) {
+            wrong.push(format!("{}: declared {want}, actual {got:?}", c.name));
+        }
+        // Every constraint fits the degree-4 budget at blowup 4.
+        assert!(c.degree.min_blowup_factor() <= 4, "{}", c.name);
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
