@@ -9,7 +9,7 @@
 //! from row 0 (the initial state) to the last real row (a `HALT`).
 
 pub use crate::chiplets::cols::{
-    HASH, HASH_ACTIVE, HASH_ADDR, HASH_MULT, HASH_STATE, INSTRUCTIONS_PER_CYCLE,
+    HASH, HASH_ACTIVE, HASH_ADDR, HASH_MULT, HASH_ROUND, HASH_STATE, INSTRUCTIONS_PER_CYCLE,
 };
 pub use crate::control::cols::{
     CKIND, CPTR, CTL_POP, CTL_PUSH, CTOP, DEPTH, OVF_POP, OVF_PTR, OVF_PUSH, OVF_VAL,
@@ -34,31 +34,11 @@ pub const BASE_WIDTH: usize = crate::chiplets::cols::END;
 /// as many as its extension degree when zero knowledge is on, none otherwise.
 pub const RANDOMIZER: usize = BASE_WIDTH;
 
-// ---- auxiliary trace (extension field) ----------------------------------------------------
+// ---- auxiliary trace (extension field), allocated from the bus registry -----------------
 
-/// `1 / (alpha - rom(pc, opcode, imm))`: the CPU's lookup of the executed instruction.
-pub const AUX_ROM_LOOKUP: usize = 0;
-/// First of four `m_j / (alpha - rom(addr + j, op_j, imm_j))`: the program table's entries,
-/// read from the hash chiplet's absorbed blocks.
-pub const AUX_ROM_ENTRY: usize = 1;
-/// `(push - pop) / (alpha - row)`: the overflow or control table row inserted or removed.
-pub const AUX_TABLE: usize = AUX_ROM_ENTRY + INSTRUCTIONS_PER_CYCLE;
-/// The running sum of all the fractions above (a LogUp bus that must end at zero).
-pub const AUX_SUM: usize = AUX_TABLE + 1;
-/// Number of auxiliary columns.
-pub const AUX_WIDTH: usize = AUX_SUM + 1;
-/// Random elements drawn for the auxiliary trace: `alpha` and `beta`.
-pub const AUX_RANDS: usize = 2;
-
-/// Tags that keep the three kinds of bus rows apart in the fingerprint.
-pub mod tag {
-    /// Program table rows `(addr, opcode, imm)`.
-    pub const ROM: u64 = 1;
-    /// Overflow table rows `(addr, value, previous addr)`.
-    pub const OVERFLOW: u64 = 2;
-    /// Control table rows `(addr, value, kind, previous addr)`.
-    pub const CONTROL: u64 = 3;
-}
+pub use crate::bus::{
+    tag, AUX_PROGRAM, AUX_RANDS, AUX_ROM_ENTRY, AUX_ROM_LOOKUP, AUX_SUM, AUX_TABLE, AUX_WIDTH,
+};
 
 /// A row of the CPU's columns, read by name.
 #[derive(Clone, Copy)]

@@ -136,22 +136,22 @@ impl VmAir {
             last - 1,
             Felt::ONE,
         );
-        // The last real row: final stack, no overflow, program hash finished.
+        // The last real row: final stack, no overflow. (The program hash is checked on the
+        // bus, see `get_aux_assertions`.)
         for (i, v) in self.public.final_stack().into_iter().enumerate() {
             at(format!("final.stack[{i}]"), STACK + i, last, v);
         }
         at("final.depth".into(), DEPTH, last, sixteen);
-        at("final.hash_active".into(), HASH_ACTIVE, last, zero);
-        for (i, v) in self.public.program_hash.into_iter().enumerate() {
-            at(format!("final.digest[{i}]"), HASH_STATE + 4 + i, last, v);
-        }
         debug_assert_eq!(a.len(), NUM_MAIN_ASSERTIONS);
         a
     }
 
     /// The names of the auxiliary assertions, in the order of `get_aux_assertions`.
     pub fn aux_assertion_names(&self) -> Vec<String> {
-        alloc::vec!["bus.starts_at_zero".into(), "bus.ends_at_zero".into()]
+        alloc::vec![
+            "bus.starts_at_zero".into(),
+            "bus.ends_at_program_hash".into(),
+        ]
     }
 
     /// Switches off the named constraints and assertions (main, auxiliary or boundary):
@@ -247,8 +247,9 @@ fn evaluate_main<E: FieldElement<BaseField = Felt>>(
 
 /// Number of main-trace assertions (row 0, the `HALT` row before the last real row, and
 /// the last real row).
-pub const NUM_MAIN_ASSERTIONS: usize = 36 + 24;
-/// Number of auxiliary-trace assertions (the bus starts and ends at zero).
+pub const NUM_MAIN_ASSERTIONS: usize = 36 + 2 + 17;
+/// Number of auxiliary-trace assertions (the bus starts at zero and ends at the verifier's
+/// side of the program-digest message).
 pub const NUM_AUX_ASSERTIONS: usize = 2;
 
 impl Air for VmAir {
@@ -353,7 +354,7 @@ impl Air for VmAir {
 
     fn get_aux_assertions<E: FieldElement<BaseField = Felt>>(
         &self,
-        _rands: &AuxRandElements<E>,
+        rands: &AuxRandElements<E>,
     ) -> Vec<Assertion<E>> {
         let [start, end]: [String; 2] = self
             .aux_assertion_names()
@@ -364,7 +365,8 @@ impl Air for VmAir {
             a.push(Assertion::single(AUX_SUM, 0, E::ZERO));
         }
         if self.assertion_is_on(&end) {
-            a.push(Assertion::single(AUX_SUM, self.last_real, E::ZERO));
+            let end = bus::expected_end(rands.rand_elements(), self.public.program_hash);
+            a.push(Assertion::single(AUX_SUM, self.last_real, end));
         }
         a
     }

@@ -26,16 +26,23 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let mut table_den = Vec::with_capacity(last + 1);
     let mut entry_den = Vec::new();
     let mut entry_at = Vec::new();
+    let mut program_at = None;
     for i in 0..=last {
         main.read_row_into(i, &mut cur);
         main.read_row_into((i + 1) % n, &mut next);
         lookup_den.push(bus::rom_lookup::<Felt, E>(rands, &cur));
         table_den.push(bus::table_denominator::<Felt, E>(rands, &cur, &next));
         for j in 0..INSTRUCTIONS_PER_CYCLE {
-            if cur[HASH_MULT + j] != Felt::ZERO {
+            let m = bus::rom_multiplicity(&cur, j);
+            if m != Felt::ZERO {
                 entry_den.push(bus::rom_entry::<Felt, E>(rands, &cur, &next, j));
-                entry_at.push((i, j, cur[HASH_MULT + j]));
+                entry_at.push((i, j, m));
             }
+        }
+        // The digest message, on the transition where the hasher's section ends.
+        let end = bus::program_end(&cur, &next);
+        if i < last && end != Felt::ZERO {
+            program_at = Some((i, E::from(end) / bus::program::<Felt, E>(rands, &next)));
         }
     }
     let lookup = winter_math::batch_inversion(&lookup_den);
@@ -51,10 +58,17 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     for ((i, j, m), inv) in entry_at.into_iter().zip(entry_inv) {
         cols[AUX_ROM_ENTRY + j][i] = E::from(m) * inv;
     }
-    // The running sum: row i + 1 adds row i's lookup, minus its entries, plus its table term.
+    if let Some((i, v)) = program_at {
+        cols[AUX_PROGRAM][i] = v;
+    }
+    // The running sum: row i + 1 adds row i's lookup, minus its entries, plus its table and
+    // digest terms.
     let mut delta = cols[AUX_ROM_LOOKUP][..last].to_vec();
     for (d, t) in delta.iter_mut().zip(&cols[AUX_TABLE][..last]) {
         *d += *t;
+    }
+    for (d, p) in delta.iter_mut().zip(&cols[AUX_PROGRAM][..last]) {
+        *d += *p;
     }
     for j in 0..INSTRUCTIONS_PER_CYCLE {
         for (d, v) in delta.iter_mut().zip(&cols[AUX_ROM_ENTRY + j][..last]) {

@@ -238,8 +238,12 @@ fn check_air(air: &VmAir, trace: &VmTrace, tamper: MaybeTamper<'_>) -> Result<()
     let aux_assertions = air.get_aux_assertions::<E>(&rands);
     let aux_names = air.aux_assertion_names();
     for (name, row) in aux_names.into_iter().zip([0, last]) {
-        let on = aux_assertions.iter().any(|a| a.first_step() == row);
-        if on && aux.get(vm_air::layout::AUX_SUM, row) != E::ZERO {
+        let Some(a) = aux_assertions.iter().find(|a| a.first_step() == row) else {
+            continue;
+        };
+        let mut ok = true;
+        a.apply(n, |r, value| ok &= aux.get(a.column(), r) == value);
+        if !ok {
             found.push(Violation {
                 kind: ViolationKind::AuxAssertion,
                 name,

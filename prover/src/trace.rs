@@ -372,17 +372,20 @@ fn fill_chiplet(cols: &mut [Vec<Felt>], program: &Program, last_real: usize) {
                 cols[HASH + c][i] = *v;
             }
             cols[HASH_ACTIVE][i] = Felt::ONE;
+            cols[HASH_ROUND][i] = Felt::from((r != 0) as u8);
+            cols[HASH_ADDR][i] = Felt::new((INSTRUCTIONS_PER_CYCLE * k) as u64);
         }
+        // The multiplicities sit in the absorb row's free helper cells.
         for j in 0..INSTRUCTIONS_PER_CYCLE {
             cols[HASH_MULT + j][hash::CYCLE_LEN * k] = Felt::new(counts[4 * k + j]);
         }
         state = out;
     }
-    let idle = hash::idle_row(state);
-    for (c, v) in idle.iter().enumerate() {
-        cols[HASH + c][hash::CYCLE_LEN * blocks..=last_real].fill(*v);
+    // The row after the hasher's section holds the digest the bus reads; the rest of the
+    // region is free (zero).
+    let end = hash::CYCLE_LEN * blocks;
+    for (i, v) in state.iter().enumerate() {
+        cols[HASH_STATE + i][end] = *v;
     }
-    for (i, addr) in cols[HASH_ADDR][..=last_real].iter_mut().enumerate() {
-        *addr = Felt::new((INSTRUCTIONS_PER_CYCLE * (i / hash::CYCLE_LEN)) as u64);
-    }
+    debug_assert!(end <= last_real);
 }

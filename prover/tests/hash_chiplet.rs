@@ -1,6 +1,7 @@
-//! The hash chiplet (`vm_air::chiplets::hasher`) on its own: a tiny winterfell AIR with the chiplet's
-//! 36 columns and an `active` column proves `Rp64_256::hash_elements` of a 24-element
-//! message (3 blocks, 64 rows), and a prover that lies about one round's output is
+//! The hash chiplet (`vm_air::chiplets::hasher`) on its own: a tiny winterfell AIR with the
+//! chiplet's 36 columns, a selector column and a round-flag column proves
+//! `Rp64_256::hash_elements` of a 24-element message (3 blocks, 64 rows, the digest on the
+//! row after the chiplet's last cycle), and a prover that lies about one round's output is
 //! rejected by the verifier.
 
 use vm_air::chiplets::hasher::{
@@ -27,14 +28,17 @@ type H = Blake3_256<Felt>;
 type Coin = DefaultRandomCoin<H>;
 type Vc = MerkleTree<H>;
 
-/// The `active` column, after the chiplet's columns.
+/// The selector column, after the chiplet's columns.
 const ACTIVE: usize = HASH_WIDTH;
-const WIDTH: usize = HASH_WIDTH + 1;
+/// The round flag `active * R`.
+const ROUND: usize = HASH_WIDTH + 1;
+const WIDTH: usize = HASH_WIDTH + 2;
 const TRACE_LEN: usize = 64;
-/// Constraints on `active`: binary, non-increasing, constant within a cycle.
-const NUM_ACTIVE_CONSTRAINTS: usize = 3;
-/// Assertions: the 12 state lanes at row 0, `active` around the last active cycle, the
-/// 4 digest lanes at the last row.
+/// Constraints on the selector (binary, non-increasing, constant within a cycle) and the
+/// round flag.
+const NUM_ACTIVE_CONSTRAINTS: usize = 4;
+/// Assertions: the 12 state lanes at row 0, the selector around the last cycle, the 4
+/// digest lanes on the row after it.
 const NUM_ASSERTIONS: usize = 12 + 2 + 4;
 
 fn options() -> ProofOptions {
@@ -57,7 +61,7 @@ fn options() -> ProofOptions {
 struct PubInputs {
     /// Number of hashed elements (the initial capacity lane 0).
     num_elements: u64,
-    /// Claimed digest (state lanes 4..8 at the last row).
+    /// Claimed digest (state lanes 4..8 on the row after the last cycle).
     digest: [Felt; 4],
 }
 
@@ -79,6 +83,7 @@ fn degrees() -> Vec<TransitionConstraintDegree> {
     let mut d = hash::constraint_degrees();
     d.push(TransitionConstraintDegree::new(2));
     d.push(TransitionConstraintDegree::new(2));
+    d.push(TransitionConstraintDegree::with_cycles(1, vec![CYCLE_LEN]));
     d.push(TransitionConstraintDegree::with_cycles(1, vec![CYCLE_LEN]));
     d
 }
@@ -122,7 +127,6 @@ impl Air for HashAir {
     }
 
     fn get_assertions(&self) -> Vec<Assertion<Felt>> {
-        let last = self.trace_length() - 1;
         let end = CYCLE_LEN * self.public.num_blocks();
         let mut a = Vec::with_capacity(NUM_ASSERTIONS);
         a.push(Assertion::single(
@@ -136,7 +140,7 @@ impl Air for HashAir {
         a.push(Assertion::single(ACTIVE, end - 1, Felt::ONE));
         a.push(Assertion::single(ACTIVE, end, Felt::ZERO));
         for (i, v) in self.public.digest.into_iter().enumerate() {
-            a.push(Assertion::single(hash::S + 4 + i, last, v));
+            a.push(Assertion::single(hash::S + 4 + i, end, v));
         }
         a
     }
@@ -155,6 +159,7 @@ fn evaluate_all<E: FieldElement<BaseField = Felt>>(
         &cur[..HASH_WIDTH],
         &next[..HASH_WIDTH],
         active,
+        cur[ROUND],
         &periodic[..NUM_PERIODIC],
         &mut vm_air::named::Writer::new(&mut result[..NUM_CONSTRAINTS]),
     );
@@ -163,6 +168,7 @@ fn evaluate_all<E: FieldElement<BaseField = Felt>>(
     r[0] = active * (active - E::ONE);
     r[1] = (E::ONE - active) * active_next;
     r[2] = (E::ONE - last_in_cycle) * (active_next - active);
+    r[3] = cur[ROUND] - active * periodic[hash::P_ROUND];
 }
 
 // PROVER
@@ -246,6 +252,7 @@ fn build_trace(msg: &[Felt], tamper: Option<Tamper>) -> (TraceTable<Felt>, [Felt
             cols[c][i] = *v;
         }
         cols[ACTIVE][i] = active;
+        cols[ROUND][i] = active * Felt::from((!i.is_multiple_of(CYCLE_LEN)) as u8);
     };
     let mut state = [Felt::ZERO; 12];
     state[0] = Felt::new(msg.len() as u64);
@@ -274,10 +281,11 @@ fn build_trace(msg: &[Felt], tamper: Option<Tamper>) -> (TraceTable<Felt>, [Felt
         }
         state = out;
     }
-    let idle = hash::idle_row(state);
-    for i in CYCLE_LEN * blocks..TRACE_LEN {
-        set_row(i, &idle, Felt::ZERO);
-    }
+    // The row after the last cycle carries the digest; the rows below are outside the
+    // chiplet (zero).
+    let mut after = [Felt::ZERO; HASH_WIDTH];
+    after[hash::S..hash::S + 12].copy_from_slice(&state);
+    set_row(CYCLE_LEN * blocks, &after, Felt::ZERO);
     (TraceTable::init(cols), state[4..8].try_into().unwrap())
 }
 

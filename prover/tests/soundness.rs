@@ -10,7 +10,7 @@ mod common;
 
 use common::forge::{
     after_first, assemble, forge, forge_with, honest, inputs, rejected, rejected_by_verifier,
-    Forgery,
+    rejected_only_by, Forgery,
 };
 use common::{rows_of, run, Frame, Phase, State};
 use rand::{rngs::StdRng, SeedableRng};
@@ -422,7 +422,7 @@ fn an_instruction_swapped_or_dropped_is_caught() {
             TraceHooks::default(),
             |_, _, _, _| {},
         );
-        rejected(&f, "bus.ends_at_zero");
+        rejected(&f, "bus.ends_at_program_hash");
     }
     let executed = assemble("begin add add push.3 add end");
     rejected_by_verifier(forge_with(
@@ -440,7 +440,7 @@ fn a_different_program_hash_is_rejected() {
     let p = assemble("begin add end");
     let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
     f.public.program_hash = assemble("begin mul end").hash();
-    rejected(&f, "final.digest[0]");
+    rejected_only_by(&f, "bus.ends_at_program_hash");
     rejected_by_verifier(f);
 }
 
@@ -483,7 +483,7 @@ fn popping_an_overflow_element_other_than_the_newest_is_caught() {
         ..Default::default()
     };
     let f = forge_with(&p, &p, &stack, &[], hooks, lie);
-    rejected(&f, "bus.ends_at_zero");
+    rejected(&f, "bus.ends_at_program_hash");
     rejected_by_verifier(f);
 }
 
@@ -511,7 +511,7 @@ fn returning_to_other_than_the_last_call_site_is_caught() {
         ..Default::default()
     };
     let f = forge_with(&p, &p, &[], &[], hooks, lie);
-    rejected(&f, "bus.ends_at_zero");
+    rejected(&f, "bus.ends_at_program_hash");
     rejected_by_verifier(f);
 }
 
@@ -603,7 +603,7 @@ fn a_run_that_never_reaches_halt_cannot_claim_outputs() {
             stack_outputs: outputs,
         },
     };
-    rejected(&f, "bus.ends_at_zero");
+    rejected(&f, "bus.ends_at_program_hash");
     rejected_by_verifier(f);
 }
 

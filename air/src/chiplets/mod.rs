@@ -1,8 +1,12 @@
-//! The chiplet region: the columns beside the CPU that the chiplets share. Today it holds
-//! the Rescue Prime hash chiplet ([`hasher`]), which recomputes the program hash from the
-//! program's instructions and so fills the program table the CPU reads its instructions
-//! from; its bookkeeping columns (`active`, the block address, the multiplicities of the
-//! absorbed instructions) are constrained here.
+//! The chiplet region: one set of columns beside the CPU that the chiplets share, stacked
+//! vertically as Miden's chiplets are, each section owning the rows where its degree-1
+//! selector is 1. Today it holds one section, the Rescue Prime hash chiplet ([`hasher`]),
+//! from row 0: it recomputes the program hash from the program's instructions and so fills
+//! the program table the CPU reads its instructions from, and sends the digest to the bus,
+//! which the verifier balances against the public program hash (no assertion reads the
+//! chiplet's last row). The rows below it are free for the sections the memory and bitwise
+//! components add (`docs/air.md`, "Width plan"). The bookkeeping columns (the hasher's
+//! selector, its round flag, the block address) are constrained here.
 
 pub mod hasher;
 
@@ -12,16 +16,21 @@ use crate::named::{Degree, Sink};
 
 /// The chiplet region's columns.
 pub mod cols {
-    /// 1 while the chiplet hashes the program (whole 8-row cycles), then 0 for good.
+    /// The hasher's selector: 1 on the hash chiplet's rows (whole 8-row cycles from row 0),
+    /// then 0 for good.
     pub const HASH_ACTIVE: usize = crate::layout::CPU_WIDTH;
+    /// The hasher's round flag `HASH_ACTIVE * R` (1 on its round rows), a column so that
+    /// the degree-4 round constraints carry no periodic factor.
+    pub const HASH_ROUND: usize = HASH_ACTIVE + 1;
     /// Address of the first of the four instructions the current cycle absorbs.
-    pub const HASH_ADDR: usize = HASH_ACTIVE + 1;
-    /// First of the four multiplicities: how often each absorbed instruction is executed.
-    pub const HASH_MULT: usize = HASH_ADDR + 1;
+    pub const HASH_ADDR: usize = HASH_ROUND + 1;
+    /// First column of the Rescue Prime permutation block (`crate::chiplets::hasher`).
+    pub const HASH: usize = HASH_ADDR + 1;
+    /// First of the four multiplicities (how often each absorbed instruction is executed):
+    /// cells of the hasher's S-box helpers, meaningful on absorb rows only.
+    pub const HASH_MULT: usize = HASH + super::hasher::MULT;
     /// Instructions absorbed per cycle.
     pub const INSTRUCTIONS_PER_CYCLE: usize = 4;
-    /// First column of the Rescue Prime permutation block (`crate::chiplets::hasher`).
-    pub const HASH: usize = HASH_MULT + INSTRUCTIONS_PER_CYCLE;
     /// First of the 12 state columns; the digest is state elements 4..8.
     pub const HASH_STATE: usize = HASH;
     /// One past the region's last column.
@@ -41,13 +50,19 @@ impl<E: Copy> Chiplets<'_, E> {
         self.0[HASH_ACTIVE]
     }
 
+    /// The hasher's round flag.
+    #[inline(always)]
+    pub fn round(&self) -> E {
+        self.0[HASH_ROUND]
+    }
+
     /// The block address.
     #[inline(always)]
     pub fn addr(&self) -> E {
         self.0[HASH_ADDR]
     }
 
-    /// Multiplicity `j` of the absorbed block.
+    /// Multiplicity `j` of the absorbed block (on absorb rows).
     #[inline(always)]
     pub fn mult(&self, j: usize) -> E {
         self.0[HASH_MULT + j]
@@ -86,44 +101,32 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     use Degree::{Cyclic, Plain};
     let one = E::ONE;
     let (round, last) = (periodic[hasher::P_ROUND], periodic[P_LAST]);
-    let (active, active_n) = (cur.active(), next.active());
-    out.emit("chiplet.active_binary", Plain(2), active * (active - one));
+    let (h, h_next) = (cur.active(), next.active());
+    out.emit("chiplet.active_binary", Plain(2), h * (h - one));
     out.emit(
         "chiplet.active_constant_in_cycle",
         Cyclic(1),
-        (one - last) * (active_n - active),
+        (one - last) * (h_next - h),
     );
     out.emit(
         "chiplet.active_never_restarts",
         Plain(2),
-        active_n * (one - active),
+        h_next * (one - h),
     );
-    // Degree 1: the periodic flag only multiplies a constant.
+    out.emit("chiplet.round_flag", Cyclic(1), cur.round() - h * round);
+    // The address steps by 4 per hasher cycle while the next row is the hasher's (then so
+    // is this one: the selector never restarts); below the hasher the column is free.
+    // Degree 2: the periodic flag only multiplies the selector.
     out.emit(
         "chiplet.addr_step",
-        Plain(1),
-        next.addr() - cur.addr() - last * E::from(Felt::new(4)),
+        Plain(2),
+        h_next * (next.addr() - cur.addr()) - h_next * last * E::from(Felt::new(4)),
     );
-    for j in 0..INSTRUCTIONS_PER_CYCLE {
-        out.emit_at(
-            "chiplet.mult_on_absorb_row",
-            j,
-            Cyclic(1),
-            cur.mult(j) * round,
-        );
-    }
-    for j in 0..INSTRUCTIONS_PER_CYCLE {
-        out.emit_at(
-            "chiplet.mult_only_when_active",
-            j,
-            Plain(2),
-            cur.mult(j) * (one - active),
-        );
-    }
     hasher::evaluate(
         cur.hasher(),
         next.hasher(),
-        active,
+        h,
+        cur.round(),
         &periodic[..hasher::NUM_PERIODIC],
         out,
     );

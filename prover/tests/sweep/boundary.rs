@@ -21,7 +21,7 @@ pub const REDUNDANT: &[(&str, &str)] = &[
     (
         "init.depth",
         "depth[last] = depth[0] + sum(ovf_push) - sum(ovf_pop) over rows 0..last (overflow.depth), \
-         and the bus (bus.ends_at_zero with the overflow table's own OVERFLOW tag, pushes \
+         and the bus (bus.ends_at_program_hash with the overflow table's own OVERFLOW tag, pushes \
          inserting and pops removing one row each: bus.table, overflow.push_on_right_shift, \
          overflow.pop_binary) balances only if as many rows are removed as inserted, so \
          depth[0] = depth[last], which final.depth pins to 16: with init.depth off alone a \
@@ -33,17 +33,18 @@ pub const REDUNDANT: &[(&str, &str)] = &[
         "the mirror of init.depth: depth[last] = depth[0] + sum(ovf_push) - sum(ovf_pop) \
          (overflow.depth) and a balanced bus needs as many overflow-table removals as \
          insertions, so depth[last] = depth[0] = 16 (init.depth); ending deeper than 16 \
-         without draining leaves inserted rows unremoved (bus.ends_at_zero; also \
+         without draining leaves inserted rows unremoved (bus.ends_at_program_hash; also \
          overflow.pop_when_deep on the HALT rows)",
     ),
     (
         "init.hash_active",
-        "with active = 0 on row 0, chiplet.active_never_restarts keeps it 0 on every row, so \
-         chiplet.mult_only_when_active zeroes every multiplicity and bus.rom_entry every \
-         program-table fraction; but bus.rom_lookup makes the lookup of each of rows 0..last \
-         1/fp(ROM, pc, op, imm), nonzero, with nothing of the ROM tag to cancel them (the \
-         table fractions carry the OVERFLOW and CONTROL tags), so bus.ends_at_zero fails \
-         (the digest would also be the initial state, not a program hash)",
+        "with active = 0 on row 0, chiplet.active_never_restarts keeps it 0 on every row and \
+         chiplet.round_flag keeps the round flag 0, so every program-table multiplicity \
+         m_j (active - round) is zero and no digest message is sent (bus.program: its flag \
+         active (1 - active') is 0); but bus.rom_lookup makes the lookup of each of rows \
+         0..last 1/fp(ROM, pc, op, imm), nonzero, with nothing of the ROM tag to cancel \
+         them, and nothing of the PROGRAM tag meets the verifier's 1/fp(PROGRAM, H), so \
+         bus.ends_at_program_hash fails",
     ),
 ];
 
@@ -104,11 +105,6 @@ fn statement_lies() -> Vec<Case> {
         out[i] += Felt::ONE;
         f.public.stack_outputs = StackOutputs::new(&out).unwrap();
         cases.push(Case::new(format!("final.stack[{i}]"), f));
-    }
-    for i in 0..4 {
-        let mut f = forge("begin add end", &[3, 4], |_, _, _, _| {});
-        f.public.program_hash[i] += Felt::ONE;
-        cases.push(Case::new(format!("final.digest[{i}]"), f));
     }
     cases
 }
@@ -201,10 +197,10 @@ fn overflow_row_from_the_future() -> Forgery {
 
 // ---- the hash chiplet's start and end -----------------------------------------------------
 
-/// Rewrites the chiplet's state columns and `active` flag on the real rows: the sponge
-/// starts from `iv` and runs `blocks` permutations (the program's blocks, then zero blocks),
-/// idling afterwards. Multiplicities and block addresses are left as built. Returns the
-/// digest on the last real row.
+/// Rewrites the chiplet's state columns, selector and round flag on the real rows: the
+/// sponge starts from `iv` and runs `blocks` permutations (the program's blocks, then zero
+/// blocks); the row after the last cycle carries the digest. Multiplicities and block
+/// addresses are left as built. Returns the digest.
 fn rerun_chiplet(f: &mut Forgery, program: &Program, iv: [Felt; 12], blocks: usize) -> [Felt; 4] {
     let last = f.trace.last_real;
     let elements = vm_core::program::encode_for_hash(program.code());
@@ -212,10 +208,21 @@ fn rerun_chiplet(f: &mut Forgery, program: &Program, iv: [Felt; 12], blocks: usi
     let mut state = iv;
     let mut put = |i: usize, row: &[Felt; hash::HASH_WIDTH], active: bool| {
         if i <= last {
+            // The multiplicities share the absorb row's helper cells: keep them.
+            let mults: Vec<Felt> = (0..INSTRUCTIONS_PER_CYCLE)
+                .map(|j| cols.get(HASH_MULT + j, i))
+                .collect();
             for (c, v) in row.iter().enumerate() {
                 cols.set(HASH + c, i, *v);
             }
+            if active && i.is_multiple_of(hash::CYCLE_LEN) {
+                for (j, m) in mults.into_iter().enumerate() {
+                    cols.set(HASH_MULT + j, i, m);
+                }
+            }
             cols.set(HASH_ACTIVE, i, Felt::from(active as u8));
+            let round = active && !i.is_multiple_of(hash::CYCLE_LEN);
+            cols.set(HASH_ROUND, i, Felt::from(round as u8));
         }
     };
     for k in 0..blocks {
@@ -227,12 +234,11 @@ fn rerun_chiplet(f: &mut Forgery, program: &Program, iv: [Felt; 12], blocks: usi
         }
         state = out;
     }
-    let idle = hash::idle_row(state);
-    for i in hash::CYCLE_LEN * blocks..=last {
-        put(i, &idle, false);
-    }
-    let at = |c: usize| cols.get(HASH_STATE + c, last);
-    [at(4), at(5), at(6), at(7)]
+    let end = hash::CYCLE_LEN * blocks;
+    let mut after = [Felt::ZERO; hash::HASH_WIDTH];
+    after[..12].copy_from_slice(&state);
+    put(end, &after, false);
+    [state[4], state[5], state[6], state[7]]
 }
 
 fn chiplet_lies() -> Vec<Case> {
@@ -277,16 +283,6 @@ fn chiplet_lies() -> Vec<Case> {
     }
     cases.push(Case::new("init.hash_addr", f));
 
-    // The chiplet keeps absorbing zero blocks (multiplicity 0, nothing on the bus) so that
-    // it is mid-permutation on the last real row; the liar claims the state read there as
-    // the program hash: a value the program does not hash to.
-    let p = assemble("begin add end");
-    let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
-    let last = f.trace.last_real;
-    assert_ne!(last % hash::CYCLE_LEN, 0, "the last row must be mid-cycle");
-    let iv: [Felt; 12] = std::array::from_fn(|c| f.trace.columns_mut().get(HASH_STATE + c, 0));
-    f.public.program_hash = rerun_chiplet(&mut f, &p, iv, last / hash::CYCLE_LEN + 1);
-    cases.push(Case::new("final.hash_active", f));
     cases
 }
 
@@ -350,7 +346,7 @@ fn halt_lies() -> Vec<Case> {
 const ATTESTED: &str = "begin add mul push.3 add end";
 
 /// The run of a program differing from [`ATTESTED`] at address `j` (row `j` executes it):
-/// the bus does not balance, `bus.ends_at_zero` alone sees it.
+/// the bus does not balance, `bus.ends_at_program_hash` alone sees it.
 fn swapped(j: usize) -> Forgery {
     let executed = [
         "begin mul mul push.3 add end",
@@ -392,26 +388,50 @@ fn bus_lies() -> Vec<Case> {
     let mut cases = Vec::new();
 
     // The instruction at address 1 executed as ADD, attested as MUL.
-    cases.push(Case::new("bus.ends_at_zero", swapped(1)));
+    cases.push(Case::new("bus.ends_at_program_hash", swapped(1)));
 
     // The same, with the final imbalance subtracted from the whole running sum: it ends at
-    // zero and keeps every step, so only its start is wrong.
+    // the verifier's value and keeps every step, so only its start is wrong.
     let f = swapped(1);
     let last = f.trace.last_real;
-    cases.push(Case::with_tamper("bus.starts_at_zero", f, move |aux, _| {
-        let s = aux.get(AUX_SUM, last);
-        for r in 0..=last {
+    let hash = f.public.program_hash;
+    let imbalance = move |aux: &Aux, rands: &[CheckField]| {
+        aux.get(AUX_SUM, last) - bus::expected_end::<CheckField>(rands, hash)
+    };
+    cases.push(Case::with_tamper(
+        "bus.starts_at_zero",
+        f,
+        move |aux, rands| {
+            let s = imbalance(aux, rands);
+            for r in 0..=last {
+                aux.set(AUX_SUM, r, aux.get(AUX_SUM, r) - s);
+            }
+        },
+    ));
+
+    // The same, the imbalance absorbed by one step of the sum (between rows 1 and 2).
+    let f = swapped(1);
+    cases.push(Case::with_tamper("bus.sum", f, move |aux, rands| {
+        let s = imbalance(aux, rands);
+        for r in 2..=last {
             aux.set(AUX_SUM, r, aux.get(AUX_SUM, r) - s);
         }
     }));
 
-    // The same, the imbalance absorbed by one step of the sum (between rows 1 and 2).
-    let f = swapped(1);
-    cases.push(Case::with_tamper("bus.sum", f, move |aux, _| {
-        let s = aux.get(AUX_SUM, last);
-        for r in 2..=last {
-            aux.set(AUX_SUM, r, aux.get(AUX_SUM, r) - s);
-        }
+    // An honest run claimed for another program hash `H'`: the digest message is replaced
+    // by `1 / fp(PROGRAM, H')` (the sum follows), so the bus ends at the verifier's value
+    // for `H'` and only the message's definition sees that the chiplet's digest is `H`.
+    let mut f = forge("begin add end", &[3, 4], |_, _, _, _| {});
+    f.public.program_hash[0] += Felt::ONE;
+    let claimed = f.public.program_hash;
+    let last = f.trace.last_real;
+    let main = f.trace.main_segment();
+    let end = (0..last)
+        .find(|&r| main.get(HASH_ACTIVE, r + 1) == Felt::ZERO)
+        .expect("the hasher's section ends");
+    cases.push(Case::with_tamper("bus.program", f, move |aux, rands| {
+        let v = bus::expected_end::<CheckField>(rands, claimed);
+        set_fraction(aux, AUX_PROGRAM, end, v, last);
     }));
 
     // The CPU's lookup on row 1 (which executes ADD at address 1) set to the attested

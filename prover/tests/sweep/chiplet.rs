@@ -13,7 +13,7 @@
 //! chiplet constraint sees the lie.
 
 use vm_air::{
-    chiplets::hasher::{idle_row, round_row, CYCLE_LEN, HASH_WIDTH, NUM_ROUNDS, STATE_WIDTH},
+    chiplets::hasher::{round_row, CYCLE_LEN, HASH_WIDTH, NUM_ROUNDS, STATE_WIDTH},
     layout::*,
     preset,
 };
@@ -26,50 +26,15 @@ use crate::common::forge::{forge_with, Forgery};
 use crate::Case;
 
 /// Constraints of this component no forgery can isolate, with the reason.
-pub const REDUNDANT: &[(&str, &str)] = &[
-    (
-        "chiplet.active_binary",
-        "implied on every row it is evaluated on (the transitions from rows 0..last): on a \
+pub const REDUNDANT: &[(&str, &str)] = &[(
+    "chiplet.active_binary",
+    "implied on every row it is evaluated on (the transitions from rows 0..last): on a \
          row r with r % 8 != 7, active_constant_in_cycle gives active' = active and then \
          active_never_restarts, active' (1 - active) = 0, reads active (1 - active) = 0; a row \
          r with r % 8 == 7 has the same value as row r - 1 (active_constant_in_cycle on the \
          transition r - 1 -> r, r - 1 < last, r - 1 % 8 == 6), which is binary by the first \
          case. So switched off alone it lets no non-binary active through.",
-    ),
-    (
-        "chiplet.mult_only_when_active[0]",
-        "a multiplicity m != 0 on an idle row: on an idle round row (R = 1) \
-         mult_on_absorb_row[0] forbids it; on an idle row 8k (R = 0) hash.idle forces \
-         s(8k+1) = s(8k), so the entry the bus reads is (4k, 0, 0) (the address is \
-         4 floor(row / 8) by init.hash_addr and addr_step). Opcode 0 is never proven, so no \
-         CPU lookup carries it (decoder.proven_op), and no other entry carries address 4k \
-         with a nonzero multiplicity (same address means same cycle and lane; the cycle's \
-         other rows are round rows). The fraction -m / fp(4k, 0, 0) is then unmatched and the \
-         LogUp sum cannot end at zero (bus.ends_at_zero) except with negligible probability \
-         over alpha, beta.",
-    ),
-    (
-        "chiplet.mult_only_when_active[1]",
-        "as for mult_only_when_active[0]: on an idle round row mult_on_absorb_row[1] forbids \
-         the multiplicity; on an idle row 8k the entry is (4k + 1, 0, 0) (hash.idle, \
-         addr_step), which no CPU lookup matches (opcode 0 is never proven) and no other \
-         entry carries, so bus.ends_at_zero fails.",
-    ),
-    (
-        "chiplet.mult_only_when_active[2]",
-        "as for mult_only_when_active[0]: on an idle round row mult_on_absorb_row[2] forbids \
-         the multiplicity; on an idle row 8k the entry is (4k + 2, 0, 0) (hash.idle, \
-         addr_step), which no CPU lookup matches (opcode 0 is never proven) and no other \
-         entry carries, so bus.ends_at_zero fails.",
-    ),
-    (
-        "chiplet.mult_only_when_active[3]",
-        "as for mult_only_when_active[0]: on an idle round row mult_on_absorb_row[3] forbids \
-         the multiplicity; on an idle row 8k the entry is (4k + 3, 0, 0) (hash.idle, \
-         addr_step), which no CPU lookup matches (opcode 0 is never proven) and no other \
-         entry carries, so bus.ends_at_zero fails.",
-    ),
-];
+)];
 
 /// 1/7 mod (p - 1): the inverse S-box exponent.
 const INV_ALPHA: u64 = 10540996611094048183;
@@ -83,7 +48,6 @@ pub fn cases() -> Vec<Case> {
         cases.push(Case::new(format!("hash.cube[{lane}]"), cube(lane)));
         cases.push(Case::new(format!("hash.round[{lane}]"), round(lane)));
         cases.push(Case::new(format!("hash.inv[{lane}]"), inv(lane)));
-        cases.push(Case::new(format!("hash.idle[{lane}]"), idle(lane)));
     }
     for lane in 0..4 {
         cases.push(Case::new(format!("hash.capacity[{lane}]"), capacity(lane)));
@@ -100,12 +64,7 @@ pub fn cases() -> Vec<Case> {
         active_restarts(),
     ));
     cases.push(Case::new("chiplet.addr_step", addr_repeats()));
-    for j in 0..INSTRUCTIONS_PER_CYCLE {
-        cases.push(Case::new(
-            format!("chiplet.mult_on_absorb_row[{j}]"),
-            entry_on_round_row(j),
-        ));
-    }
+    cases.push(Case::new("chiplet.round_flag", round_flag_on_absorb_row()));
     cases
 }
 
@@ -171,8 +130,10 @@ fn blocks(cols: &ColMatrix<Felt>) -> Vec<[Felt; 8]> {
 }
 
 /// Rewrites the chiplet's rows `from..=last` honestly from the state `st` at row `from`,
-/// following the `active` column: an active row `8k` absorbs `blocks[k]` (helpers 0), an
-/// active row `8k + 1 + r` runs round `r`, an idle row copies the state.
+/// following the selector column: an active row `8k` absorbs `blocks[k]` (helpers 0 but
+/// for the multiplicities, which are kept), an active row `8k + 1 + r` runs round `r`; the
+/// state passes unchanged through rows outside the chiplet, and the first such row after
+/// an active one carries it (the digest the bus reads); the round flag follows.
 fn replay(
     cols: &mut ColMatrix<Felt>,
     blocks: &[[Felt; 8]],
@@ -181,13 +142,19 @@ fn replay(
     last: usize,
 ) {
     for row in from..=last {
-        let (vals, next) = if cols.get(HASH_ACTIVE, row) == Felt::ONE {
-            let p = row % CYCLE_LEN;
+        let active = cols.get(HASH_ACTIVE, row) == Felt::ONE;
+        let p = row % CYCLE_LEN;
+        cols.set(HASH_ROUND, row, Felt::from((active && p != 0) as u8));
+        let (vals, next) = if active {
             if p == 0 {
                 let mut vals = [Felt::ZERO; HASH_WIDTH];
                 vals[..STATE_WIDTH].copy_from_slice(&st);
+                for j in 0..INSTRUCTIONS_PER_CYCLE {
+                    vals[HASH_MULT - HASH + j] = cols.get(HASH_MULT + j, row);
+                }
                 let mut next = st;
-                for (x, v) in next[4..].iter_mut().zip(blocks[row / CYCLE_LEN]) {
+                let block = blocks.get(row / CYCLE_LEN).copied().unwrap_or_default();
+                for (x, v) in next[4..].iter_mut().zip(block) {
                     *x += v;
                 }
                 (vals, next)
@@ -197,18 +164,27 @@ fn replay(
                 (round_row(&st, &next, p - 1), next)
             }
         } else {
-            (idle_row(st), st)
+            let mut vals = [Felt::ZERO; HASH_WIDTH];
+            if row > 0 && cols.get(HASH_ACTIVE, row - 1) == Felt::ONE {
+                vals[..STATE_WIDTH].copy_from_slice(&st);
+            }
+            (vals, st)
         };
         write_row(cols, row, &vals);
         st = next;
     }
 }
 
-/// Claims the digest the last real row carries as the program hash; returns whether it
-/// differs from the honest hash of the absorbed program (the statement is then false).
+/// Claims the digest the bus reads (the state on the first row after the hasher's section)
+/// as the program hash; returns whether it differs from the honest hash of the absorbed
+/// program (the statement is then false).
 fn claim_digest(f: &mut Forgery) -> bool {
     let last = f.trace.last_real;
-    let st = state_at(f.trace.columns_mut(), last);
+    let cols = f.trace.columns_mut();
+    let end = (1..=last)
+        .find(|&r| cols.get(HASH_ACTIVE, r) == Felt::ZERO)
+        .expect("the hasher's section ends");
+    let st = state_at(cols, end);
     let honest = f.public.program_hash;
     f.public.program_hash = [st[4], st[5], st[6], st[7]];
     f.public.program_hash != honest
@@ -339,25 +315,6 @@ fn capacity(lane: usize) -> Forgery {
     f
 }
 
-/// `hash.idle[lane]`: an idle transition from a row `8k` (no round flag, so `hash.inv`
-/// reads nothing there) changes state lane `lane`; every later idle row carries the new
-/// state. For a digest lane (4..8) the claimed program hash is the changed digest, not the
-/// hash of the program. For the other lanes the statement itself is unchanged (nothing
-/// reads the capacity or the upper rate after the last permutation): the forgery only shows
-/// that the copy constraint is the one that fires.
-fn idle(lane: usize) -> Forgery {
-    let mut f = honest_two_blocks();
-    let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
-    let row = 4 * CYCLE_LEN;
-    assert_eq!(cols.get(HASH_ACTIVE, row), Felt::ZERO);
-    let mut st = state_at(cols, row + 1);
-    st[lane] += delta(lane);
-    replay(cols, &[], row + 1, st, last);
-    assert_eq!(claim_digest(&mut f), (4..8).contains(&lane));
-    f
-}
-
 // BOOKKEEPING
 // ================================================================================================
 
@@ -379,18 +336,14 @@ fn active_stops_mid_cycle() -> Forgery {
     f
 }
 
-/// `chiplet.active_never_restarts`: a three-block program whose block 1 is dead code (the
-/// first instruction jumps over it to address 8). The chiplet absorbs block 0, idles
-/// through cycle 1 (skipping block 1's permutation: the state is copied), restarts for
-/// cycle 2 and absorbs block 2, whose instructions the CPU executes. The claimed digest is
-/// the hash of no program: a sponge with one permutation left out.
-fn active_restarts() -> Forgery {
+/// A program whose block 1 is dead code: the first instruction jumps over it to address 8.
+fn jump_over_block_1() -> Program {
     use Opcode::*;
-    let p = program(vec![
+    program(vec![
         imm(Jmp, 8),
         ins(Noop),
         ins(Noop),
-        ins(Noop),
+        ins(Halt),
         ins(Noop),
         ins(Noop),
         ins(Noop),
@@ -398,24 +351,86 @@ fn active_restarts() -> Forgery {
         imm(Push, 5),
         ins(Add),
         ins(Halt),
-    ]);
-    let mut f = forge_with(&p, &p, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {});
+    ])
+}
+
+/// `chiplet.active_never_restarts`: the attested program is `A = [PUSH 100, ADD, NOOP,
+/// HALT]`. The chiplet hashes `A` in cycle 0 (multiplicities 0) and sends its true digest to
+/// the bus, leaves its section for cycle 1, and restarts at cycle 2 with block address 0,
+/// absorbing `B = [PUSH 7, ADD, NOOP, HALT]`, which the CPU executes: the proof claims `A`
+/// outputs `1 + 7` where it outputs `1 + 100`. The restarted section runs to the last real
+/// row, so no second digest is sent.
+fn active_restarts() -> Forgery {
+    use Opcode::*;
+    let a = vec![imm(Push, 100), ins(Add), ins(Noop), ins(Halt)];
+    let b = vec![imm(Push, 7), ins(Add), ins(Noop), ins(Halt)];
+    let (a, ab, b) = (
+        program(a.clone()),
+        program([a, b.clone()].concat()),
+        program(b),
+    );
+    let mut f = forge_with(
+        &ab,
+        &b,
+        &[1, 2],
+        &[],
+        TraceHooks::default(),
+        |_, _, _, _| {},
+    );
+    let honest = forge_with(&a, &a, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {});
+    assert_ne!(f.public.stack_outputs, honest.public.stack_outputs);
+    let last = f.trace.last_real;
+    let cols = f.trace.columns_mut();
+    let absorbed = blocks(cols);
+    let plan = [absorbed[0], [Felt::ZERO; 8], absorbed[1]];
+    for j in 0..INSTRUCTIONS_PER_CYCLE {
+        let m = cols.get(HASH_MULT + j, 0);
+        cols.set(HASH_MULT + j, 0, Felt::ZERO);
+        cols.set(HASH_MULT + j, 2 * CYCLE_LEN, m);
+    }
+    for r in 0..=last {
+        let active = !(CYCLE_LEN..2 * CYCLE_LEN).contains(&r);
+        cols.set(HASH_ACTIVE, r, Felt::from(active as u8));
+        let addr = if r < 2 * CYCLE_LEN {
+            -Felt::new(4 * (r / CYCLE_LEN) as u64)
+        } else {
+            Felt::new((4 * (r / CYCLE_LEN - 2)) as u64)
+        };
+        cols.set(HASH_ADDR, r, addr);
+    }
+    let mut iv = [Felt::ZERO; STATE_WIDTH];
+    iv[0] = Felt::new(vm_core::program::encode_for_hash(a.code()).len() as u64);
+    replay(cols, &plan, 0, iv, last);
+    assert_eq!(state_at(cols, CYCLE_LEN)[4..8], a.hash());
+    f.public.program_hash = a.hash();
+    f
+}
+
+/// `chiplet.round_flag`: the round flag set on the absorb row of the dead block 1 of
+/// [`jump_over_block_1`]. There the capacity copy and the entries' multiplicities are off
+/// (`active - round = 0`) and the round constraints read a round with zero constants, so the
+/// liar replaces the absorption by that keyless round (helpers `a = s^3`, `b = y^3`) and
+/// recomputes every later row: the digest is the hash of no program.
+fn round_flag_on_absorb_row() -> Forgery {
+    let b = jump_over_block_1();
+    let mut f = forge_with(&b, &b, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {});
     let last = f.trace.last_real;
     let cols = f.trace.columns_mut();
     let blocks = blocks(cols);
-    assert_eq!(blocks.len(), 3);
-    for j in 0..INSTRUCTIONS_PER_CYCLE {
-        assert_eq!(
-            cols.get(HASH_MULT + j, CYCLE_LEN),
-            Felt::ZERO,
-            "block 1 is dead"
-        );
+    let row = CYCLE_LEN;
+    let s = state_at(cols, row);
+    // s' = MDS z with z^7 = MDS(s^7): a round without constants.
+    let z = mat_vec(&Rp64_256::MDS, &s.map(|x| x.exp(7))).map(|x| x.exp(INV_ALPHA));
+    let next = mat_vec(&Rp64_256::MDS, &z);
+    let mut vals = [Felt::ZERO; HASH_WIDTH];
+    for i in 0..STATE_WIDTH {
+        vals[i] = s[i];
+        vals[STATE_WIDTH + i] = s[i].cube();
+        vals[2 * STATE_WIDTH + i] = z[i].cube();
     }
-    for r in CYCLE_LEN..2 * CYCLE_LEN {
-        cols.set(HASH_ACTIVE, r, Felt::ZERO);
-    }
-    let st = state_at(cols, CYCLE_LEN);
-    replay(cols, &blocks, CYCLE_LEN, st, last);
+    write_row(cols, row, &vals);
+    cols.set(HASH_ROUND, row, Felt::ONE);
+    replay(cols, &blocks, row + 1, next, last);
     claim_false_digest(&mut f);
     f
 }
@@ -457,149 +472,6 @@ fn addr_repeats() -> Forgery {
         cols.set(HASH_ADDR, r, a - Felt::new(INSTRUCTIONS_PER_CYCLE as u64));
     }
     f
-}
-
-/// `chiplet.mult_on_absorb_row[j]`: the program table gets an entry the program does not
-/// hold. The bus reads lanes `4 + 2j`, `5 + 2j` of a row's rate difference as the opcode and
-/// immediate of address `4k + j`; on a round row that difference is the round's, not an
-/// absorbed instruction. The liar solves for a block whose first round moves lane `4 + 2j`
-/// by exactly `HALT`'s opcode ([`round_moving_lane_by`]), absorbs it as block 1 (junk
-/// instructions, never executed: multiplicity 0 on the absorb row) and puts the count of
-/// the `HALT` rows at address `4 + j` on the round row instead. The CPU jumps there and
-/// halts with whatever immediate the round's lane `5 + 2j` moved by. The claimed program
-/// (the digest of the junk block) holds no `HALT` at `4 + j`: its run would fail there.
-fn entry_on_round_row(j: usize) -> Forgery {
-    use Opcode::*;
-    let target = INSTRUCTIONS_PER_CYCLE + j;
-    let p = program(vec![
-        imm(Push, 3),
-        ins(Add),
-        imm(Jmp, target as u64),
-        ins(Noop),
-        ins(Halt),
-        ins(Halt),
-        ins(Halt),
-        ins(Halt),
-    ]);
-    let mut f = forge_with(&p, &p, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {});
-    let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
-    let mut blocks = blocks(cols);
-    let (absorb, lane) = (CYCLE_LEN, 4 + 2 * j);
-    let pre = state_at(cols, absorb);
-    let halt = blocks[1][2 * j];
-    let s = round_moving_lane_by(&pre, lane, halt);
-    blocks[1] = core::array::from_fn(|i| s[4 + i] - pre[4 + i]);
-    replay(cols, &blocks, absorb, pre, last);
-    let mut out = s;
-    Rp64_256::apply_round(&mut out, 0);
-    assert_eq!(out[lane] - s[lane], halt);
-    let moved = out[lane + 1] - s[lane + 1];
-    for row in 0..=last {
-        if cols.get(PC, row) == Felt::new(target as u64) {
-            cols.set(IMM, row, moved);
-        }
-    }
-    let m = cols.get(HASH_MULT + j, absorb);
-    assert_ne!(m, Felt::ZERO, "the HALT at {target} is executed");
-    cols.set(HASH_MULT + j, absorb, Felt::ZERO);
-    cols.set(HASH_MULT + j, absorb + 1, m);
-    claim_false_digest(&mut f);
-    f
-}
-
-/// A state `s` with the capacity of `pre` whose round 0 moves lane `lane` by `d`:
-/// `R(s)[lane] - s[lane] = d`, solved in closed form (no search).
-///
-/// With `z` the round's value after the inverse S-box, `R(s) = MDS z + ARK2` is linear in
-/// `z`, and `s^7 = MDS^-1 (z^7 - ARK1)` is linear in `z^7`. Take `z = z0 + t g` with `z0`
-/// and `g` on disjoint lanes (`D` and its complement), so `z^7 = z0^7 + t^7 g^7`. Choose
-/// `g^7` so that rows 0..4 and `lane` of `MDS^-1 g^7` vanish (5 equations, 6 lanes), and
-/// `z0^7` so that rows 0..4 of `MDS^-1 (z0^7 - ARK1)` are the capacity's 7th powers (4
-/// equations, 6 lanes). For every `t` the capacity is then `pre`'s and `s[lane]^7 = a` is
-/// fixed, while `R(s)[lane] = c + t e` is linear in `t`: `t = (a^(1/7) + d - c) / e`.
-fn round_moving_lane_by(pre: &State12, lane: usize, d: Felt) -> State12 {
-    let inv_ark1 = mat_vec(&Rp64_256::INV_MDS, &Rp64_256::ARK1[0]);
-    let on_g = [0, 1, 2, 3, 4, 5];
-    let on_z0 = [6, 7, 8, 9, 10, 11];
-    // g^7: unit on its last lane, the other five solving the five vanishing rows.
-    let rows = [0, 1, 2, 3, lane];
-    let a: Vec<Vec<Felt>> = rows
-        .iter()
-        .map(|&r| on_g[..5].iter().map(|&i| Rp64_256::INV_MDS[r][i]).collect())
-        .collect();
-    let b: Vec<Felt> = rows
-        .iter()
-        .map(|&r| -Rp64_256::INV_MDS[r][on_g[5]])
-        .collect();
-    let mut g7 = [Felt::ZERO; STATE_WIDTH];
-    for (&i, v) in on_g[..5].iter().zip(solve(a, b)) {
-        g7[i] = v;
-    }
-    g7[on_g[5]] = Felt::ONE;
-    // z0^7: two lanes fixed, four solving the capacity rows.
-    let mut z07 = [Felt::ZERO; STATE_WIDTH];
-    z07[on_z0[4]] = Felt::new(0x0dd_ba11);
-    z07[on_z0[5]] = Felt::new(0xca_fe);
-    let a: Vec<Vec<Felt>> = (0..4)
-        .map(|r| {
-            on_z0[..4]
-                .iter()
-                .map(|&i| Rp64_256::INV_MDS[r][i])
-                .collect()
-        })
-        .collect();
-    let b: Vec<Felt> = (0..4)
-        .map(|r| {
-            pre[r].exp(7) + inv_ark1[r]
-                - on_z0[4..]
-                    .iter()
-                    .fold(Felt::ZERO, |acc, &i| acc + Rp64_256::INV_MDS[r][i] * z07[i])
-        })
-        .collect();
-    for (&i, v) in on_z0[..4].iter().zip(solve(a, b)) {
-        z07[i] = v;
-    }
-    let root = |x: Felt| x.exp(INV_ALPHA);
-    let (z0, g) = (z07.map(root), g7.map(root));
-    let s7_lane = mat_vec(&Rp64_256::INV_MDS, &z07)[lane] - inv_ark1[lane];
-    let c = mat_vec(&Rp64_256::MDS, &z0)[lane] + Rp64_256::ARK2[0][lane];
-    let e = mat_vec(&Rp64_256::MDS, &g)[lane];
-    let t = (root(s7_lane) + d - c) / e;
-    let z: State12 = core::array::from_fn(|i| z0[i] + t * g[i]);
-    let mut s7 = mat_vec(&Rp64_256::INV_MDS, &z.map(|x| x.exp(7)));
-    for (x, k) in s7.iter_mut().zip(inv_ark1) {
-        *x -= k;
-    }
-    let s = s7.map(root);
-    assert_eq!(s[..4], pre[..4], "the capacity is kept");
-    s
-}
-
-/// Solves the square system `a x = b` by Gaussian elimination (the matrix must be
-/// invertible).
-fn solve(mut a: Vec<Vec<Felt>>, mut b: Vec<Felt>) -> Vec<Felt> {
-    let n = b.len();
-    for col in 0..n {
-        let piv = (col..n)
-            .find(|&r| a[r][col] != Felt::ZERO)
-            .expect("an invertible system");
-        a.swap(col, piv);
-        b.swap(col, piv);
-        let inv = a[col][col].inv();
-        let (pivot, pb) = (a[col].clone(), b[col]);
-        for (r, (row, rb)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
-            if r == col || row[col] == Felt::ZERO {
-                continue;
-            }
-            let f = row[col] * inv;
-            for (x, p) in row.iter_mut().zip(&pivot).skip(col) {
-                *x -= f * *p;
-            }
-            *rb -= f * pb;
-        }
-    }
-    (0..n).map(|i| b[i] / a[i][i]).collect()
 }
 
 // ZERO KNOWLEDGE
