@@ -177,7 +177,7 @@ pub fn prove(
         ..Default::default()
     };
     let started = Instant::now();
-    let proof = prove_trace(
+    let proof = prove_built(
         trace,
         public.clone(),
         preset,
@@ -230,10 +230,25 @@ fn check_trace_shape(
     Ok(())
 }
 
-/// Proves an already built trace (the soundness tests hand it tampered traces). The public
-/// inputs must name `preset` and the trace must have been built for it
-/// ([`ProveError::PresetMismatch`], [`ProveError::TraceShape`]).
-pub fn prove_trace(
+/// **Dangerous: proves whatever trace it is given.** Proves an already built trace without
+/// checking that it is the trace of an execution (the soundness tests hand it tampered
+/// traces, to show that the verifier rejects them). Only the trace's shape is checked: the
+/// public inputs must name `preset` and the trace must have been built for it
+/// ([`ProveError::PresetMismatch`], [`ProveError::TraceShape`]). A real prover uses
+/// [`prove`].
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub fn prove_trace_unchecked_for_testing(
+    trace: trace::VmTrace,
+    public: PublicInputs,
+    preset: &'static Preset,
+    rng: StdRng,
+) -> Result<VmProof, ProveError> {
+    prove_built(trace, public, preset, rng)
+}
+
+/// Proves a trace [`prove`] built from an execution (after checking its shape).
+fn prove_built(
     trace: trace::VmTrace,
     public: PublicInputs,
     preset: &'static Preset,

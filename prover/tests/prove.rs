@@ -245,7 +245,8 @@ fn public_inputs_naming_another_preset_are_refused() {
     for id in [1u8, 3] {
         let (t, mut public) = default_fib_trace();
         public.preset = id;
-        let err = vm_prover::prove_trace(t, public, default, seeded()).unwrap_err();
+        let err =
+            vm_prover::prove_trace_unchecked_for_testing(t, public, default, seeded()).unwrap_err();
         assert!(
             matches!(
                 err,
@@ -275,7 +276,8 @@ fn a_trace_built_for_another_preset_is_refused() {
         assert_ne!(other.main_width(), default.main_width(), "{}", other.name);
         let (t, mut public) = default_fib_trace();
         public.preset = id;
-        let err = vm_prover::prove_trace(t, public, other, seeded()).unwrap_err();
+        let err =
+            vm_prover::prove_trace_unchecked_for_testing(t, public, other, seeded()).unwrap_err();
         match err {
             vm_prover::ProveError::TraceShape {
                 width,
@@ -294,12 +296,13 @@ fn a_trace_built_for_another_preset_is_refused() {
     }
     // Columns replaced behind the trace's back: one column fewer than the trace info says.
     let (mut t, public) = default_fib_trace();
-    let cols = t.columns_mut();
+    let cols = t.columns_mut_for_testing();
     let fewer: Vec<Vec<vm_core::Felt>> = (0..cols.num_cols() - 1)
         .map(|i| cols.get_column(i).to_vec())
         .collect();
     *cols = winter_prover::matrix::ColMatrix::new(fewer);
-    let err = vm_prover::prove_trace(t, public, default, seeded()).unwrap_err();
+    let err =
+        vm_prover::prove_trace_unchecked_for_testing(t, public, default, seeded()).unwrap_err();
     assert!(
         matches!(
             err,

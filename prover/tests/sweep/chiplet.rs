@@ -18,7 +18,7 @@ use vm_air::{
     preset,
 };
 use vm_core::{DebugInfo, Felt, FieldElement, Instruction, Opcode, Program};
-use vm_prover::trace::TraceHooks;
+use vm_prover::trace::TraceHooksForTesting;
 use winter_crypto::hashers::Rp64_256;
 use winter_prover::matrix::ColMatrix;
 
@@ -141,7 +141,14 @@ fn two_blocks() -> Program {
 /// The honest trace of [`two_blocks`] on `[1, 2]`.
 fn honest_two_blocks() -> Forgery {
     let p = two_blocks();
-    forge_with(&p, &p, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {})
+    forge_with(
+        &p,
+        &p,
+        &[1, 2],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    )
 }
 
 fn state_at(cols: &ColMatrix<Felt>, row: usize) -> State12 {
@@ -208,7 +215,7 @@ fn replay(
 /// differs from the honest hash of the absorbed program (the statement is then false).
 fn claim_digest(f: &mut Forgery) -> bool {
     let last = f.trace.last_real;
-    let st = state_at(f.trace.columns_mut(), last);
+    let st = state_at(f.trace.columns_mut_for_testing(), last);
     let honest = f.public.program_hash;
     f.public.program_hash = [st[4], st[5], st[6], st[7]];
     f.public.program_hash != honest
@@ -258,7 +265,7 @@ fn lie_in_round(
 ) -> Forgery {
     let mut f = honest_two_blocks();
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let blocks = blocks(cols);
     let row = 1 + round;
     let s = state_at(cols, row);
@@ -329,7 +336,7 @@ fn inv(lane: usize) -> Forgery {
 fn capacity(lane: usize) -> Forgery {
     let mut f = honest_two_blocks();
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let blocks = blocks(cols);
     let row = CYCLE_LEN + 1;
     let mut st = state_at(cols, row);
@@ -348,7 +355,7 @@ fn capacity(lane: usize) -> Forgery {
 fn idle(lane: usize) -> Forgery {
     let mut f = honest_two_blocks();
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let row = 4 * CYCLE_LEN;
     assert_eq!(cols.get(HASH_ACTIVE, row), Felt::ZERO);
     let mut st = state_at(cols, row + 1);
@@ -368,7 +375,7 @@ fn idle(lane: usize) -> Forgery {
 fn active_stops_mid_cycle() -> Forgery {
     let mut f = honest_two_blocks();
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let row = CYCLE_LEN + 1;
     for r in row..2 * CYCLE_LEN {
         cols.set(HASH_ACTIVE, r, Felt::ZERO);
@@ -399,9 +406,16 @@ fn active_restarts() -> Forgery {
         ins(Add),
         ins(Halt),
     ]);
-    let mut f = forge_with(&p, &p, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {});
+    let mut f = forge_with(
+        &p,
+        &p,
+        &[1, 2],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let blocks = blocks(cols);
     assert_eq!(blocks.len(), 3);
     for j in 0..INSTRUCTIONS_PER_CYCLE {
@@ -437,7 +451,7 @@ fn addr_repeats() -> Forgery {
             exec,
             &[1, 2],
             &[],
-            TraceHooks::default(),
+            TraceHooksForTesting::default(),
             |_, _, _, _| {},
         )
     };
@@ -445,7 +459,7 @@ fn addr_repeats() -> Forgery {
     let mut f = run(&b);
     assert_ne!(f.public.stack_outputs, honest.public.stack_outputs);
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     // The builder counted B's addresses 0..4 on cycle 0; they are cycle 1's entries now.
     for j in 0..INSTRUCTIONS_PER_CYCLE {
         let m = cols.get(HASH_MULT + j, 0);
@@ -481,9 +495,16 @@ fn entry_on_round_row(j: usize) -> Forgery {
         ins(Halt),
         ins(Halt),
     ]);
-    let mut f = forge_with(&p, &p, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {});
+    let mut f = forge_with(
+        &p,
+        &p,
+        &[1, 2],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let mut blocks = blocks(cols);
     let (absorb, lane) = (CYCLE_LEN, 4 + 2 * j);
     let pre = state_at(cols, absorb);
@@ -610,6 +631,6 @@ fn solve(mut a: Vec<Vec<Felt>>, mut b: Vec<Felt>) -> Vec<Felt> {
 fn mask(i: usize) -> Forgery {
     let mut f = honest_two_blocks();
     let col = preset::default_preset().first_mask_column() + i;
-    f.trace.columns_mut().set(col, 5, Felt::ONE);
+    f.trace.columns_mut_for_testing().set(col, 5, Felt::ONE);
     f
 }
