@@ -6,6 +6,12 @@
 //! `vm_air::preset`. Programs that use operations the AIR does not constrain yet are
 //! refused before anything runs: no proof is ever made of a statement the verifier could
 //! not check.
+//!
+//! Nothing public proves a trace that [`prove`] did not build from an execution: the
+//! winterfell prover (`VmStark`) is private, and the entry points that prove, build or
+//! change an arbitrary trace for the soundness tests exist only with the `testing` feature
+//! and say so in their names (`prove_trace_unchecked_for_testing`,
+//! `trace::build_with_hooks_for_testing`, `VmTrace::columns_mut_for_testing`).
 
 mod aux;
 pub mod check;
@@ -23,7 +29,7 @@ use vm_processor::{
 use winter_crypto::hashers::{Blake3_256, Rp64_256};
 use winter_prover::Prover;
 
-pub use stark::VmStark;
+use stark::VmStark;
 pub use vm_air::preset;
 
 /// Why a proof could not be made.
