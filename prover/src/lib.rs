@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use rand::{rngs::StdRng, SeedableRng};
 use vm_air::{ops, preset::CommitmentHash, Preset, PublicInputs, VmProof};
-use vm_core::{Opcode, Program, StackInputs};
+use vm_core::{Component, Opcode, Program, StackInputs};
 use vm_processor::{
     execute_traced, AdviceInputs, ExecutionError, ExecutionOptions, ExecutionOutput, Host,
 };
@@ -43,7 +43,7 @@ pub enum ProveError {
         op: Opcode,
         /// Where it is: `file:line:col` when the program has a source map, else its address.
         location: String,
-        /// What it belongs to.
+        /// What it needs: the component of the proof system that is not built yet.
         reason: &'static str,
     },
     /// The program failed to run.
@@ -139,17 +139,27 @@ pub fn check_provable(program: &Program) -> Result<(), ProveError> {
     Ok(())
 }
 
+/// Why `op` is not proven: the component it needs (from the operation table), which this
+/// AIR does not build yet, and the issue that brings it.
 fn unsupported_reason(op: Opcode) -> &'static str {
-    use Opcode::*;
-    match op {
-        CallCtx | Fmpadd | Fmpupdate | Mload | Mloadw | Mstore | Mstorew | Mstream | Pipe => {
-            "memory, procedure locals and `call` contexts need the memory table, which is not \
-             built yet"
+    match op.component() {
+        Component::Memory => {
+            "needs the memory component (memory, procedure locals and `call` contexts), which \
+             is not built yet (issue: memory proofs)"
         }
-        Hperm | Mpverify | Mrupdate => {
-            "hash instructions need the hash chiplet's bus to the stack, which is not built yet"
+        Component::Range => {
+            "needs the range checker (16-bit limbs of u32 values), which is not built yet \
+             (issue: u32 proofs)"
         }
-        _ => "u32 operations need the range-check and bitwise tables, which are not built yet",
+        Component::Bitwise => {
+            "needs the bitwise component, which is not built yet (issue: u32 proofs)"
+        }
+        Component::Hasher => {
+            "needs the hasher's bus to the stack (the hasher only attests the program so far), \
+             which is not built yet (issue: hash proofs)"
+        }
+        // `is_proven` holds for every CPU-only operation; kept for a future refusal.
+        Component::Cpu => "is not constrained by this AIR",
     }
 }
 

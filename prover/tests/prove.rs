@@ -140,6 +140,50 @@ fn unprovable_instructions_are_refused_with_their_location() {
 }
 
 #[test]
+fn every_refusal_names_the_missing_component_and_its_issue() {
+    use vm_core::{Component, Felt, Instruction, Opcode, OPCODES};
+    let mut refused = 0;
+    for info in OPCODES.iter().filter(|i| !vm_air::ops::is_proven(i.op)) {
+        // The operation at address 1 (an `Addr` immediate of 2 points at the final HALT).
+        let imm = if info.op.has_imm() { 2 } else { 0 };
+        let code = vec![
+            Instruction::new(Opcode::Noop),
+            Instruction::with_imm(info.op, Felt::new(imm)),
+            Instruction::new(Opcode::Halt),
+        ];
+        let program = Program::new(code, Default::default()).unwrap();
+        let err = vm_prover::check_provable(&program).unwrap_err();
+        let vm_prover::ProveError::Unsupported {
+            op,
+            ref location,
+            reason,
+        } = err
+        else {
+            panic!("{}: {err}", info.op)
+        };
+        assert_eq!((op, location.as_str()), (info.op, "address 1"));
+        let (component, issue) = match info.component {
+            Component::Memory => ("the memory component", "(issue: memory proofs)"),
+            Component::Range => ("the range checker", "(issue: u32 proofs)"),
+            Component::Bitwise => ("the bitwise component", "(issue: u32 proofs)"),
+            Component::Hasher => ("the hasher's bus", "(issue: hash proofs)"),
+            Component::Cpu => panic!("{op} needs only the CPU but is refused"),
+        };
+        assert!(
+            reason.starts_with(&format!("needs {component}")),
+            "{op}: {reason}"
+        );
+        assert!(reason.ends_with(issue), "{op}: {reason}");
+        assert_eq!(
+            err.to_string(),
+            format!("`vm prove` cannot prove {op} yet (at address 1): {reason}")
+        );
+        refused += 1;
+    }
+    assert_eq!(refused, 22);
+}
+
+#[test]
 fn a_64_bit_exponent_is_refused_until_u32split_is_constrained() {
     // `exp` on 3^5 once proved 3^6 (a 64-step chain took the bits of 5 + p). It now splits
     // the exponent with U32SPLIT, which the AIR forbids until the u32 proofs land; a
