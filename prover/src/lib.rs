@@ -31,6 +31,7 @@ use winter_prover::Prover;
 
 use stark::VmStark;
 pub use vm_air::preset;
+pub use winter_prover::ProverError;
 
 /// Why a proof could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -80,9 +81,10 @@ pub enum ProveError {
         /// The preset's name.
         name: &'static str,
     },
-    /// The STARK prover failed (a bug: an honest trace always proves).
+    /// The STARK prover failed (a bug: an honest trace always proves); the cause is
+    /// winterfell's.
     #[error("the STARK prover failed: {0}")]
-    Stark(String),
+    Stark(#[from] winter_prover::ProverError),
 }
 
 impl From<ExecutionError> for ProveError {
@@ -277,7 +279,6 @@ fn prove_built(
             VmStark::<Blake3_256<vm_core::Felt>>::new(options, public, rng).prove(trace)
         }
         CommitmentHash::Rescue => VmStark::<Rp64_256>::new(options, public, rng).prove(trace),
-    }
-    .map_err(|e| ProveError::Stark(e.to_string()))?;
+    }?;
     Ok(VmProof { preset, proof })
 }

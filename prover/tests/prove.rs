@@ -86,10 +86,13 @@ fn a_wrong_claimed_output_is_rejected() {
     )
     .unwrap();
     let err = vm_verifier::verify(program.hash(), inputs(&[0, 1]), wrong, &proved.proof, 96);
-    assert!(
-        matches!(err, Err(vm_verifier::VerifyError::Rejected(_))),
-        "{err:?}"
-    );
+    // winterfell's typed cause is kept, as the error's source.
+    let ood = vm_verifier::VerifierError::InconsistentOodConstraintEvaluations;
+    assert_eq!(err, Err(vm_verifier::VerifyError::Rejected(ood.clone())));
+    let err = err.unwrap_err();
+    let source = std::error::Error::source(&err).expect("the cause is the source");
+    assert_eq!(source.downcast_ref(), Some(&ood));
+    assert_eq!(err.to_string(), format!("proof rejected: {ood}"));
     let mut hash = program.hash();
     hash[0] += vm_core::Felt::new(1);
     let err = vm_verifier::verify(
@@ -213,6 +216,18 @@ fn a_64_bit_exponent_is_refused_until_u32split_is_constrained() {
     )
     .unwrap();
     assert_eq!(proved.output.stack.top_first()[0].as_int(), 243);
+}
+
+#[test]
+fn a_stark_failure_keeps_winterfells_cause() {
+    let cause = vm_prover::ProverError::UnsatisfiedTransitionConstraintError(3);
+    let err = vm_prover::ProveError::from(cause.clone());
+    let source = std::error::Error::source(&err).expect("the cause is the source");
+    assert_eq!(
+        source.downcast_ref::<vm_prover::ProverError>(),
+        Some(&cause)
+    );
+    assert_eq!(err.to_string(), format!("the STARK prover failed: {cause}"));
 }
 
 #[test]
