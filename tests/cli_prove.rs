@@ -362,6 +362,10 @@ fn unprovable_and_failing_programs_give_clean_errors() {
     let err = fails(&vm(&["prove", s(&mem)]));
     assert!(err.to_lowercase().contains("mstore"), "{err}");
     assert!(err.contains("cannot prove") && err.contains("yet"), "{err}");
+    assert!(
+        err.contains("needs the memory component") && err.contains("(issue: memory proofs)"),
+        "{err}"
+    );
     assert!(err.contains("mem.masm:1:"), "{err}");
     assert!(!dir.path().join("mem.proof").exists());
 

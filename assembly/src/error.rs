@@ -25,6 +25,7 @@ pub fn at((start, end): Span) -> SourceSpan {
 /// Everything that can go wrong while assembling. Each variant names the values involved;
 /// variants tied to a source location render with file, line, column and the source line.
 #[derive(Debug, Error, Diagnostic)]
+#[non_exhaustive]
 pub enum AssemblyError {
     // ---- lexer and parser ----
     /// A character that starts no token.

@@ -121,6 +121,7 @@ pub enum Tok<'a> {
 
 /// What was wrong with a piece of source that formed no token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LexErrorKind {
     /// A character that starts no token.
     BadCharacter,

@@ -35,6 +35,7 @@ pub struct ParsedModule {
 
 /// Why a module could not be loaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LoadError {
     /// No library provides the module.
     NotFound,

@@ -5,7 +5,8 @@
 //!
 //! - [`Felt`]: the Goldilocks field element (p = 2^64 - 2^32 + 1) all values live in.
 //! - [`op`]: the native instruction set, one table ([`op::OPCODES`]) from which the
-//!   assembler's lowering, the processor's dispatch and `docs/isa.md` are derived.
+//!   assembler's lowering, the processor's dispatch and trace statistics, the AIR's
+//!   operation flags and set of proven operations, and `docs/isa.md` are derived.
 //! - [`program`]: a compiled [`Program`] (native code, procedure table, source map,
 //!   decorators) with its deterministic Rescue Prime hash and versioned binary format.
 //! - [`decorator`]: zero-cycle actions attached to instructions (advice injectors,
@@ -27,7 +28,7 @@ pub mod serde_bin;
 pub mod stack;
 
 pub use decorator::Decorator;
-pub use op::{ImmKind, OpInfo, Opcode, OPCODES};
+pub use op::{ChipletRows, Component, ImmKind, OpInfo, Opcode, OPCODES};
 pub use program::{DebugInfo, Instruction, ProcedureInfo, Program, SourceFile, SourceSpan};
 pub use stack::{StackError, StackInputs, StackOutputs};
 pub use winter_math::fields::f64::BaseElement as Felt;

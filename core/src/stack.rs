@@ -7,6 +7,7 @@ use crate::{Felt, FieldElement, STACK_TOP_SIZE};
 
 /// Errors building stack inputs or outputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StackError {
     /// More than 16 values were given.
     TooManyValues(usize),

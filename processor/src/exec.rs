@@ -38,6 +38,9 @@ type Memory = HashMap<u32, Felt, BuildHasherDefault<AddrHasher>>;
 
 const U32_LIMIT: u64 = 1 << 32;
 
+/// Entries of the per-opcode counters (opcodes are 7 bits).
+const OPS: usize = 128;
+
 #[derive(Clone, Copy, Debug)]
 enum Frame {
     /// `CALL`: return address.
@@ -69,6 +72,10 @@ struct Vm<'a, H: Host, T: Tracer> {
     cstack: Vec<Frame>,
     clk: u64,
     stats: TraceStats,
+    /// Executions of each opcode, for the trace statistics.
+    executions: [u64; OPS],
+    /// Merkle-tree levels walked by each opcode (operations priced per level).
+    levels: [u64; OPS],
     tracer: T,
 }
 
@@ -135,6 +142,8 @@ fn run_with<T: Tracer>(
             program: program.code().len() as u64,
             ..Default::default()
         },
+        executions: [0; OPS],
+        levels: [0; OPS],
         tracer,
     };
     vm.run()?;
@@ -147,6 +156,11 @@ fn run_with<T: Tracer>(
         .copied()
         .collect();
     vm.stats.stack = vm.clk;
+    for info in vm_core::OPCODES {
+        let code = info.code as usize;
+        vm.stats
+            .add_executions(info.op, vm.executions[code], vm.levels[code]);
+    }
     let out = ExecutionOutput {
         stack: StackOutputs::new(&top).expect("16 elements"),
         cycles: vm.clk,
@@ -465,6 +479,7 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                 }
             }
             self.clk = clk + 1;
+            self.executions[ins.op as usize % OPS] += 1;
             let mut next = pc + 1;
             match ins.op {
                 // ---- control flow
@@ -650,7 +665,6 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                     let a = self.get(0).as_int();
                     self.set(0, Felt::new(a & 0xffff_ffff));
                     self.push(Felt::new(a >> 32));
-                    self.stats.range += 4;
                 }
                 Opcode::U32add => {
                     let b = t!(u32_of(self.get(0)));
@@ -658,7 +672,6 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                     let s = a + b;
                     self.set(0, Felt::new(s >> 32));
                     self.set(1, Felt::new(s & 0xffff_ffff));
-                    self.stats.range += 4;
                 }
                 Opcode::U32add3 => {
                     let c = t!(u32_of(self.get(0)));
@@ -668,14 +681,12 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                     self.pop();
                     self.set(0, Felt::new(s >> 32));
                     self.set(1, Felt::new(s & 0xffff_ffff));
-                    self.stats.range += 4;
                 }
                 Opcode::U32sub => {
                     let b = t!(u32_of(self.get(0)));
                     let a = t!(u32_of(self.get(1)));
                     self.set(0, felt_bool(a < b));
                     self.set(1, Felt::new(a.wrapping_sub(b) & 0xffff_ffff));
-                    self.stats.range += 4;
                 }
                 Opcode::U32mul => {
                     let b = t!(u32_of(self.get(0)));
@@ -683,7 +694,6 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                     let p = a * b;
                     self.set(0, Felt::new(p >> 32));
                     self.set(1, Felt::new(p & 0xffff_ffff));
-                    self.stats.range += 4;
                 }
                 Opcode::U32madd => {
                     let b = t!(u32_of(self.get(0)));
@@ -693,7 +703,6 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                     self.pop();
                     self.set(0, Felt::new(p >> 32));
                     self.set(1, Felt::new(p & 0xffff_ffff));
-                    self.stats.range += 4;
                 }
                 Opcode::U32div => {
                     let b = t!(u32_of(self.get(0)));
@@ -703,12 +712,10 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                     }
                     self.set(0, Felt::new(a % b));
                     self.set(1, Felt::new(a / b));
-                    self.stats.range += 4;
                 }
                 Opcode::U32assert2 => {
                     t!(u32_of(self.get(0)));
                     t!(u32_of(self.get(1)));
-                    self.stats.range += 4;
                 }
                 Opcode::U32and | Opcode::U32xor => {
                     let b = t!(u32_of(self.get(0)));
@@ -720,7 +727,6 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                         a ^ b
                     };
                     self.set(0, Felt::new(r));
-                    self.stats.bitwise += 8;
                 }
                 // ---- stack
                 Opcode::Pad => self.push(Felt::ZERO),
@@ -837,7 +843,6 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                     let a = t!(addr_of(self.get(0)));
                     let v = self.mem_load(a);
                     self.set(0, v);
-                    self.stats.memory += 1;
                 }
                 Opcode::Mloadw => {
                     let a = t!(word_addr_of(self.get(0)));
@@ -846,14 +851,12 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                         let v = self.mem_load(a + i);
                         self.set(3 - i as usize, v);
                     }
-                    self.stats.memory += 4;
                 }
                 Opcode::Mstore => {
                     let a = t!(addr_of(self.get(0)));
                     self.pop();
                     let v = self.get(0);
                     self.mem_write(a, v);
-                    self.stats.memory += 1;
                 }
                 Opcode::Mstorew => {
                     let a = t!(word_addr_of(self.get(0)));
@@ -862,7 +865,6 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                         let v = self.get(3 - i as usize);
                         self.mem_write(a + i, v);
                     }
-                    self.stats.memory += 4;
                 }
                 Opcode::Mstream => {
                     let a = t!(word_addr_of(self.get(12)));
@@ -871,7 +873,6 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                         self.set(7 - i as usize, v);
                     }
                     self.set(12, Felt::new(a as u64 + 8));
-                    self.stats.memory += 8;
                 }
                 Opcode::Pipe => {
                     let a = t!(word_addr_of(self.get(12)));
@@ -884,7 +885,6 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                         self.set(7 - i as usize, v);
                     }
                     self.set(12, Felt::new(a as u64 + 8));
-                    self.stats.memory += 8;
                 }
                 // ---- crypto
                 Opcode::Hperm => {
@@ -900,7 +900,6 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                     for (i, s) in state.iter().enumerate() {
                         self.set(11 - i, *s);
                     }
-                    self.stats.hasher += 8;
                 }
                 Opcode::Mpverify => {
                     let node = self.get_word(0);
@@ -917,7 +916,7 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                             message: None,
                         });
                     }
-                    self.stats.hasher += 8 * depth;
+                    self.levels[ins.op as usize % OPS] += depth;
                 }
                 Opcode::Mrupdate => {
                     let old = self.get_word(0);
@@ -947,7 +946,7 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                         self.advice.merkle_nodes.insert(word_key(&cur), (l, r));
                     }
                     self.set_word(0, &cur);
-                    self.stats.hasher += 16 * depth;
+                    self.levels[ins.op as usize % OPS] += depth;
                 }
             }
             if next >= code.len() {

@@ -63,6 +63,7 @@ pub(crate) fn empty_subtree_children(node: &Word) -> Option<(Word, Word)> {
 
 /// Why a sparse or partial Merkle tree cannot be built.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MerkleDataError {
     /// A sparse-Merkle-tree leaf index given twice.
     #[error("leaf index {0} is given more than once")]
@@ -254,6 +255,7 @@ impl AdviceInputs {
 
 /// Errors reading an inputs or outputs file.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InputError {
     /// The text is not JSON.
     #[error("invalid JSON: {0}")]

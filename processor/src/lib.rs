@@ -24,6 +24,7 @@ pub use inputs::{
     WordKey, PMT_MAX_DEPTH, SMT_DEPTH,
 };
 pub use trace::ExecutionTrace;
+use vm_core::{ChipletRows, Component};
 pub use vm_core::{Felt, Program, StackInputs, StackOutputs, Word};
 
 /// Options of a run.
@@ -90,24 +91,44 @@ pub struct DefaultHost;
 
 impl Host for DefaultHost {}
 
-/// Rows each trace component would need to prove the run.
+/// Rows each trace component would need to prove the run. The chiplet components' rows are
+/// the sums, over the executed operations, of what the operation table says one execution
+/// costs ([`vm_core::OpInfo::chiplet_rows`]; for the components not built yet, the planned
+/// budget).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TraceStats {
     /// Stack/decoder rows: one per cycle.
     pub stack: u64,
     /// Program ROM rows: the code length.
     pub program: u64,
-    /// Hasher rows: 8 per permutation.
+    /// Hasher rows: 8 per permutation (`HPERM` 8, `MPVERIFY` 8 per tree level, `MRUPDATE`
+    /// 16 per level).
     pub hasher: u64,
-    /// Memory rows: one per element access.
+    /// Memory rows: one per element or word access (`MSTREAM` and `PIPE` access 2 words).
     pub memory: u64,
-    /// Range-checker rows: 2 per u32 value checked.
+    /// Range-checker lookups: one per 16-bit limb, 4 per u32 operation (2 values).
     pub range: u64,
     /// Bitwise rows: 8 per `U32AND` / `U32XOR`.
     pub bitwise: u64,
 }
 
 impl TraceStats {
+    /// Adds the rows of `executions` executions of `op` to its component, `levels` being
+    /// the Merkle-tree levels they walked in all (read for operations priced per level).
+    fn add_executions(&mut self, op: vm_core::Opcode, executions: u64, levels: u64) {
+        let rows = match op.chiplet_rows() {
+            ChipletRows::Fixed(n) => n as u64 * executions,
+            ChipletRows::PerLevel(n) => n as u64 * levels,
+        };
+        match op.component() {
+            Component::Cpu => {}
+            Component::Memory => self.memory += rows,
+            Component::Range => self.range += rows,
+            Component::Bitwise => self.bitwise += rows,
+            Component::Hasher => self.hasher += rows,
+        }
+    }
+
     /// (component, rows) for every component.
     pub fn rows(&self) -> Vec<(&'static str, u64)> {
         vec![

@@ -18,6 +18,7 @@ use crate::trace::VmTrace;
 
 /// What kind of constraint a violation is of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum ViolationKind {
     /// A main-trace transition constraint (CPU, hash chiplet, composition masks).
     Main,

@@ -6,6 +6,12 @@
 //! `vm_air::preset`. Programs that use operations the AIR does not constrain yet are
 //! refused before anything runs: no proof is ever made of a statement the verifier could
 //! not check.
+//!
+//! Nothing public proves a trace that [`prove`] did not build from an execution: the
+//! winterfell prover (`VmStark`) is private, and the entry points that prove, build or
+//! change an arbitrary trace for the soundness tests exist only with the `testing` feature
+//! and say so in their names (`prove_trace_unchecked_for_testing`,
+//! `trace::build_with_hooks_for_testing`, `VmTrace::columns_mut_for_testing`).
 
 mod aux;
 pub mod check;
@@ -16,15 +22,16 @@ use std::time::{Duration, Instant};
 
 use rand::{rngs::StdRng, SeedableRng};
 use vm_air::{ops, preset::CommitmentHash, Preset, PublicInputs, VmProof};
-use vm_core::{Opcode, Program, StackInputs};
+use vm_core::{Component, Opcode, Program, StackInputs};
 use vm_processor::{
     execute_traced, AdviceInputs, ExecutionError, ExecutionOptions, ExecutionOutput, Host,
 };
 use winter_crypto::hashers::{Blake3_256, Rp64_256};
 use winter_prover::Prover;
 
-pub use stark::VmStark;
+use stark::VmStark;
 pub use vm_air::preset;
+pub use winter_prover::ProverError;
 
 /// Why a proof could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -37,7 +44,7 @@ pub enum ProveError {
         op: Opcode,
         /// Where it is: `file:line:col` when the program has a source map, else its address.
         location: String,
-        /// What it belongs to.
+        /// What it needs: the component of the proof system that is not built yet.
         reason: &'static str,
     },
     /// The program failed to run.
@@ -74,9 +81,10 @@ pub enum ProveError {
         /// The preset's name.
         name: &'static str,
     },
-    /// The STARK prover failed (a bug: an honest trace always proves).
+    /// The STARK prover failed (a bug: an honest trace always proves); the cause is
+    /// winterfell's.
     #[error("the STARK prover failed: {0}")]
-    Stark(String),
+    Stark(#[from] winter_prover::ProverError),
 }
 
 impl From<ExecutionError> for ProveError {
@@ -133,17 +141,27 @@ pub fn check_provable(program: &Program) -> Result<(), ProveError> {
     Ok(())
 }
 
+/// Why `op` is not proven: the component it needs (from the operation table), which this
+/// AIR does not build yet, and the issue that brings it.
 fn unsupported_reason(op: Opcode) -> &'static str {
-    use Opcode::*;
-    match op {
-        CallCtx | Fmpadd | Fmpupdate | Mload | Mloadw | Mstore | Mstorew | Mstream | Pipe => {
-            "memory, procedure locals and `call` contexts need the memory table, which is not \
-             built yet"
+    match op.component() {
+        Component::Memory => {
+            "needs the memory component (memory, procedure locals and `call` contexts), which \
+             is not built yet (issue: memory proofs)"
         }
-        Hperm | Mpverify | Mrupdate => {
-            "hash instructions need the hash chiplet's bus to the stack, which is not built yet"
+        Component::Range => {
+            "needs the range checker (16-bit limbs of u32 values), which is not built yet \
+             (issue: u32 proofs)"
         }
-        _ => "u32 operations need the range-check and bitwise tables, which are not built yet",
+        Component::Bitwise => {
+            "needs the bitwise component, which is not built yet (issue: u32 proofs)"
+        }
+        Component::Hasher => {
+            "needs the hasher's bus to the stack (the hasher only attests the program so far), \
+             which is not built yet (issue: hash proofs)"
+        }
+        // `is_proven` holds for every CPU-only operation; kept for a future refusal.
+        Component::Cpu => "is not constrained by this AIR",
     }
 }
 
@@ -177,7 +195,7 @@ pub fn prove(
         ..Default::default()
     };
     let started = Instant::now();
-    let proof = prove_trace(
+    let proof = prove_built(
         trace,
         public.clone(),
         preset,
@@ -230,10 +248,25 @@ fn check_trace_shape(
     Ok(())
 }
 
-/// Proves an already built trace (the soundness tests hand it tampered traces). The public
-/// inputs must name `preset` and the trace must have been built for it
-/// ([`ProveError::PresetMismatch`], [`ProveError::TraceShape`]).
-pub fn prove_trace(
+/// **Dangerous: proves whatever trace it is given.** Proves an already built trace without
+/// checking that it is the trace of an execution (the soundness tests hand it tampered
+/// traces, to show that the verifier rejects them). Only the trace's shape is checked: the
+/// public inputs must name `preset` and the trace must have been built for it
+/// ([`ProveError::PresetMismatch`], [`ProveError::TraceShape`]). A real prover uses
+/// [`prove`].
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub fn prove_trace_unchecked_for_testing(
+    trace: trace::VmTrace,
+    public: PublicInputs,
+    preset: &'static Preset,
+    rng: StdRng,
+) -> Result<VmProof, ProveError> {
+    prove_built(trace, public, preset, rng)
+}
+
+/// Proves a trace [`prove`] built from an execution (after checking its shape).
+fn prove_built(
     trace: trace::VmTrace,
     public: PublicInputs,
     preset: &'static Preset,
@@ -246,7 +279,6 @@ pub fn prove_trace(
             VmStark::<Blake3_256<vm_core::Felt>>::new(options, public, rng).prove(trace)
         }
         CommitmentHash::Rescue => VmStark::<Rp64_256>::new(options, public, rng).prove(trace),
-    }
-    .map_err(|e| ProveError::Stark(e.to_string()))?;
+    }?;
     Ok(VmProof { preset, proof })
 }

@@ -1,4 +1,5 @@
-//! The winterfell `Prover` for the VM, generic over the commitment hash.
+//! The winterfell `Prover` for the VM, generic over the commitment hash. Private to the
+//! crate: its `prove` accepts any [`VmTrace`], and only `crate::prove` may choose the trace.
 
 use core::marker::PhantomData;
 use std::sync::Mutex;

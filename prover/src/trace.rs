@@ -20,9 +20,12 @@ pub struct VmTrace {
     zk_sources: ZkSourcesForTesting,
 }
 
+#[cfg(feature = "testing")]
 impl VmTrace {
-    /// The main columns (for tests that inspect or tamper with a trace).
-    pub fn columns_mut(&mut self) -> &mut ColMatrix<Felt> {
+    /// **Dangerous: lets a test forge a trace.** The main columns, for tests that tamper
+    /// with a trace.
+    #[doc(hidden)]
+    pub fn columns_mut_for_testing(&mut self) -> &mut ColMatrix<Felt> {
         &mut self.main
     }
 }
@@ -152,19 +155,26 @@ struct Tables {
     cptr: Felt,
 }
 
-/// Deliberate deviations for the soundness tests' malicious provers: on the given row, a
-/// pop takes the table row *below* the top instead of the top (a last-in-first-out
-/// violation), or the multiplicities are computed as if `pc` were another address. An
-/// honest prover uses [`TraceHooks::default`], which changes nothing.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TraceHooks {
-    /// Row whose overflow pop removes the second-newest row.
-    pub overflow_pop_below_top_at: Option<usize>,
-    /// Row whose control pop restores the second-newest frame.
-    pub control_pop_below_top_at: Option<usize>,
-    /// `HALT` rows leave the overflow table as it is instead of draining it.
-    pub skip_drain: bool,
+#[cfg(feature = "testing")]
+pub use hooks::TraceHooksForTesting;
+use hooks::TraceHooksForTesting as Hooks;
+
+/// The deviations [`build`] never makes; public only with the `testing` feature.
+mod hooks {
+    /// **Dangerous: builds a forged trace.** Deliberate deviations for the soundness
+    /// tests' malicious provers: on the given row, a pop takes the table row *below* the
+    /// top instead of the top (a last-in-first-out violation), or `HALT` rows leave the
+    /// overflow table undrained. An honest prover uses the default, which changes nothing.
+    #[doc(hidden)]
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct TraceHooksForTesting {
+        /// Row whose overflow pop removes the second-newest row.
+        pub overflow_pop_below_top_at: Option<usize>,
+        /// Row whose control pop restores the second-newest frame.
+        pub control_pop_below_top_at: Option<usize>,
+        /// `HALT` rows leave the overflow table as it is instead of draining it.
+        pub skip_drain: bool,
+    }
 }
 
 impl Tables {
@@ -187,26 +197,32 @@ pub fn build(
     preset: &Preset,
     rng: &mut impl Rng,
 ) -> VmTrace {
-    build_with_hooks(
-        program,
-        exec,
-        final_depth,
-        preset,
-        rng,
-        TraceHooks::default(),
-    )
+    build_hooked(program, exec, final_depth, preset, rng, Hooks::default())
 }
 
-/// [`build`] with deviations for malicious-prover tests. The chiplet hashes `program`;
-/// the CPU columns follow `exec`, which a test may have produced from another program.
+/// **Dangerous: builds a forged trace.** [`build`] with deviations for malicious-prover
+/// tests. The chiplet hashes `program`; the CPU columns follow `exec`, which a test may
+/// have produced from another program.
+#[cfg(feature = "testing")]
 #[doc(hidden)]
-pub fn build_with_hooks(
+pub fn build_with_hooks_for_testing(
     program: &Program,
     exec: &ExecutionTrace,
     final_depth: usize,
     preset: &Preset,
     rng: &mut impl Rng,
-    hooks: TraceHooks,
+    hooks: TraceHooksForTesting,
+) -> VmTrace {
+    build_hooked(program, exec, final_depth, preset, rng, hooks)
+}
+
+fn build_hooked(
+    program: &Program,
+    exec: &ExecutionTrace,
+    final_depth: usize,
+    preset: &Preset,
+    rng: &mut impl Rng,
+    hooks: Hooks,
 ) -> VmTrace {
     let shape = TraceShape::new(exec.rows.len(), final_depth, program.code().len(), preset);
     let n = shape.trace_len;
@@ -249,7 +265,7 @@ pub fn build_with_hooks(
     }
 }
 
-fn fill_cpu(cols: &mut [Vec<Felt>], exec: &ExecutionTrace, last_real: usize, hooks: TraceHooks) {
+fn fill_cpu(cols: &mut [Vec<Felt>], exec: &ExecutionTrace, last_real: usize, hooks: Hooks) {
     let rows = &exec.rows;
     let halt_row = *rows.last().expect("an execution has at least its HALT row");
     let mut t = Tables::default();

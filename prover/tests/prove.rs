@@ -86,10 +86,13 @@ fn a_wrong_claimed_output_is_rejected() {
     )
     .unwrap();
     let err = vm_verifier::verify(program.hash(), inputs(&[0, 1]), wrong, &proved.proof, 96);
-    assert!(
-        matches!(err, Err(vm_verifier::VerifyError::Rejected(_))),
-        "{err:?}"
-    );
+    // winterfell's typed cause is kept, as the error's source.
+    let ood = vm_verifier::VerifierError::InconsistentOodConstraintEvaluations;
+    assert_eq!(err, Err(vm_verifier::VerifyError::Rejected(ood.clone())));
+    let err = err.unwrap_err();
+    let source = std::error::Error::source(&err).expect("the cause is the source");
+    assert_eq!(source.downcast_ref(), Some(&ood));
+    assert_eq!(err.to_string(), format!("proof rejected: {ood}"));
     let mut hash = program.hash();
     hash[0] += vm_core::Felt::new(1);
     let err = vm_verifier::verify(
@@ -140,6 +143,50 @@ fn unprovable_instructions_are_refused_with_their_location() {
 }
 
 #[test]
+fn every_refusal_names_the_missing_component_and_its_issue() {
+    use vm_core::{Component, Felt, Instruction, Opcode, OPCODES};
+    let mut refused = 0;
+    for info in OPCODES.iter().filter(|i| !vm_air::ops::is_proven(i.op)) {
+        // The operation at address 1 (an `Addr` immediate of 2 points at the final HALT).
+        let imm = if info.op.has_imm() { 2 } else { 0 };
+        let code = vec![
+            Instruction::new(Opcode::Noop),
+            Instruction::with_imm(info.op, Felt::new(imm)),
+            Instruction::new(Opcode::Halt),
+        ];
+        let program = Program::new(code, Default::default()).unwrap();
+        let err = vm_prover::check_provable(&program).unwrap_err();
+        let vm_prover::ProveError::Unsupported {
+            op,
+            ref location,
+            reason,
+        } = err
+        else {
+            panic!("{}: {err}", info.op)
+        };
+        assert_eq!((op, location.as_str()), (info.op, "address 1"));
+        let (component, issue) = match info.component {
+            Component::Memory => ("the memory component", "(issue: memory proofs)"),
+            Component::Range => ("the range checker", "(issue: u32 proofs)"),
+            Component::Bitwise => ("the bitwise component", "(issue: u32 proofs)"),
+            Component::Hasher => ("the hasher's bus", "(issue: hash proofs)"),
+            Component::Cpu => panic!("{op} needs only the CPU but is refused"),
+        };
+        assert!(
+            reason.starts_with(&format!("needs {component}")),
+            "{op}: {reason}"
+        );
+        assert!(reason.ends_with(issue), "{op}: {reason}");
+        assert_eq!(
+            err.to_string(),
+            format!("`vm prove` cannot prove {op} yet (at address 1): {reason}")
+        );
+        refused += 1;
+    }
+    assert_eq!(refused, 22);
+}
+
+#[test]
 fn a_64_bit_exponent_is_refused_until_u32split_is_constrained() {
     // `exp` on 3^5 once proved 3^6 (a 64-step chain took the bits of 5 + p). It now splits
     // the exponent with U32SPLIT, which the AIR forbids until the u32 proofs land; a
@@ -169,6 +216,18 @@ fn a_64_bit_exponent_is_refused_until_u32split_is_constrained() {
     )
     .unwrap();
     assert_eq!(proved.output.stack.top_first()[0].as_int(), 243);
+}
+
+#[test]
+fn a_stark_failure_keeps_winterfells_cause() {
+    let cause = vm_prover::ProverError::UnsatisfiedTransitionConstraintError(3);
+    let err = vm_prover::ProveError::from(cause.clone());
+    let source = std::error::Error::source(&err).expect("the cause is the source");
+    assert_eq!(
+        source.downcast_ref::<vm_prover::ProverError>(),
+        Some(&cause)
+    );
+    assert_eq!(err.to_string(), format!("the STARK prover failed: {cause}"));
 }
 
 #[test]
@@ -245,7 +304,8 @@ fn public_inputs_naming_another_preset_are_refused() {
     for id in [1u8, 3] {
         let (t, mut public) = default_fib_trace();
         public.preset = id;
-        let err = vm_prover::prove_trace(t, public, default, seeded()).unwrap_err();
+        let err =
+            vm_prover::prove_trace_unchecked_for_testing(t, public, default, seeded()).unwrap_err();
         assert!(
             matches!(
                 err,
@@ -275,7 +335,8 @@ fn a_trace_built_for_another_preset_is_refused() {
         assert_ne!(other.main_width(), default.main_width(), "{}", other.name);
         let (t, mut public) = default_fib_trace();
         public.preset = id;
-        let err = vm_prover::prove_trace(t, public, other, seeded()).unwrap_err();
+        let err =
+            vm_prover::prove_trace_unchecked_for_testing(t, public, other, seeded()).unwrap_err();
         match err {
             vm_prover::ProveError::TraceShape {
                 width,
@@ -294,12 +355,13 @@ fn a_trace_built_for_another_preset_is_refused() {
     }
     // Columns replaced behind the trace's back: one column fewer than the trace info says.
     let (mut t, public) = default_fib_trace();
-    let cols = t.columns_mut();
+    let cols = t.columns_mut_for_testing();
     let fewer: Vec<Vec<vm_core::Felt>> = (0..cols.num_cols() - 1)
         .map(|i| cols.get_column(i).to_vec())
         .collect();
     *cols = winter_prover::matrix::ColMatrix::new(fewer);
-    let err = vm_prover::prove_trace(t, public, default, seeded()).unwrap_err();
+    let err =
+        vm_prover::prove_trace_unchecked_for_testing(t, public, default, seeded()).unwrap_err();
     assert!(
         matches!(
             err,

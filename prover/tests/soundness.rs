@@ -17,7 +17,7 @@ use rand::{rngs::StdRng, SeedableRng};
 use vm_air::{preset, PublicInputs};
 use vm_core::{Felt, FieldElement, Instruction, Opcode, StackOutputs};
 use vm_processor::{execute_traced, AdviceInputs, DefaultHost, ExecutionOptions};
-use vm_prover::trace::{build_with_hooks, TraceHooks};
+use vm_prover::trace::{build_with_hooks_for_testing, TraceHooksForTesting};
 
 // ---- the malicious interpreter is honest when it does not lie -------------------------------
 
@@ -66,7 +66,7 @@ fn malicious_interpreter_agrees_with_the_processor_when_honest() {
             &p,
             stack,
             &advice,
-            TraceHooks::default(),
+            TraceHooksForTesting::default(),
             |_, _, _, _| {},
         );
         honest(&f);
@@ -392,9 +392,16 @@ fn a_non_binary_condition_is_caught() {
 fn a_non_binary_operation_flag_is_caught() {
     // Mix two operations half and half on one row: one-hot sums still hold, binarity not.
     let p = assemble("begin add end");
-    let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
+    let mut f = forge_with(
+        &p,
+        &p,
+        &[3, 4],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
     let half = Felt::new(2).inv();
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let add = Opcode::Add;
     let mul = Opcode::Mul;
     cols.set(vm_air::layout::LOW + add.low_index(), 0, half);
@@ -419,7 +426,7 @@ fn an_instruction_swapped_or_dropped_is_caught() {
             &executed,
             &[2, 3, 4],
             &[],
-            TraceHooks::default(),
+            TraceHooksForTesting::default(),
             |_, _, _, _| {},
         );
         rejected(&f, "bus.ends_at_program_hash");
@@ -430,7 +437,7 @@ fn an_instruction_swapped_or_dropped_is_caught() {
         &executed,
         &[2, 3, 4],
         &[],
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
         |_, _, _, _| {},
     ));
 }
@@ -438,7 +445,14 @@ fn an_instruction_swapped_or_dropped_is_caught() {
 #[test]
 fn a_different_program_hash_is_rejected() {
     let p = assemble("begin add end");
-    let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
+    let mut f = forge_with(
+        &p,
+        &p,
+        &[3, 4],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
     f.public.program_hash = assemble("begin mul end").hash();
     rejected_only_by(&f, "bus.ends_at_program_hash");
     rejected_by_verifier(f);
@@ -447,7 +461,14 @@ fn a_different_program_hash_is_rejected() {
 #[test]
 fn a_wrong_claimed_output_is_rejected() {
     let p = assemble("begin add end");
-    let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
+    let mut f = forge_with(
+        &p,
+        &p,
+        &[3, 4],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
     let mut out = *f.public.stack_outputs.top_first();
     out[0] += Felt::ONE;
     f.public.stack_outputs = StackOutputs::new(&out).unwrap();
@@ -478,7 +499,7 @@ fn popping_an_overflow_element_other_than_the_newest_is_caught() {
         .iter()
         .position(|r| r.instruction.op == Opcode::Drop)
         .unwrap();
-    let hooks = TraceHooks {
+    let hooks = TraceHooksForTesting {
         overflow_pop_below_top_at: Some(at),
         ..Default::default()
     };
@@ -506,7 +527,7 @@ fn returning_to_other_than_the_last_call_site_is_caught() {
             st.control.swap(n - 2, n - 3);
         }
     };
-    let hooks = TraceHooks {
+    let hooks = TraceHooksForTesting {
         control_pop_below_top_at: Some(at),
         ..Default::default()
     };
@@ -519,9 +540,16 @@ fn returning_to_other_than_the_last_call_site_is_caught() {
 fn ending_deeper_than_16_without_draining_is_caught() {
     // Honest: the HALT rows drain the overflow; the liar empties it by fiat.
     let p = assemble("begin push.1 push.2 push.3 end");
-    let f = forge_with(&p, &p, &[], &[], TraceHooks::default(), |_, _, _, _| {});
+    let f = forge_with(
+        &p,
+        &p,
+        &[],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
     honest(&f);
-    let hooks = TraceHooks {
+    let hooks = TraceHooksForTesting {
         skip_drain: true,
         ..Default::default()
     };
@@ -585,13 +613,13 @@ fn a_run_that_never_reaches_halt_cannot_claim_outputs() {
         rows,
         ..Default::default()
     };
-    let trace = build_with_hooks(
+    let trace = build_with_hooks_for_testing(
         &p,
         &exec,
         16,
         preset,
         &mut StdRng::seed_from_u64(3),
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
     );
     let outputs = StackOutputs::new(&exec.rows.last().unwrap().stack).unwrap();
     let f = Forgery {
@@ -665,13 +693,13 @@ fn a_helper_chosen_to_excuse_a_wrong_comparison_is_caught() {
         &p,
         &[3, 4],
         &[],
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
         after_first(Opcode::Eq, |st| {
             st.top[0] = Felt::ONE;
         }),
     );
     f.trace
-        .columns_mut()
+        .columns_mut_for_testing()
         .set(vm_air::layout::HELPER, 0, Felt::ZERO);
     rejected(&f, "stack.condition_a");
     // EQZ on 5 claims 1 with helper 0: `s0 s0'` catches it.
@@ -681,13 +709,13 @@ fn a_helper_chosen_to_excuse_a_wrong_comparison_is_caught() {
         &p,
         &[5],
         &[],
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
         after_first(Opcode::Eqz, |st| {
             st.top[0] = Felt::ONE;
         }),
     );
     f.trace
-        .columns_mut()
+        .columns_mut_for_testing()
         .set(vm_air::layout::HELPER, 0, Felt::ZERO);
     rejected(&f, "stack.condition_a");
     rejected_by_verifier(f);
@@ -697,10 +725,17 @@ fn a_helper_chosen_to_excuse_a_wrong_comparison_is_caught() {
 fn a_loop_counter_helper_cannot_skip_iterations() {
     // NEXT with counter 3 must not pop: the liar pops and claims the helper 0.
     let p = assemble("begin repeat.3 add.1 end end");
-    let mut f = forge_with(&p, &p, &[0], &[], TraceHooks::default(), |_, _, _, _| {});
+    let mut f = forge_with(
+        &p,
+        &p,
+        &[0],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
     honest(&f);
     let next_row = 2; // REPEAT, INCR, NEXT
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     assert_eq!(cols.get(vm_air::layout::PC, next_row), Felt::new(2));
     cols.set(vm_air::layout::CTL_POP, next_row, Felt::ONE);
     cols.set(vm_air::layout::HELPER, next_row, Felt::ZERO);
@@ -711,9 +746,16 @@ fn a_loop_counter_helper_cannot_skip_iterations() {
 fn a_composition_mask_nonzero_on_a_real_row_is_caught() {
     let p = assemble("begin add end");
     let preset = preset::default_preset();
-    let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
+    let mut f = forge_with(
+        &p,
+        &p,
+        &[3, 4],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
     f.trace
-        .columns_mut()
+        .columns_mut_for_testing()
         .set(preset.first_mask_column(), 5, Felt::ONE);
     rejected(&f, "zk.mask[0]");
 }

@@ -11,7 +11,6 @@
 extern crate alloc;
 
 use alloc::{format, string::String, vec};
-use core::fmt;
 
 use vm_air::{layout, Preset, PublicInputs, VmAir};
 use vm_core::{Felt, StackInputs, StackOutputs, Word};
@@ -21,15 +20,19 @@ use winter_crypto::{
 };
 use winter_verifier::AcceptableOptions;
 
+pub use winter_verifier::VerifierError;
+
 pub use vm_air::{preset, ProofError, VmProof};
 
 /// Largest trace length a proof may claim (2^30 rows).
 pub const MAX_TRACE_LEN: usize = 1 << 30;
 
 /// Why a proof was rejected.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum VerifyError {
     /// The proof's preset is weaker than the caller accepts.
+    #[error("proof provides {provided}-bit security, {required} bits are required")]
     InsufficientSecurity {
         /// Bits the proof provides.
         provided: u32,
@@ -37,22 +40,12 @@ pub enum VerifyError {
         required: u32,
     },
     /// The proof's options or trace shape are not those of its preset.
+    #[error("proof does not match its preset: {0}")]
     BadShape(String),
-    /// The STARK verifier rejected the proof: the statement is not proven.
-    Rejected(String),
-}
-
-impl fmt::Display for VerifyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InsufficientSecurity { provided, required } => write!(
-                f,
-                "proof provides {provided}-bit security, {required} bits are required"
-            ),
-            Self::BadShape(m) => write!(f, "proof does not match its preset: {m}"),
-            Self::Rejected(m) => write!(f, "proof rejected: {m}"),
-        }
-    }
+    /// The STARK verifier rejected the proof: the statement is not proven. The cause is
+    /// winterfell's, e.g. [`VerifierError::InconsistentOodConstraintEvaluations`].
+    #[error("proof rejected: {0}")]
+    Rejected(#[from] VerifierError),
 }
 
 /// Verifies that the program with hash `program_hash`, started on `stack_inputs`, halted
@@ -97,7 +90,7 @@ fn run<H: ElementHasher<BaseField = Felt> + Sync>(
         public,
         &AcceptableOptions::OptionSet(vec![preset.options()]),
     )
-    .map_err(|e| VerifyError::Rejected(format!("{e}")))
+    .map_err(VerifyError::Rejected)
 }
 
 /// Checks everything `Air::new` would otherwise panic on, and that the proof uses exactly

@@ -71,6 +71,7 @@ pub struct LowerContext {
 /// Why an instruction could not be lowered. The front end turns these into diagnostics
 /// pointing at the instruction (or at argument `index` when there is one).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum LowerError {
     /// No instruction has this name; `suggestion` is the closest known name.
     UnknownInstruction {

@@ -7,8 +7,8 @@ use vm_air::{preset, PublicInputs};
 use vm_core::{Instruction, Opcode, Program, StackInputs};
 use vm_prover::{
     check::{check, Violations},
-    prove_trace,
-    trace::{build_with_hooks, TraceHooks, VmTrace},
+    prove_trace_unchecked_for_testing,
+    trace::{build_with_hooks_for_testing, TraceHooksForTesting, VmTrace},
 };
 
 use super::{run, Phase, Run, State};
@@ -39,7 +39,7 @@ pub fn forge_with(
     program: &Program,
     stack: &[u64],
     advice: &[u64],
-    hooks: TraceHooks,
+    hooks: TraceHooksForTesting,
     lie: impl FnMut(Phase, usize, Instruction, &mut State),
 ) -> Forgery {
     let preset = preset::default_preset();
@@ -49,7 +49,8 @@ pub fn forge_with(
         outputs,
     } = run(program, &inputs(stack), advice, lie);
     let mut rng = StdRng::seed_from_u64(7);
-    let trace = build_with_hooks(attested, &trace, final_depth, preset, &mut rng, hooks);
+    let trace =
+        build_with_hooks_for_testing(attested, &trace, final_depth, preset, &mut rng, hooks);
     let public = PublicInputs {
         preset: preset.id,
         program_hash: attested.hash(),
@@ -66,7 +67,7 @@ pub fn forge(
     lie: impl FnMut(Phase, usize, Instruction, &mut State),
 ) -> Forgery {
     let p = assemble(src);
-    forge_with(&p, &p, stack, &[], TraceHooks::default(), lie)
+    forge_with(&p, &p, stack, &[], TraceHooksForTesting::default(), lie)
 }
 
 /// A lie after the first execution of `op`: `change` edits the state it produced.
@@ -127,8 +128,9 @@ pub fn honest(f: &Forgery) {
 pub fn rejected_by_verifier(f: Forgery) {
     let preset = preset::default_preset();
     let public = f.public.clone();
-    let proof = prove_trace(f.trace, f.public, preset, StdRng::seed_from_u64(1))
-        .expect("release-mode winterfell proves any trace");
+    let proof =
+        prove_trace_unchecked_for_testing(f.trace, f.public, preset, StdRng::seed_from_u64(1))
+            .expect("release-mode winterfell proves any trace");
     let res = vm_verifier::verify(
         public.program_hash,
         public.stack_inputs,
@@ -146,7 +148,7 @@ pub fn recount_multiplicities(trace: &mut VmTrace) {
     use vm_air::{chiplets::hasher::CYCLE_LEN, layout::*};
     use vm_core::{Felt, FieldElement};
     let last = trace.last_real;
-    let cols = trace.columns_mut();
+    let cols = trace.columns_mut_for_testing();
     let mut counts = std::collections::HashMap::<u64, u64>::new();
     for i in 0..last {
         *counts.entry(cols.get(PC, i).as_int()).or_default() += 1;
@@ -183,17 +185,17 @@ pub fn cut_short(
         rows: rows[..last].to_vec(),
         ..Default::default()
     };
-    let mut trace = build_with_hooks(
+    let mut trace = build_with_hooks_for_testing(
         program,
         &exec,
         16,
         preset,
         &mut StdRng::seed_from_u64(4),
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
     );
     assert_eq!(trace.last_real, last);
     let final_row = rows[last];
-    let cols = trace.columns_mut();
+    let cols = trace.columns_mut_for_testing();
     cols.set(PC, last, Felt::from(final_row.pc));
     for k in 0..16 {
         cols.set(STACK + k, last, final_row.stack[k]);

@@ -9,7 +9,7 @@
 
 use vm_air::{bus, chiplets::hasher as hash, layout::*, preset};
 use vm_core::{Felt, FieldElement, Opcode, Program, StackInputs, StackOutputs};
-use vm_prover::{check::CheckField, trace::TraceHooks};
+use vm_prover::{check::CheckField, trace::TraceHooksForTesting};
 use winter_prover::{matrix::ColMatrix, Trace};
 
 use crate::common::forge::{assemble, forge, forge_with, inputs, recount_multiplicities, Forgery};
@@ -69,7 +69,7 @@ fn real_rows(f: &Forgery) -> std::ops::RangeInclusive<usize> {
 /// Adds `delta` to column `col` on every real row.
 fn shift_column(f: &mut Forgery, col: usize, delta: Felt) {
     let rows = real_rows(f);
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     for r in rows {
         cols.set(col, r, cols.get(col, r) + delta);
     }
@@ -134,7 +134,7 @@ fn initial_register_lies() -> Vec<Case> {
         &executed,
         &[3, 4],
         &[],
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
         |_, _, _, _| {},
     );
     shift_column(&mut f, PC, Felt::ONE);
@@ -173,7 +173,7 @@ fn overflow_row_from_the_future() -> Forgery {
     // Honest: DROP leaves s15 = 0, DUP15 pushes it (depth 17), the first HALT drains it.
     let mut f = forge("begin drop dup.15 end", &stack, |_, _, _, _| {});
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let two = Felt::new(2);
     cols.set(OVF_PTR, 0, two);
     cols.set(OVF_POP, 0, Felt::ONE);
@@ -204,7 +204,7 @@ fn overflow_row_from_the_future() -> Forgery {
 fn rerun_chiplet(f: &mut Forgery, program: &Program, iv: [Felt; 12], blocks: usize) -> [Felt; 4] {
     let last = f.trace.last_real;
     let elements = vm_core::program::encode_for_hash(program.code());
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let mut state = iv;
     let mut put = |i: usize, row: &[Felt; hash::HASH_WIDTH], active: bool| {
         if i <= last {
@@ -249,9 +249,16 @@ fn chiplet_lies() -> Vec<Case> {
     // program hash, which is not the program's hash.
     for i in 1..12 {
         let p = assemble("begin add end");
-        let mut f = forge_with(&p, &p, &[3, 4], &[], TraceHooks::default(), |_, _, _, _| {});
+        let mut f = forge_with(
+            &p,
+            &p,
+            &[3, 4],
+            &[],
+            TraceHooksForTesting::default(),
+            |_, _, _, _| {},
+        );
         let mut iv = [Felt::ZERO; 12];
-        iv[0] = f.trace.columns_mut().get(HASH_STATE, 0);
+        iv[0] = f.trace.columns_mut_for_testing().get(HASH_STATE, 0);
         iv[i] = Felt::ONE;
         let blocks = p.code().len().div_ceil(INSTRUCTIONS_PER_CYCLE);
         f.public.program_hash = rerun_chiplet(&mut f, &p, iv, blocks);
@@ -271,11 +278,11 @@ fn chiplet_lies() -> Vec<Case> {
         &executed,
         &[3, 4],
         &[],
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
         |_, _, _, _| {},
     );
     shift_column(&mut f, HASH_ADDR, -Felt::new(4));
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     for j in 0..INSTRUCTIONS_PER_CYCLE {
         let m = cols.get(HASH_MULT + j, 0);
         cols.set(HASH_MULT + j, hash::CYCLE_LEN, m);
@@ -363,7 +370,7 @@ fn swapped(j: usize) -> Forgery {
         &e,
         &[2, 3, 4],
         &[],
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
         |_, _, _, _| {},
     )
 }
@@ -475,7 +482,7 @@ fn overflow_value_swapped() -> Case {
         }
     });
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     assert_eq!(cols.get(OVF_POP, 1), Felt::ONE);
     let honest = [
         cols.get(OVF_PTR, 1),

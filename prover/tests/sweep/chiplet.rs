@@ -18,7 +18,7 @@ use vm_air::{
     preset,
 };
 use vm_core::{DebugInfo, Felt, FieldElement, Instruction, Opcode, Program};
-use vm_prover::trace::TraceHooks;
+use vm_prover::trace::TraceHooksForTesting;
 use winter_crypto::hashers::Rp64_256;
 use winter_prover::matrix::ColMatrix;
 
@@ -100,7 +100,14 @@ fn two_blocks() -> Program {
 /// The honest trace of [`two_blocks`] on `[1, 2]`.
 fn honest_two_blocks() -> Forgery {
     let p = two_blocks();
-    forge_with(&p, &p, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {})
+    forge_with(
+        &p,
+        &p,
+        &[1, 2],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    )
 }
 
 fn state_at(cols: &ColMatrix<Felt>, row: usize) -> State12 {
@@ -180,7 +187,7 @@ fn replay(
 /// program (the statement is then false).
 fn claim_digest(f: &mut Forgery) -> bool {
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let end = (1..=last)
         .find(|&r| cols.get(HASH_ACTIVE, r) == Felt::ZERO)
         .expect("the hasher's section ends");
@@ -234,7 +241,7 @@ fn lie_in_round(
 ) -> Forgery {
     let mut f = honest_two_blocks();
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let blocks = blocks(cols);
     let row = 1 + round;
     let s = state_at(cols, row);
@@ -305,7 +312,7 @@ fn inv(lane: usize) -> Forgery {
 fn capacity(lane: usize) -> Forgery {
     let mut f = honest_two_blocks();
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let blocks = blocks(cols);
     let row = CYCLE_LEN + 1;
     let mut st = state_at(cols, row);
@@ -325,7 +332,7 @@ fn capacity(lane: usize) -> Forgery {
 fn active_stops_mid_cycle() -> Forgery {
     let mut f = honest_two_blocks();
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let row = CYCLE_LEN + 1;
     for r in row..2 * CYCLE_LEN {
         cols.set(HASH_ACTIVE, r, Felt::ZERO);
@@ -374,13 +381,20 @@ fn active_restarts() -> Forgery {
         &b,
         &[1, 2],
         &[],
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
         |_, _, _, _| {},
     );
-    let honest = forge_with(&a, &a, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {});
+    let honest = forge_with(
+        &a,
+        &a,
+        &[1, 2],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
     assert_ne!(f.public.stack_outputs, honest.public.stack_outputs);
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let absorbed = blocks(cols);
     let plan = [absorbed[0], [Felt::ZERO; 8], absorbed[1]];
     for j in 0..INSTRUCTIONS_PER_CYCLE {
@@ -413,9 +427,16 @@ fn active_restarts() -> Forgery {
 /// recomputes every later row: the digest is the hash of no program.
 fn round_flag_on_absorb_row() -> Forgery {
     let b = jump_over_block_1();
-    let mut f = forge_with(&b, &b, &[1, 2], &[], TraceHooks::default(), |_, _, _, _| {});
+    let mut f = forge_with(
+        &b,
+        &b,
+        &[1, 2],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let blocks = blocks(cols);
     let row = CYCLE_LEN;
     let s = state_at(cols, row);
@@ -452,7 +473,7 @@ fn addr_repeats() -> Forgery {
             exec,
             &[1, 2],
             &[],
-            TraceHooks::default(),
+            TraceHooksForTesting::default(),
             |_, _, _, _| {},
         )
     };
@@ -460,7 +481,7 @@ fn addr_repeats() -> Forgery {
     let mut f = run(&b);
     assert_ne!(f.public.stack_outputs, honest.public.stack_outputs);
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     // The builder counted B's addresses 0..4 on cycle 0; they are cycle 1's entries now.
     for j in 0..INSTRUCTIONS_PER_CYCLE {
         let m = cols.get(HASH_MULT + j, 0);
@@ -482,6 +503,6 @@ fn addr_repeats() -> Forgery {
 fn mask(i: usize) -> Forgery {
     let mut f = honest_two_blocks();
     let col = preset::default_preset().first_mask_column() + i;
-    f.trace.columns_mut().set(col, 5, Felt::ONE);
+    f.trace.columns_mut_for_testing().set(col, 5, Felt::ONE);
     f
 }

@@ -16,7 +16,7 @@
 
 use vm_air::{layout::*, ops};
 use vm_core::{DebugInfo, Felt, FieldElement, Instruction, Opcode, Program};
-use vm_prover::trace::TraceHooks;
+use vm_prover::trace::TraceHooksForTesting;
 
 use crate::common::{
     forge::{forge_with, inputs, Forgery},
@@ -155,7 +155,7 @@ fn substituted(
         &program(executed),
         stack,
         &[],
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
         hook,
     );
     // The claim is false: an honest run of the attested program ends elsewhere (for an
@@ -164,7 +164,7 @@ fn substituted(
         let honest = run(&program(attested), &inputs(stack), &[], |_, _, _, _| {});
         assert_ne!(honest.outputs, f.public.stack_outputs, "{attested}: no lie");
     }
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     for g in 0..NUM_GROUPS {
         cols.set(GROUP + g, 0, felt(flags.group(g)));
     }
@@ -198,7 +198,7 @@ fn low_binary(c: usize) -> Case {
         },
         no_lie,
     );
-    let s0 = f.trace.columns_mut().get(STACK, 1);
+    let s0 = f.trace.columns_mut_for_testing().get(STACK, 1);
     assert_ne!(s0, Felt::new(1 << x), "the row must lie");
     Case::new(format!("decoder.low_binary[{c}]"), f)
 }

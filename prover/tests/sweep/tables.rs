@@ -11,7 +11,7 @@
 use vm_air::layout::*;
 use vm_air::PublicInputs;
 use vm_core::{DebugInfo, Felt, FieldElement, Instruction, Opcode, Program};
-use vm_prover::trace::{build_with_hooks, TraceHooks};
+use vm_prover::trace::{build_with_hooks_for_testing, TraceHooksForTesting};
 
 use crate::common::forge::{after_first, assemble, forge, inputs, Forgery};
 use crate::common::{Frame, Phase, State};
@@ -78,7 +78,7 @@ fn sixteen() -> Vec<u64> {
 
 /// The operation a trace row executes.
 fn op_at(f: &mut Forgery, row: usize) -> Opcode {
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let g = (0..NUM_GROUPS)
         .find(|g| cols.get(GROUP + g, row) == Felt::ONE)
         .expect("one group flag");
@@ -119,13 +119,13 @@ fn forge_ctl(
         }
     }
     let mut rng = StdRng::seed_from_u64(7);
-    let trace = build_with_hooks(
+    let trace = build_with_hooks_for_testing(
         program,
         &run.trace,
         run.final_depth,
         preset,
         &mut rng,
-        TraceHooks::default(),
+        TraceHooksForTesting::default(),
     );
     let public = PublicInputs {
         preset: preset.id,
@@ -134,7 +134,7 @@ fn forge_ctl(
         stack_outputs: run.outputs,
     };
     let mut f = Forgery { trace, public };
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     for (i, ins) in hidden {
         let noop = Opcode::Noop;
         cols.set(GROUP + noop.group_index(), i, Felt::ZERO);
@@ -189,7 +189,7 @@ fn replay_overflow(f: &mut Forgery, mut lie: impl FnMut(usize, &mut OvfRegs) -> 
             Act::Keep
         };
         let act = told.unwrap_or(honest);
-        let cols = f.trace.columns_mut();
+        let cols = f.trace.columns_mut_for_testing();
         cols.set(DEPTH, i, felt(r.depth));
         cols.set(OVF_PTR, i, r.ptr);
         cols.set(OVF_PUSH, i, Felt::ZERO);
@@ -242,7 +242,7 @@ fn replay_control(f: &mut Forgery, mut lie: impl FnMut(usize, &mut CtlRegs) -> O
     for i in 0..=last {
         let op = op_at(f, i);
         let told = lie(i, &mut r);
-        let cols = f.trace.columns_mut();
+        let cols = f.trace.columns_mut_for_testing();
         let (pc, imm) = (cols.get(PC, i), cols.get(IMM, i));
         let honest = match op {
             Opcode::Call => Act::Push(pc + Felt::ONE, Felt::ONE),
@@ -359,13 +359,13 @@ fn clock_case() -> Case {
     );
     assert_eq!(op_at(&mut f, 2), Opcode::Dup15);
     let last = f.trace.last_real;
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     for i in 2..=last {
         cols.set(CLK, i, felt(i as u64 - 2));
     }
     replay_overflow(&mut f, |_, _| None);
     // The pops took each other's rows: row 1 removes DUP15's (1, 99, 0), row 3 PUSH's.
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let x15 = cols.get(STACK + 15, 0);
     assert_eq!(cols.get(OVF_VAL, 1), x15);
     cols.set(OVF_VAL, 1, w);
@@ -385,7 +385,7 @@ fn overflow_cases() -> Vec<Case> {
         &[],
         after_first(Opcode::Sdepth, |st| st.top[0] += Felt::ONE),
     );
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     for i in 1..=4 {
         let d = cols.get(DEPTH, i);
         cols.set(DEPTH, i, d + Felt::ONE);
@@ -435,7 +435,7 @@ fn overflow_cases() -> Vec<Case> {
         &sixteen(),
         after_first(Opcode::Drop, |st| st.top[15] = felt(7)),
     );
-    f.trace.columns_mut().set(OVF_VAL, 0, felt(7));
+    f.trace.columns_mut_for_testing().set(OVF_VAL, 0, felt(7));
     v.push(Case::new("overflow.value_zero_off_pop", f));
 
     // Two overflow rows (the input s15 at address 1, s14 at address 2); before each DROP a NOOP moves
@@ -475,7 +475,7 @@ fn overflow_cases() -> Vec<Case> {
         &sixteen(),
         after_first(Opcode::Drop, move |st| st.top[15] = w),
     );
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let x15 = cols.get(STACK + 15, 0);
     assert_eq!(
         [
@@ -639,7 +639,7 @@ fn control_cases() -> Vec<Case> {
     let mut f = forge_ctl(&p, &[], none, |_, _| None);
     let ops: Vec<Opcode> = (0..6).map(|i| op_at(&mut f, i)).collect();
     assert_eq!(ops, [Call, Noop, Ret, Call, Incr, Ret]);
-    let cols = f.trace.columns_mut();
+    let cols = f.trace.columns_mut_for_testing();
     let honest: Vec<Felt> = (1..=5).map(|i| cols.get(CPTR, i)).collect();
     assert_eq!(honest, [1, 1, 0, 4, 4].map(felt));
     cols.set(CPTR, 1, felt(4));
