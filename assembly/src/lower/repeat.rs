@@ -9,7 +9,7 @@
 //! | case | native code | cycles beyond `K` bodies |
 //! | --- | --- | --- |
 //! | `L = 0`, no decorators | nothing | 0 |
-//! | `L >= 64`, or `K < 2U` | `REPEAT K; B; NEXT` | `1 + K` |
+//! | `L >= 64`, `K < 2U`, or `L = 0` with decorators | `REPEAT K; B; NEXT` | `1 + K` |
 //! | otherwise | `REPEAT K/U; B x U; NEXT; B x (K mod U)` | `1 + K/U` |
 //!
 //! with `U = ceil(64 / L)`, so that `U` copies hold at least [`UNROLL_TARGET`] = 64
@@ -20,8 +20,11 @@
 //!   130 + L <= 193` instructions, a counted loop `L + 2`. A repeat that is the body of
 //!   another is therefore at most 193 instructions long or already a loop, and nesting adds
 //!   at most two instructions per level beyond that: `repeat.2000000` and nested repeats
-//!   assemble to a few hundred instructions and run as loops. Code size matters twice: the
-//!   hash chiplet spends 2 trace rows per instruction on attesting the program.
+//!   assemble to a few hundred instructions and run as loops. Code size costs trace rows:
+//!   the hash chiplet spends 2 rows per instruction on attesting the program. An unrolled
+//!   repeat spends about `2 (U + K mod U) L` of them on `K L` cycles, at most 4/3 per cycle
+//!   (at `K = 3U - 1`), less than the 2 of the same loop written out (`docs/performance.md`,
+//!   "Program attestation").
 //! - A small count (`K < 2U`) stays a counted loop: unrolling it would save at most `2U`
 //!   cycles per execution of the loop for up to `(2U - 1) L` instructions of code, and it
 //!   keeps the `REPEAT`/`NEXT` loops of short programs that the prover's soundness tests
