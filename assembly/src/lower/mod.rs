@@ -3,13 +3,15 @@
 //! native code with its debug information.
 //!
 //! The work is split by job: this module emits code and lowers flow control and procedure
-//! frames; `resolve` finds the procedure an `exec`/`call` names; `plain` turns instruction
-//! immediates into [`Imm`]s and lowering failures into diagnostics; `recursion` checks the
-//! call graph; [`instructions`] lowers each plain instruction.
+//! frames; `repeat` lays out `repeat.N` loops (unrolling short bodies); `resolve` finds the
+//! procedure an `exec`/`call` names; `plain` turns instruction immediates into [`Imm`]s and
+//! lowering failures into diagnostics; `recursion` checks the call graph; [`instructions`]
+//! lowers each plain instruction.
 
 pub mod instructions;
 mod plain;
 mod recursion;
+pub mod repeat;
 mod resolve;
 
 use std::collections::{BTreeMap, HashMap};
@@ -280,23 +282,9 @@ impl Linker<'_> {
                     self.patch_to_here(jz);
                 }
                 Op::Repeat { count, body, span } => {
-                    let Some(n) = self.repeat_count(module, count) else {
-                        continue;
-                    };
-                    // `REPEAT n; body: B; NEXT body`: a counted loop, never unrolled.
-                    let here = Some((module, *span));
-                    self.emit(
-                        Instruction::with_imm(Opcode::Repeat, Felt::new(n)),
-                        here,
-                        None,
-                    );
-                    let head = self.code.len() as u64;
-                    self.block(module, body, ctx, caller);
-                    self.emit(
-                        Instruction::with_imm(Opcode::Next, Felt::new(head)),
-                        here,
-                        None,
-                    );
+                    if let Some(n) = self.repeat_count(module, count) {
+                        self.repeat(module, n, body, *span, ctx, caller);
+                    }
                 }
                 Op::Invoke { kind, target, span } => {
                     self.invoke(module, *kind, target, *span, caller)
