@@ -110,3 +110,213 @@ impl<E: Copy> Cpu<'_, E> {
         self.0[HELPER + i]
     }
 }
+
+/// A group of consecutive main columns, for `docs/air.md`'s column table (checked by a
+/// test: the groups tile the main trace without gaps).
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnGroup {
+    /// First column.
+    pub first: usize,
+    /// Number of columns.
+    pub len: usize,
+    /// The component that owns it.
+    pub component: &'static str,
+    /// Name in the docs.
+    pub name: &'static str,
+    /// What it holds.
+    pub meaning: &'static str,
+}
+
+/// The main columns under `preset`, in order.
+pub fn main_columns(preset: &crate::Preset) -> alloc::vec::Vec<ColumnGroup> {
+    let g = |first, len, component, name, meaning| ColumnGroup {
+        first,
+        len,
+        component,
+        name,
+        meaning,
+    };
+    use crate::chiplets::hasher::{HASH_WIDTH, STATE_WIDTH};
+    let mut v = alloc::vec![
+        g(
+            CLK,
+            1,
+            "decoder",
+            "clk",
+            "row number: `clk[0] = 0`, `clk' = clk + 1`"
+        ),
+        g(
+            PC,
+            1,
+            "decoder",
+            "pc",
+            "address of the instruction executed on this row"
+        ),
+        g(
+            IMM,
+            1,
+            "decoder",
+            "imm",
+            "its immediate (0 when it has none)"
+        ),
+        g(
+            GROUP,
+            NUM_GROUPS,
+            "decoder",
+            "G0..G7",
+            "one-hot group of the opcode (`opcode = 16 g + l`)"
+        ),
+        g(
+            LOW,
+            NUM_LOWS,
+            "decoder",
+            "L0..L15",
+            "one-hot low index of the opcode"
+        ),
+        g(
+            STACK,
+            STACK_WIDTH,
+            "stack",
+            "s0..s15",
+            "visible operand stack, `s0` the top"
+        ),
+        g(
+            DEPTH,
+            1,
+            "control",
+            "depth",
+            "stack depth, 16 + overflow rows"
+        ),
+        g(
+            OVF_PTR,
+            1,
+            "control",
+            "ovf_ptr",
+            "address of the overflow table's newest row (0: empty)"
+        ),
+        g(
+            OVF_VAL,
+            1,
+            "control",
+            "ovf_val",
+            "value removed from the overflow table on this row (0 if none)"
+        ),
+        g(
+            OVF_PUSH,
+            1,
+            "control",
+            "ovf_push",
+            "1 when this row pushes `s15` into the overflow table"
+        ),
+        g(
+            OVF_POP,
+            1,
+            "control",
+            "ovf_pop",
+            "1 when this row pops the overflow table"
+        ),
+        g(
+            CTOP,
+            1,
+            "control",
+            "ctop",
+            "top control frame's value: return address or loop counter"
+        ),
+        g(
+            CKIND,
+            1,
+            "control",
+            "ckind",
+            "top frame's kind: 1 call, 0 loop (or empty)"
+        ),
+        g(
+            CPTR,
+            1,
+            "control",
+            "cptr",
+            "address of the control table's newest row (0: empty)"
+        ),
+        g(
+            CTL_PUSH,
+            1,
+            "control",
+            "ctl_push",
+            "1 when this row saves the top frame (`CALL`, `REPEAT`)"
+        ),
+        g(
+            CTL_POP,
+            1,
+            "control",
+            "ctl_pop",
+            "1 when this row restores a frame (`RET`, last `NEXT`)"
+        ),
+        g(
+            HELPER,
+            NUM_HELPERS,
+            "helpers",
+            "h",
+            "CPU helper block: an inverse (`EQ`, `EQZ`, `NEXT`) or `EXPACC`'s multiplier"
+        ),
+        g(
+            HASH_ACTIVE,
+            1,
+            "chiplets",
+            "hasher",
+            "the hasher's selector: 1 on its rows (whole cycles from row 0), then 0"
+        ),
+        g(
+            HASH_ROUND,
+            1,
+            "chiplets",
+            "round",
+            "the hasher's round flag `hasher * R`"
+        ),
+        g(
+            HASH_ADDR,
+            1,
+            "chiplets",
+            "addr",
+            "address of the first instruction of the block the cycle absorbs"
+        ),
+        g(
+            HASH_STATE,
+            STATE_WIDTH,
+            "chiplets",
+            "x0..x11",
+            "Rescue Prime state"
+        ),
+        g(
+            HASH + STATE_WIDTH,
+            STATE_WIDTH,
+            "chiplets",
+            "a0..a11",
+            "S-box cubes; `a0..a3` the multiplicities on absorb rows"
+        ),
+        g(
+            HASH + 2 * STATE_WIDTH,
+            HASH_WIDTH - 2 * STATE_WIDTH,
+            "chiplets",
+            "b0..b11",
+            "inverse S-box helpers"
+        ),
+    ];
+    if preset.randomizer_columns() > 0 {
+        v.push(g(
+            RANDOMIZER,
+            preset.randomizer_columns(),
+            "zk",
+            "R0..",
+            "randomizers: random on every row, unconstrained",
+        ));
+    }
+    if preset.mask_columns() > 0 {
+        v.push(g(
+            preset.first_mask_column(),
+            preset.mask_columns(),
+            "zk",
+            "U0..",
+            "composition masks: 0 on real rows, random on the random rows",
+        ));
+    }
+    v
+}
