@@ -4,21 +4,24 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use vm_core::{
-    hash, Decorator, Felt, FieldElement, Opcode, Program, StackInputs, StackOutputs, Word,
-    FMP_INIT, STACK_TOP_SIZE, ZERO_WORD,
+    hash, Decorator, Felt, FieldElement, Instruction, Opcode, Program, StackInputs, StackOutputs,
+    Word, FMP_INIT, STACK_TOP_SIZE, ZERO_WORD,
 };
 use winter_math::fields::QuadExtension;
 
 use crate::errors::{ErrorKind, ExecutionError};
 use crate::inputs::{empty_subtree_children, word_key, AdviceInputs};
-use crate::trace::{CycleRow, ExecutionTrace, MemoryAccess, NoTrace, Tracer};
+use crate::trace::{
+    BitwiseOp, BitwiseRequest, CycleRow, ExecutionTrace, HasherRequest, MemoryAccess, MerkleOp,
+    NoTrace, RangeCheck, TableOp, TableOps, Tracer,
+};
 use crate::{ExecutionOptions, ExecutionOutput, Host, TraceStats};
 
 type QuadFelt = QuadExtension<Felt>;
 
 /// A fast multiplicative hasher for u32 memory addresses.
 #[derive(Default, Clone, Copy)]
-struct AddrHasher(u64);
+pub struct AddrHasher(u64);
 
 impl Hasher for AddrHasher {
     fn finish(&self) -> u64 {
@@ -34,49 +37,79 @@ impl Hasher for AddrHasher {
     }
 }
 
-type Memory = HashMap<u32, Felt, BuildHasherDefault<AddrHasher>>;
+/// One memory context: element address to value (absent elements are zero).
+pub type Memory = HashMap<u32, Felt, BuildHasherDefault<AddrHasher>>;
 
 const U32_LIMIT: u64 = 1 << 32;
 
 /// Entries of the per-opcode counters (opcodes are 7 bits).
 const OPS: usize = 128;
 
-#[derive(Clone, Copy, Debug)]
-enum Frame {
-    /// `CALL`: return address.
-    Call { ret: u32 },
-    /// `CALLCTX`: return address and the caller's context, fmp and stack floor.
+/// A control-stack frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// `CALL`: the return address.
+    Call(u32),
+    /// `CALLCTX`: return address and the caller's context, fmp and stack floor (the index in
+    /// the whole operand stack where the callee's part starts).
     CallCtx {
+        /// Return address.
         ret: u32,
+        /// The caller's memory context.
         ctx: u32,
+        /// The caller's frame pointer.
         fmp: Felt,
+        /// The caller's stack floor.
         floor: usize,
     },
-    /// `REPEAT`: remaining iterations.
-    Loop { count: u64 },
+    /// `REPEAT`: the remaining iterations.
+    Loop(u64),
 }
 
-struct Vm<'a, H: Host, T: Tracer> {
-    program: &'a Program,
-    host: &'a mut H,
-    options: ExecutionOptions,
+impl Frame {
+    /// The control registers the frame shows while on top: (value, kind).
+    fn registers(&self) -> (Felt, Felt) {
+        match *self {
+            Frame::Call(ret) | Frame::CallCtx { ret, .. } => (Felt::from(ret), Felt::ONE),
+            Frame::Loop(count) => (Felt::new(count), Felt::ZERO),
+        }
+    }
+}
+
+/// What [`Vm::exec_cycle`] returns for `HALT` instead of the next address (code is shorter
+/// than 2^32 instructions). A plain `usize` that the next fetch's bounds check catches keeps
+/// the loop at one test per cycle (an enum with a payload was spilled to memory).
+pub(crate) const HALTED: usize = usize::MAX;
+
+pub(crate) struct Vm<'a, H: Host, T: Tracer> {
+    pub(crate) program: &'a Program,
+    pub(crate) host: &'a mut H,
+    pub(crate) options: ExecutionOptions,
     /// Operand stack, top at the end. Elements below `floor` belong to callers.
-    stack: Vec<Felt>,
-    floor: usize,
+    pub(crate) stack: Vec<Felt>,
+    pub(crate) floor: usize,
     /// Advice stack, top (next to pop) at the end.
-    adv: Vec<Felt>,
-    advice: AdviceInputs,
-    mems: Vec<Memory>,
-    ctx: u32,
-    fmp: Felt,
-    cstack: Vec<Frame>,
-    clk: u64,
-    stats: TraceStats,
+    pub(crate) adv: Vec<Felt>,
+    pub(crate) advice: AdviceInputs,
+    pub(crate) mems: Vec<Memory>,
+    pub(crate) ctx: u32,
+    pub(crate) fmp: Felt,
+    pub(crate) cstack: Vec<Frame>,
+    pub(crate) clk: u64,
+    pub(crate) stats: TraceStats,
     /// Executions of each opcode, for the trace statistics.
-    executions: [u64; OPS],
+    pub(crate) executions: [u64; OPS],
     /// Merkle-tree levels walked by each opcode (operations priced per level).
-    levels: [u64; OPS],
-    tracer: T,
+    pub(crate) levels: [u64; OPS],
+    pub(crate) tracer: T,
+    /// Tracing only: the overflow table address of every stack element below the top 16
+    /// (`stack[j]` has `ovf_addrs[j]`, callers' elements included) ...
+    pub(crate) ovf_addrs: Vec<Felt>,
+    /// ... and of every control frame (`cstack[j]` has `ctl_addrs[j]`).
+    pub(crate) ctl_addrs: Vec<Felt>,
+    /// Testing only: failed checks are recorded in `ignored` instead of ending the run.
+    pub(crate) lenient: bool,
+    pub(crate) ignored: Vec<ExecutionError>,
 }
 
 /// Executes `program` on the given inputs until `HALT`.
@@ -87,12 +120,15 @@ pub fn execute(
     host: &mut impl Host,
     options: ExecutionOptions,
 ) -> Result<ExecutionOutput, ExecutionError> {
-    run_with(program, stack, advice, host, options, NoTrace).map(|(out, _)| out)
+    let mut vm = Vm::new(program, stack, advice, host, options, NoTrace);
+    vm.run()?;
+    Ok(vm.output())
 }
 
 /// Executes `program` like [`execute`] and also records the execution trace (one row per
-/// cycle, plus the memory and hash logs) that the prover will consume. Slower than
-/// [`execute`]; both share one interpreter, so their outputs, cycles and errors agree.
+/// cycle with the table registers, plus the chiplet requests) that the prover will consume.
+/// Slower than [`execute`]; both share one interpreter, so their outputs, cycles and errors
+/// agree.
 pub fn execute_traced(
     program: &Program,
     stack: StackInputs,
@@ -100,74 +136,119 @@ pub fn execute_traced(
     host: &mut impl Host,
     options: ExecutionOptions,
 ) -> Result<(ExecutionOutput, ExecutionTrace), ExecutionError> {
-    run_with(
+    let mut vm = Vm::new(
         program,
         stack,
         advice,
         host,
         options,
         ExecutionTrace::default(),
-    )
+    );
+    vm.run()?;
+    let out = vm.output();
+    Ok((out, vm.tracer))
 }
 
-fn run_with<T: Tracer>(
-    program: &Program,
-    stack: StackInputs,
-    advice: AdviceInputs,
-    host: &mut impl Host,
-    options: ExecutionOptions,
-    tracer: T,
-) -> Result<(ExecutionOutput, T), ExecutionError> {
-    let mut init: Vec<Felt> = Vec::with_capacity(1024);
-    init.extend(stack.padded().iter().rev());
-    let mut adv = advice.stack.clone();
-    adv.reverse();
-    let mut vm = Vm {
-        program,
-        host,
-        options,
-        stack: init,
-        floor: 0,
-        adv,
-        advice: AdviceInputs {
-            stack: Vec::new(),
-            ..advice
-        },
-        mems: vec![Memory::default()],
-        ctx: 0,
-        fmp: Felt::new(FMP_INIT),
-        cstack: Vec::new(),
-        clk: 0,
-        stats: TraceStats {
-            program: program.code().len() as u64,
-            ..Default::default()
-        },
-        executions: [0; OPS],
-        levels: [0; OPS],
-        tracer,
-    };
-    vm.run()?;
-    let depth = vm.stack.len();
-    let top: Vec<Felt> = vm
-        .stack
-        .iter()
-        .rev()
-        .take(STACK_TOP_SIZE)
-        .copied()
-        .collect();
-    vm.stats.stack = vm.clk;
-    for info in vm_core::OPCODES {
-        let code = info.code as usize;
-        vm.stats
-            .add_executions(info.op, vm.executions[code], vm.levels[code]);
+/// What the interpreter loop reads every cycle and never changes, kept apart from the
+/// [`Vm`] so that it stays in registers: the code, the decorators per address and the cycle
+/// limit.
+pub(crate) struct Code<'a> {
+    code: &'a [Instruction],
+    /// Decorators per address: `decs[dec_off[pc]..dec_off[pc + 1]]`.
+    decs: Vec<&'a Decorator>,
+    dec_off: Vec<u32>,
+    has_decs: bool,
+    max_cycles: u64,
+}
+
+impl<'a> Code<'a> {
+    pub(crate) fn new(program: &'a Program, options: &ExecutionOptions) -> Self {
+        let code = program.code();
+        // Decorators per address, as a CSR index into `decs`.
+        let mut sorted: Vec<(u32, &Decorator)> = program
+            .debug()
+            .decorators
+            .iter()
+            .filter(|(a, _)| (*a as usize) < code.len())
+            .map(|(a, d)| (*a, d))
+            .collect();
+        sorted.sort_by_key(|d| d.0);
+        let mut dec_off = vec![0u32; code.len() + 1];
+        for (a, _) in &sorted {
+            dec_off[*a as usize + 1] += 1;
+        }
+        for i in 0..code.len() {
+            dec_off[i + 1] += dec_off[i];
+        }
+        Self {
+            code,
+            has_decs: !sorted.is_empty(),
+            decs: sorted.into_iter().map(|(_, d)| d).collect(),
+            dec_off,
+            max_cycles: options.max_cycles,
+        }
     }
-    let out = ExecutionOutput {
-        stack: StackOutputs::new(&top).expect("16 elements"),
-        cycles: vm.clk,
-        final_depth: depth,
-        stats: vm.stats,
-    };
-    Ok((out, vm.tracer))
+}
+
+impl<'a, H: Host, T: Tracer> Vm<'a, H, T> {
+    pub(crate) fn new(
+        program: &'a Program,
+        stack: StackInputs,
+        advice: AdviceInputs,
+        host: &'a mut H,
+        options: ExecutionOptions,
+        tracer: T,
+    ) -> Self {
+        let mut init: Vec<Felt> = Vec::with_capacity(1024);
+        init.extend(stack.padded().iter().rev());
+        let mut adv = advice.stack.clone();
+        adv.reverse();
+        let code_len = program.code().len();
+        Vm {
+            program,
+            host,
+            options,
+            stack: init,
+            floor: 0,
+            adv,
+            advice: AdviceInputs {
+                stack: Vec::new(),
+                ..advice
+            },
+            mems: vec![Memory::default()],
+            ctx: 0,
+            fmp: Felt::new(FMP_INIT),
+            cstack: Vec::new(),
+            clk: 0,
+            stats: TraceStats {
+                program: code_len as u64,
+                ..Default::default()
+            },
+            executions: [0; OPS],
+            levels: [0; OPS],
+            tracer,
+            ovf_addrs: Vec::new(),
+            ctl_addrs: Vec::new(),
+            lenient: false,
+            ignored: Vec::new(),
+        }
+    }
+
+    /// The outputs of the run so far (after `HALT`: of the run).
+    pub(crate) fn output(&self) -> ExecutionOutput {
+        let mut stats = self.stats;
+        stats.stack = self.clk;
+        for info in vm_core::OPCODES {
+            let code = info.code as usize;
+            stats.add_executions(info.op, self.executions[code], self.levels[code]);
+        }
+        ExecutionOutput {
+            stack: StackOutputs::new(&self.top16()).expect("16 elements"),
+            cycles: self.clk,
+            final_depth: self.stack.len(),
+            stats,
+        }
+    }
 }
 
 #[inline(always)]
@@ -180,15 +261,6 @@ fn u32_of(v: Felt) -> Result<u64, ErrorKind> {
             value: v,
             message: None,
         })
-    }
-}
-
-#[inline(always)]
-fn bin_of(v: Felt) -> Result<bool, ErrorKind> {
-    match v.as_int() {
-        0 => Ok(false),
-        1 => Ok(true),
-        _ => Err(ErrorKind::NotBinary { value: v }),
     }
 }
 
@@ -388,8 +460,8 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
     #[cold]
     fn error(&self, kind: ErrorKind, pc: usize, clk: u64) -> ExecutionError {
         let rets = self.cstack.iter().rev().filter_map(|f| match f {
-            Frame::Call { ret } | Frame::CallCtx { ret, .. } => Some(*ret),
-            Frame::Loop { .. } => None,
+            Frame::Call(ret) | Frame::CallCtx { ret, .. } => Some(*ret),
+            Frame::Loop(_) => None,
         });
         ExecutionError::new(kind, self.program, pc as u32, clk, rets)
     }
@@ -411,554 +483,781 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
 
     // ---------------------------------------------------------------- main loop
 
+    /// Runs from address 0 until `HALT` or an error.
     fn run(&mut self) -> Result<(), ExecutionError> {
-        let program = self.program;
-        let code = program.code();
-        // Decorators per address, as a CSR index into `decs`.
-        let mut decs: Vec<(u32, &Decorator)> = program
-            .debug()
-            .decorators
-            .iter()
-            .map(|(a, d)| (*a, d))
-            .collect();
-        decs.sort_by_key(|d| d.0);
-        let mut dec_off = vec![0u32; code.len() + 1];
-        for (a, _) in &decs {
-            if (*a as usize) < code.len() {
-                dec_off[*a as usize + 1] += 1;
-            }
-        }
-        for i in 0..code.len() {
-            dec_off[i + 1] += dec_off[i];
-        }
-        let has_decs = !decs.is_empty();
-        let max = self.options.max_cycles;
-
+        let code = Code::new(self.program, &self.options);
         let mut pc: usize = 0;
         loop {
-            let clk = self.clk;
-            macro_rules! t {
-                ($e:expr) => {
-                    match $e {
-                        Ok(v) => v,
-                        Err(k) => return Err(self.op_error(k, pc, clk)),
+            // `HALT` returns `HALTED`, which no address is: the fetch's bounds check is the
+            // only test of the loop.
+            let Some(&ins) = code.code.get(pc) else {
+                return self.stop(pc);
+            };
+            self.begin_cycle(&code, pc, ins)?;
+            pc = self.exec_cycle(&code, pc, ins)?;
+        }
+    }
+
+    /// The loop fetched outside the code: `HALT` ran, or (unreachable for a program that
+    /// `Program::new` accepted) an instruction went on past the end.
+    #[cold]
+    fn stop(&self, pc: usize) -> Result<(), ExecutionError> {
+        if pc == HALTED {
+            return Ok(());
+        }
+        let len = self.program.code().len();
+        let kind = ErrorKind::PcOutOfRange {
+            next: pc as u64,
+            len: len as u64,
+        };
+        Err(self.error(kind, pc, self.clk))
+    }
+
+    /// Starts cycle `self.clk` executing `ins` at `pc`: checks the cycle limit and records
+    /// the row.
+    #[inline(always)]
+    pub(crate) fn begin_cycle(
+        &mut self,
+        code: &Code,
+        pc: usize,
+        ins: Instruction,
+    ) -> Result<(), ExecutionError> {
+        let clk = self.clk;
+        let max = code.max_cycles;
+        if clk >= max {
+            let kind = ErrorKind::CycleLimitExceeded { limit: max };
+            return Err(self.op_error(kind, pc, clk));
+        }
+        if T::ENABLED {
+            self.record_row(pc, ins);
+        }
+        Ok(())
+    }
+
+    /// The row of the cycle starting now at `pc`.
+    fn record_row(&mut self, pc: usize, ins: Instruction) {
+        let depth = self.depth();
+        let ovf_ptr = match self.ovf_addrs.last() {
+            Some(&a) if depth > STACK_TOP_SIZE => a,
+            _ => Felt::ZERO,
+        };
+        let ((ctop, ckind), cptr) = match (self.cstack.last(), self.ctl_addrs.last()) {
+            (Some(f), Some(&a)) => (f.registers(), a),
+            (Some(f), None) => (f.registers(), Felt::ZERO),
+            _ => ((Felt::ZERO, Felt::ZERO), Felt::ZERO),
+        };
+        let row = CycleRow {
+            clk: self.clk,
+            pc: pc as u32,
+            instruction: ins,
+            stack: self.top16(),
+            depth,
+            ctx: self.ctx,
+            fmp: self.fmp,
+            control_depth: self.cstack.len(),
+            ovf_ptr,
+            ctop,
+            ckind,
+            cptr,
+            tables: TableOps::default(),
+        };
+        self.tracer.cycle(row);
+    }
+
+    /// Tracing: what the cycle that started with `len` stack elements and `frames` control
+    /// frames did to the tables (`below` is the element that was just below the top 16).
+    fn record_tables(&mut self, len: usize, frames: usize, below: Felt) {
+        // Rows this cycle inserts get address clk + 1; `self.clk` already counts the cycle.
+        let addr = Felt::new(self.clk);
+        let mut ops = TableOps::default();
+        match self.stack.len() as isize - len as isize {
+            1 => {
+                self.ovf_addrs.push(addr);
+                ops.overflow = TableOp::Push;
+            }
+            -1 => {
+                self.ovf_addrs.pop();
+                ops.overflow = TableOp::Pop;
+                ops.overflow_value = below;
+            }
+            _ => {}
+        }
+        match self.cstack.len() as isize - frames as isize {
+            1 => {
+                self.ctl_addrs.push(addr);
+                ops.control = TableOp::Push;
+            }
+            -1 => {
+                self.ctl_addrs.pop();
+                ops.control = TableOp::Pop;
+            }
+            _ => {}
+        }
+        self.tracer.tables(ops);
+    }
+
+    /// Tracing: the overflow table of the current context (address, value), oldest first.
+    fn overflow_table(&self) -> Vec<(Felt, Felt)> {
+        let end = self.stack.len() - STACK_TOP_SIZE;
+        (self.floor..end)
+            .map(|j| {
+                let addr = self.ovf_addrs.get(j).copied().unwrap_or(Felt::ZERO);
+                (addr, self.stack[j])
+            })
+            .collect()
+    }
+
+    /// A check failed: the run ends with the error, unless this is a lenient (testing) run,
+    /// which records it and goes on as the operation's formulas say.
+    #[cold]
+    #[inline(never)]
+    fn failed_check(&mut self, kind: ErrorKind, pc: usize, clk: u64) -> Result<(), ExecutionError> {
+        let e = self.op_error(kind, pc, clk);
+        if self.lenient {
+            self.ignored.push(e);
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+
+    /// Runs the decorators at `pc` and the cycle's instruction `ins` (after
+    /// [`Vm::begin_cycle`]); returns the next address (not checked: the caller's fetch does),
+    /// or [`HALTED`].
+    #[inline(always)]
+    pub(crate) fn exec_cycle(
+        &mut self,
+        code: &Code,
+        pc: usize,
+        ins: Instruction,
+    ) -> Result<usize, ExecutionError> {
+        let program = self.program;
+        let clk = self.clk;
+        // Hard failures: the operation cannot go on.
+        macro_rules! t {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(k) => return Err(self.op_error(k, pc, clk)),
+                }
+            };
+        }
+        macro_rules! fail {
+            ($k:expr) => {
+                return Err(self.op_error($k, pc, clk))
+            };
+        }
+        // Checks the operation's formulas do not need: fatal, except in a lenient run.
+        macro_rules! check {
+            ($cond:expr, $k:expr) => {
+                if !$cond {
+                    self.failed_check($k, pc, clk)?;
+                }
+            };
+        }
+        // A u32 operand (its integer value).
+        macro_rules! u32v {
+            ($v:expr) => {{
+                let v = $v;
+                let x = v.as_int();
+                check!(
+                    x < U32_LIMIT,
+                    ErrorKind::NotU32 {
+                        value: v,
+                        message: None
                     }
-                };
+                );
+                x
+            }};
+        }
+        // A binary operand.
+        macro_rules! binv {
+            ($v:expr) => {{
+                let v = $v;
+                check!(
+                    v == Felt::ZERO || v == Felt::ONE,
+                    ErrorKind::NotBinary { value: v }
+                );
+                v
+            }};
+        }
+        if code.has_decs {
+            let (s, e) = (code.dec_off[pc] as usize, code.dec_off[pc + 1] as usize);
+            for d in &code.decs[s..e] {
+                // A decorator's failure is not the instruction's: no message.
+                if let Err(k) = self.decorator(d, pc) {
+                    return Err(self.error(k, pc, clk));
+                }
             }
-            macro_rules! fail {
-                ($k:expr) => {
-                    return Err(self.op_error($k, pc, clk))
-                };
+        }
+        let (len0, frames0, below0) = if T::ENABLED {
+            let n = self.stack.len();
+            let below = if self.depth() > STACK_TOP_SIZE {
+                self.stack[n - 1 - STACK_TOP_SIZE]
+            } else {
+                Felt::ZERO
+            };
+            (n, self.cstack.len(), below)
+        } else {
+            (0, 0, Felt::ZERO)
+        };
+        self.clk = clk + 1;
+        self.executions[ins.op as usize % OPS] += 1;
+        let mut next = pc + 1;
+        match ins.op {
+            // ---- control flow
+            Opcode::Noop => {}
+            Opcode::Halt => {
+                if T::ENABLED {
+                    let table = self.overflow_table();
+                    self.tracer.halt(&table);
+                }
+                return Ok(HALTED);
             }
-            if clk >= max {
-                fail!(ErrorKind::CycleLimitExceeded { limit: max });
+            Opcode::Jmp => next = ins.imm.as_int() as usize,
+            Opcode::Jmpz => {
+                let c = binv!(self.get(0));
+                self.pop();
+                if c == Felt::ZERO {
+                    next = ins.imm.as_int() as usize;
+                }
             }
-            if T::ENABLED {
-                let row = CycleRow {
-                    clk,
-                    pc: pc as u32,
-                    instruction: code[pc],
-                    stack: self.top16(),
-                    depth: self.depth(),
+            Opcode::Jmpnz => {
+                let c = binv!(self.get(0));
+                self.pop();
+                if c == Felt::ONE {
+                    next = ins.imm.as_int() as usize;
+                }
+            }
+            Opcode::Call => {
+                self.cstack.push(Frame::Call(next as u32));
+                next = ins.imm.as_int() as usize;
+            }
+            Opcode::CallCtx => {
+                self.cstack.push(Frame::CallCtx {
+                    ret: next as u32,
                     ctx: self.ctx,
                     fmp: self.fmp,
-                    control_depth: self.cstack.len(),
+                    floor: self.floor,
+                });
+                self.floor = self.stack.len() - STACK_TOP_SIZE;
+                self.mems.push(Memory::default());
+                self.ctx = (self.mems.len() - 1) as u32;
+                self.fmp = Felt::new(FMP_INIT);
+                next = ins.imm.as_int() as usize;
+            }
+            Opcode::Ret => match self.cstack.last().copied() {
+                Some(Frame::Call(ret)) => {
+                    self.cstack.pop();
+                    next = ret as usize;
+                }
+                Some(Frame::CallCtx {
+                    ret,
+                    ctx,
+                    fmp,
+                    floor,
+                }) => {
+                    let depth = self.depth();
+                    check!(
+                        depth == STACK_TOP_SIZE,
+                        ErrorKind::InvalidReturnDepth { depth }
+                    );
+                    self.cstack.pop();
+                    // The callee's memory context is never used again.
+                    let cur = self.ctx as usize;
+                    self.mems[cur] = Memory::default();
+                    self.ctx = ctx;
+                    self.fmp = fmp;
+                    self.floor = floor;
+                    next = ret as usize;
+                }
+                _ => {
+                    let k = ErrorKind::ControlStackMismatch("RET without a call frame");
+                    self.failed_check(k, pc, clk)?;
+                    // A lenient run drops the frame there is (if any) and falls through.
+                    self.cstack.pop();
+                }
+            },
+            Opcode::Repeat => self.cstack.push(Frame::Loop(ins.imm.as_int())),
+            Opcode::Next => match self.cstack.last_mut() {
+                Some(Frame::Loop(count)) => {
+                    *count -= 1;
+                    if *count != 0 {
+                        next = ins.imm.as_int() as usize;
+                    } else {
+                        self.cstack.pop();
+                    }
+                }
+                // A lenient run falls through.
+                _ => self.failed_check(
+                    ErrorKind::ControlStackMismatch("NEXT without a loop frame"),
+                    pc,
+                    clk,
+                )?,
+            },
+            // ---- system
+            Opcode::Assert => {
+                let v = self.get(0);
+                check!(
+                    v == Felt::ONE,
+                    ErrorKind::FailedAssertion {
+                        message: program.message_at(pc as u32).map(str::to_string),
+                        value: v
+                    }
+                );
+                self.pop();
+            }
+            Opcode::Emit => {
+                let id = ins.imm.as_int() as u32;
+                let top = self.top16();
+                if let Err(message) = self.host.on_event(id, &top) {
+                    fail!(ErrorKind::EventError { id, message });
+                }
+            }
+            Opcode::Sdepth => {
+                let d = self.depth() as u64;
+                self.push(Felt::new(d));
+            }
+            Opcode::Fmpadd => {
+                let v = self.fmp + ins.imm;
+                self.push(v);
+            }
+            Opcode::Fmpupdate => self.fmp += ins.imm,
+            // ---- field
+            Opcode::Add => {
+                let b = self.pop();
+                let a = self.get(0);
+                self.set(0, a + b);
+            }
+            Opcode::Neg => {
+                let a = self.get(0);
+                self.set(0, -a);
+            }
+            Opcode::Mul => {
+                let b = self.pop();
+                let a = self.get(0);
+                self.set(0, a * b);
+            }
+            Opcode::Inv => {
+                let a = self.get(0);
+                check!(a != Felt::ZERO, ErrorKind::InverseOfZero);
+                // (The inverse of zero is zero.)
+                self.set(0, a.inv());
+            }
+            Opcode::Incr => {
+                let a = self.get(0);
+                self.set(0, a + Felt::ONE);
+            }
+            Opcode::Addi => {
+                let a = self.get(0);
+                self.set(0, a + ins.imm);
+            }
+            Opcode::Muli => {
+                let a = self.get(0);
+                self.set(0, a * ins.imm);
+            }
+            Opcode::Eq => {
+                let b = self.pop();
+                let a = self.get(0);
+                self.set(0, felt_bool(a == b));
+            }
+            Opcode::Eqz => {
+                let a = self.get(0);
+                self.set(0, felt_bool(a == Felt::ZERO));
+            }
+            // On binary operands the boolean operations are these polynomials.
+            Opcode::Not => {
+                let a = binv!(self.get(0));
+                self.set(0, Felt::ONE - a);
+            }
+            Opcode::And => {
+                let b = binv!(self.get(0));
+                let a = binv!(self.get(1));
+                self.pop();
+                self.set(0, a * b);
+            }
+            Opcode::Or => {
+                let b = binv!(self.get(0));
+                let a = binv!(self.get(1));
+                self.pop();
+                self.set(0, a + b - a * b);
+            }
+            Opcode::Expacc => {
+                let base = self.get(1);
+                let acc = self.get(2);
+                let exp = self.get(3).as_int();
+                let bit = exp & 1;
+                let acc = if bit == 1 { acc * base } else { acc };
+                self.set(0, Felt::new(bit));
+                self.set(1, base.square());
+                self.set(2, acc);
+                self.set(3, Felt::new(exp >> 1));
+            }
+            Opcode::Ext2mul => {
+                let (b1, b0, a1, a0) = (self.get(0), self.get(1), self.get(2), self.get(3));
+                let c = QuadFelt::new(a0, a1) * QuadFelt::new(b0, b1);
+                let c = c.to_base_elements();
+                self.set(2, c[1]);
+                self.set(3, c[0]);
+            }
+            // ---- u32 (a lenient run computes on non-u32 operands modulo 2^64)
+            Opcode::U32split => {
+                let a = self.get(0).as_int();
+                let (lo, hi) = (a & 0xffff_ffff, a >> 32);
+                self.set(0, Felt::new(lo));
+                self.push(Felt::new(hi));
+                self.range_check(lo, hi);
+            }
+            Opcode::U32add => {
+                let b = u32v!(self.get(0));
+                let a = u32v!(self.get(1));
+                let s = a.wrapping_add(b);
+                let (lo, hi) = (s & 0xffff_ffff, s >> 32);
+                self.set(0, Felt::new(hi));
+                self.set(1, Felt::new(lo));
+                self.range_check(lo, hi);
+            }
+            Opcode::U32add3 => {
+                let c = u32v!(self.get(0));
+                let b = u32v!(self.get(1));
+                let a = u32v!(self.get(2));
+                let s = a.wrapping_add(b).wrapping_add(c);
+                let (lo, hi) = (s & 0xffff_ffff, s >> 32);
+                self.pop();
+                self.set(0, Felt::new(hi));
+                self.set(1, Felt::new(lo));
+                self.range_check(lo, hi);
+            }
+            Opcode::U32sub => {
+                let b = u32v!(self.get(0));
+                let a = u32v!(self.get(1));
+                let d = a.wrapping_sub(b) & 0xffff_ffff;
+                self.set(0, felt_bool(a < b));
+                self.set(1, Felt::new(d));
+                self.range_check(d, 0);
+            }
+            Opcode::U32mul => {
+                let b = u32v!(self.get(0));
+                let a = u32v!(self.get(1));
+                let p = a.wrapping_mul(b);
+                let (lo, hi) = (p & 0xffff_ffff, p >> 32);
+                self.set(0, Felt::new(hi));
+                self.set(1, Felt::new(lo));
+                self.range_check(lo, hi);
+            }
+            Opcode::U32madd => {
+                let b = u32v!(self.get(0));
+                let a = u32v!(self.get(1));
+                let c = u32v!(self.get(2));
+                let p = a.wrapping_mul(b).wrapping_add(c);
+                let (lo, hi) = (p & 0xffff_ffff, p >> 32);
+                self.pop();
+                self.set(0, Felt::new(hi));
+                self.set(1, Felt::new(lo));
+                self.range_check(lo, hi);
+            }
+            Opcode::U32div => {
+                let b = u32v!(self.get(0));
+                let a = u32v!(self.get(1));
+                if b == 0 {
+                    fail!(ErrorKind::DivideByZero);
+                }
+                let (q, r) = (a / b, a % b);
+                self.set(0, Felt::new(r));
+                self.set(1, Felt::new(q));
+                self.range_check(a - q, b - r - 1);
+            }
+            Opcode::U32assert2 => {
+                let b = u32v!(self.get(0));
+                let a = u32v!(self.get(1));
+                self.range_check(b, a);
+            }
+            Opcode::U32and | Opcode::U32xor => {
+                let b = u32v!(self.get(0));
+                let a = u32v!(self.get(1));
+                self.pop();
+                let (op, r) = if ins.op == Opcode::U32and {
+                    (BitwiseOp::And, a & b)
+                } else {
+                    (BitwiseOp::Xor, a ^ b)
                 };
-                self.tracer.cycle(row);
-            }
-            let ins = code[pc];
-            if has_decs {
-                let (s, e) = (dec_off[pc] as usize, dec_off[pc + 1] as usize);
-                if s != e {
-                    for (_, d) in &decs[s..e] {
-                        // A decorator's failure is not the instruction's: no message.
-                        if let Err(k) = self.decorator(d, pc) {
-                            return Err(self.error(k, pc, clk));
-                        }
-                    }
-                }
-            }
-            self.clk = clk + 1;
-            self.executions[ins.op as usize % OPS] += 1;
-            let mut next = pc + 1;
-            match ins.op {
-                // ---- control flow
-                Opcode::Noop => {}
-                Opcode::Halt => return Ok(()),
-                Opcode::Jmp => next = ins.imm.as_int() as usize,
-                Opcode::Jmpz => {
-                    let c = t!(bin_of(self.get(0)));
-                    self.pop();
-                    if !c {
-                        next = ins.imm.as_int() as usize;
-                    }
-                }
-                Opcode::Jmpnz => {
-                    let c = t!(bin_of(self.get(0)));
-                    self.pop();
-                    if c {
-                        next = ins.imm.as_int() as usize;
-                    }
-                }
-                Opcode::Call => {
-                    self.cstack.push(Frame::Call { ret: next as u32 });
-                    next = ins.imm.as_int() as usize;
-                }
-                Opcode::CallCtx => {
-                    self.cstack.push(Frame::CallCtx {
-                        ret: next as u32,
-                        ctx: self.ctx,
-                        fmp: self.fmp,
-                        floor: self.floor,
+                self.set(0, Felt::new(r));
+                if T::ENABLED {
+                    self.tracer.bitwise(BitwiseRequest {
+                        clk,
+                        op,
+                        a: a as u32,
+                        b: b as u32,
+                        result: r as u32,
                     });
-                    self.floor = self.stack.len() - STACK_TOP_SIZE;
-                    self.mems.push(Memory::default());
-                    self.ctx = (self.mems.len() - 1) as u32;
-                    self.fmp = Felt::new(FMP_INIT);
-                    next = ins.imm.as_int() as usize;
                 }
-                Opcode::Ret => match self.cstack.last().copied() {
-                    Some(Frame::Call { ret }) => {
-                        self.cstack.pop();
-                        next = ret as usize;
-                    }
-                    Some(Frame::CallCtx {
-                        ret,
-                        ctx,
-                        fmp,
-                        floor,
-                    }) => {
-                        let depth = self.depth();
-                        if depth != STACK_TOP_SIZE {
-                            fail!(ErrorKind::InvalidReturnDepth { depth });
-                        }
-                        self.cstack.pop();
-                        // The callee's memory context is never used again.
-                        let cur = self.ctx as usize;
-                        self.mems[cur] = Memory::default();
-                        self.ctx = ctx;
-                        self.fmp = fmp;
-                        self.floor = floor;
-                        next = ret as usize;
-                    }
-                    _ => fail!(ErrorKind::ControlStackMismatch("RET without a call frame")),
-                },
-                Opcode::Repeat => self.cstack.push(Frame::Loop {
-                    count: ins.imm.as_int(),
-                }),
-                Opcode::Next => match self.cstack.last_mut() {
-                    Some(Frame::Loop { count }) => {
-                        *count -= 1;
-                        if *count != 0 {
-                            next = ins.imm.as_int() as usize;
-                        } else {
-                            self.cstack.pop();
-                        }
-                    }
-                    _ => fail!(ErrorKind::ControlStackMismatch("NEXT without a loop frame")),
-                },
-                // ---- system
-                Opcode::Assert => {
-                    let v = self.get(0);
-                    if v != Felt::ONE {
-                        fail!(ErrorKind::FailedAssertion {
-                            message: program.message_at(pc as u32).map(str::to_string),
-                            value: v
-                        });
-                    }
-                    self.pop();
+            }
+            // ---- stack
+            Opcode::Pad => self.push(Felt::ZERO),
+            Opcode::Drop => {
+                self.pop();
+            }
+            Opcode::Dup0
+            | Opcode::Dup1
+            | Opcode::Dup2
+            | Opcode::Dup3
+            | Opcode::Dup4
+            | Opcode::Dup5
+            | Opcode::Dup6
+            | Opcode::Dup7
+            | Opcode::Dup8
+            | Opcode::Dup9
+            | Opcode::Dup10
+            | Opcode::Dup11
+            | Opcode::Dup12
+            | Opcode::Dup13
+            | Opcode::Dup14
+            | Opcode::Dup15 => {
+                let n = (ins.op as u8 - Opcode::Dup0 as u8) as usize;
+                let v = self.get(n);
+                self.push(v);
+            }
+            Opcode::Swap => {
+                let n = self.stack.len();
+                self.stack.swap(n - 1, n - 2);
+            }
+            Opcode::Swapw | Opcode::Swapw2 | Opcode::Swapw3 => {
+                let k = 4 * (ins.op as u8 - Opcode::Swapw as u8 + 1) as usize;
+                let n = self.stack.len();
+                for i in 0..4 {
+                    self.stack.swap(n - 1 - i, n - 1 - i - k);
                 }
-                Opcode::Emit => {
-                    let id = ins.imm.as_int() as u32;
-                    let top = self.top16();
-                    if let Err(message) = self.host.on_event(id, &top) {
-                        fail!(ErrorKind::EventError { id, message });
-                    }
+            }
+            Opcode::Swapdw => {
+                let n = self.stack.len();
+                for i in 0..8 {
+                    self.stack.swap(n - 1 - i, n - 9 - i);
                 }
-                Opcode::Sdepth => {
-                    let d = self.depth() as u64;
-                    self.push(Felt::new(d));
-                }
-                Opcode::Fmpadd => {
-                    let v = self.fmp + ins.imm;
-                    self.push(v);
-                }
-                Opcode::Fmpupdate => self.fmp += ins.imm,
-                // ---- field
-                Opcode::Add => {
-                    let b = self.pop();
-                    let a = self.get(0);
-                    self.set(0, a + b);
-                }
-                Opcode::Neg => {
-                    let a = self.get(0);
-                    self.set(0, -a);
-                }
-                Opcode::Mul => {
-                    let b = self.pop();
-                    let a = self.get(0);
-                    self.set(0, a * b);
-                }
-                Opcode::Inv => {
-                    let a = self.get(0);
-                    if a == Felt::ZERO {
-                        fail!(ErrorKind::InverseOfZero);
-                    }
-                    self.set(0, a.inv());
-                }
-                Opcode::Incr => {
-                    let a = self.get(0);
-                    self.set(0, a + Felt::ONE);
-                }
-                Opcode::Addi => {
-                    let a = self.get(0);
-                    self.set(0, a + ins.imm);
-                }
-                Opcode::Muli => {
-                    let a = self.get(0);
-                    self.set(0, a * ins.imm);
-                }
-                Opcode::Eq => {
-                    let b = self.pop();
-                    let a = self.get(0);
-                    self.set(0, felt_bool(a == b));
-                }
-                Opcode::Eqz => {
-                    let a = self.get(0);
-                    self.set(0, felt_bool(a == Felt::ZERO));
-                }
-                Opcode::Not => {
-                    let a = t!(bin_of(self.get(0)));
-                    self.set(0, felt_bool(!a));
-                }
-                Opcode::And | Opcode::Or => {
-                    let b = t!(bin_of(self.get(0)));
-                    let a = t!(bin_of(self.get(1)));
-                    self.pop();
-                    let r = if ins.op == Opcode::And {
-                        a && b
-                    } else {
-                        a || b
-                    };
-                    self.set(0, felt_bool(r));
-                }
-                Opcode::Expacc => {
-                    let base = self.get(1);
-                    let acc = self.get(2);
-                    let exp = self.get(3).as_int();
-                    let bit = exp & 1;
-                    let acc = if bit == 1 { acc * base } else { acc };
-                    self.set(0, Felt::new(bit));
-                    self.set(1, base.square());
-                    self.set(2, acc);
-                    self.set(3, Felt::new(exp >> 1));
-                }
-                Opcode::Ext2mul => {
-                    let (b1, b0, a1, a0) = (self.get(0), self.get(1), self.get(2), self.get(3));
-                    let c = QuadFelt::new(a0, a1) * QuadFelt::new(b0, b1);
-                    let c = c.to_base_elements();
-                    self.set(2, c[1]);
-                    self.set(3, c[0]);
-                }
-                // ---- u32
-                Opcode::U32split => {
-                    let a = self.get(0).as_int();
-                    self.set(0, Felt::new(a & 0xffff_ffff));
-                    self.push(Felt::new(a >> 32));
-                }
-                Opcode::U32add => {
-                    let b = t!(u32_of(self.get(0)));
-                    let a = t!(u32_of(self.get(1)));
-                    let s = a + b;
-                    self.set(0, Felt::new(s >> 32));
-                    self.set(1, Felt::new(s & 0xffff_ffff));
-                }
-                Opcode::U32add3 => {
-                    let c = t!(u32_of(self.get(0)));
-                    let b = t!(u32_of(self.get(1)));
-                    let a = t!(u32_of(self.get(2)));
-                    let s = a + b + c;
-                    self.pop();
-                    self.set(0, Felt::new(s >> 32));
-                    self.set(1, Felt::new(s & 0xffff_ffff));
-                }
-                Opcode::U32sub => {
-                    let b = t!(u32_of(self.get(0)));
-                    let a = t!(u32_of(self.get(1)));
-                    self.set(0, felt_bool(a < b));
-                    self.set(1, Felt::new(a.wrapping_sub(b) & 0xffff_ffff));
-                }
-                Opcode::U32mul => {
-                    let b = t!(u32_of(self.get(0)));
-                    let a = t!(u32_of(self.get(1)));
-                    let p = a * b;
-                    self.set(0, Felt::new(p >> 32));
-                    self.set(1, Felt::new(p & 0xffff_ffff));
-                }
-                Opcode::U32madd => {
-                    let b = t!(u32_of(self.get(0)));
-                    let a = t!(u32_of(self.get(1)));
-                    let c = t!(u32_of(self.get(2)));
-                    let p = a * b + c;
-                    self.pop();
-                    self.set(0, Felt::new(p >> 32));
-                    self.set(1, Felt::new(p & 0xffff_ffff));
-                }
-                Opcode::U32div => {
-                    let b = t!(u32_of(self.get(0)));
-                    let a = t!(u32_of(self.get(1)));
-                    if b == 0 {
-                        fail!(ErrorKind::DivideByZero);
-                    }
-                    self.set(0, Felt::new(a % b));
-                    self.set(1, Felt::new(a / b));
-                }
-                Opcode::U32assert2 => {
-                    t!(u32_of(self.get(0)));
-                    t!(u32_of(self.get(1)));
-                }
-                Opcode::U32and | Opcode::U32xor => {
-                    let b = t!(u32_of(self.get(0)));
-                    let a = t!(u32_of(self.get(1)));
-                    self.pop();
-                    let r = if ins.op == Opcode::U32and {
-                        a & b
-                    } else {
-                        a ^ b
-                    };
-                    self.set(0, Felt::new(r));
-                }
-                // ---- stack
-                Opcode::Pad => self.push(Felt::ZERO),
-                Opcode::Drop => {
-                    self.pop();
-                }
-                Opcode::Dup0
-                | Opcode::Dup1
-                | Opcode::Dup2
-                | Opcode::Dup3
-                | Opcode::Dup4
-                | Opcode::Dup5
-                | Opcode::Dup6
-                | Opcode::Dup7
-                | Opcode::Dup8
-                | Opcode::Dup9
-                | Opcode::Dup10
-                | Opcode::Dup11
-                | Opcode::Dup12
-                | Opcode::Dup13
-                | Opcode::Dup14
-                | Opcode::Dup15 => {
-                    let n = (ins.op as u8 - Opcode::Dup0 as u8) as usize;
-                    let v = self.get(n);
-                    self.push(v);
-                }
-                Opcode::Swap => {
+            }
+            Opcode::Movup2
+            | Opcode::Movup3
+            | Opcode::Movup4
+            | Opcode::Movup5
+            | Opcode::Movup6
+            | Opcode::Movup7
+            | Opcode::Movup8
+            | Opcode::Movup9
+            | Opcode::Movup10
+            | Opcode::Movup11
+            | Opcode::Movup12
+            | Opcode::Movup13
+            | Opcode::Movup14
+            | Opcode::Movup15 => {
+                let k = (ins.op as u8 - Opcode::Movup2 as u8 + 2) as usize;
+                let n = self.stack.len();
+                self.stack[n - 1 - k..].rotate_left(1);
+            }
+            Opcode::Movdn2
+            | Opcode::Movdn3
+            | Opcode::Movdn4
+            | Opcode::Movdn5
+            | Opcode::Movdn6
+            | Opcode::Movdn7
+            | Opcode::Movdn8
+            | Opcode::Movdn9
+            | Opcode::Movdn10
+            | Opcode::Movdn11
+            | Opcode::Movdn12
+            | Opcode::Movdn13
+            | Opcode::Movdn14
+            | Opcode::Movdn15 => {
+                let k = (ins.op as u8 - Opcode::Movdn2 as u8 + 2) as usize;
+                let n = self.stack.len();
+                self.stack[n - 1 - k..].rotate_right(1);
+            }
+            Opcode::Cswap => {
+                let c = binv!(self.get(0)) == Felt::ONE;
+                self.pop();
+                if c {
                     let n = self.stack.len();
                     self.stack.swap(n - 1, n - 2);
                 }
-                Opcode::Swapw | Opcode::Swapw2 | Opcode::Swapw3 => {
-                    let k = 4 * (ins.op as u8 - Opcode::Swapw as u8 + 1) as usize;
+            }
+            Opcode::Cswapw => {
+                let c = binv!(self.get(0)) == Felt::ONE;
+                self.pop();
+                if c {
                     let n = self.stack.len();
                     for i in 0..4 {
-                        self.stack.swap(n - 1 - i, n - 1 - i - k);
+                        self.stack.swap(n - 1 - i, n - 5 - i);
                     }
-                }
-                Opcode::Swapdw => {
-                    let n = self.stack.len();
-                    for i in 0..8 {
-                        self.stack.swap(n - 1 - i, n - 9 - i);
-                    }
-                }
-                Opcode::Movup2
-                | Opcode::Movup3
-                | Opcode::Movup4
-                | Opcode::Movup5
-                | Opcode::Movup6
-                | Opcode::Movup7
-                | Opcode::Movup8
-                | Opcode::Movup9
-                | Opcode::Movup10
-                | Opcode::Movup11
-                | Opcode::Movup12
-                | Opcode::Movup13
-                | Opcode::Movup14
-                | Opcode::Movup15 => {
-                    let k = (ins.op as u8 - Opcode::Movup2 as u8 + 2) as usize;
-                    let n = self.stack.len();
-                    self.stack[n - 1 - k..].rotate_left(1);
-                }
-                Opcode::Movdn2
-                | Opcode::Movdn3
-                | Opcode::Movdn4
-                | Opcode::Movdn5
-                | Opcode::Movdn6
-                | Opcode::Movdn7
-                | Opcode::Movdn8
-                | Opcode::Movdn9
-                | Opcode::Movdn10
-                | Opcode::Movdn11
-                | Opcode::Movdn12
-                | Opcode::Movdn13
-                | Opcode::Movdn14
-                | Opcode::Movdn15 => {
-                    let k = (ins.op as u8 - Opcode::Movdn2 as u8 + 2) as usize;
-                    let n = self.stack.len();
-                    self.stack[n - 1 - k..].rotate_right(1);
-                }
-                Opcode::Cswap => {
-                    let c = t!(bin_of(self.get(0)));
-                    self.pop();
-                    if c {
-                        let n = self.stack.len();
-                        self.stack.swap(n - 1, n - 2);
-                    }
-                }
-                Opcode::Cswapw => {
-                    let c = t!(bin_of(self.get(0)));
-                    self.pop();
-                    if c {
-                        let n = self.stack.len();
-                        for i in 0..4 {
-                            self.stack.swap(n - 1 - i, n - 5 - i);
-                        }
-                    }
-                }
-                // ---- input / output
-                Opcode::Push => self.push(ins.imm),
-                Opcode::Advpop => {
-                    let v = t!(self.adv_pop());
-                    self.push(v);
-                }
-                Opcode::Advpopw => {
-                    if self.adv.len() < 4 {
-                        fail!(ErrorKind::AdviceStackEmpty);
-                    }
-                    for i in 0..4 {
-                        let v = self.adv.pop().expect("checked");
-                        self.set(3 - i, v);
-                    }
-                }
-                Opcode::Mload => {
-                    let a = t!(addr_of(self.get(0)));
-                    let v = self.mem_load(a);
-                    self.set(0, v);
-                }
-                Opcode::Mloadw => {
-                    let a = t!(word_addr_of(self.get(0)));
-                    self.pop();
-                    for i in 0..4u32 {
-                        let v = self.mem_load(a + i);
-                        self.set(3 - i as usize, v);
-                    }
-                }
-                Opcode::Mstore => {
-                    let a = t!(addr_of(self.get(0)));
-                    self.pop();
-                    let v = self.get(0);
-                    self.mem_write(a, v);
-                }
-                Opcode::Mstorew => {
-                    let a = t!(word_addr_of(self.get(0)));
-                    self.pop();
-                    for i in 0..4u32 {
-                        let v = self.get(3 - i as usize);
-                        self.mem_write(a + i, v);
-                    }
-                }
-                Opcode::Mstream => {
-                    let a = t!(word_addr_of(self.get(12)));
-                    for i in 0..8u32 {
-                        let v = self.mem_load(a + i);
-                        self.set(7 - i as usize, v);
-                    }
-                    self.set(12, Felt::new(a as u64 + 8));
-                }
-                Opcode::Pipe => {
-                    let a = t!(word_addr_of(self.get(12)));
-                    if self.adv.len() < 8 {
-                        fail!(ErrorKind::AdviceStackEmpty);
-                    }
-                    for i in 0..8u32 {
-                        let v = self.adv.pop().expect("checked");
-                        self.mem_write(a + i, v);
-                        self.set(7 - i as usize, v);
-                    }
-                    self.set(12, Felt::new(a as u64 + 8));
-                }
-                // ---- crypto
-                Opcode::Hperm => {
-                    let mut state = [Felt::ZERO; 12];
-                    for (i, s) in state.iter_mut().enumerate() {
-                        *s = self.get(11 - i);
-                    }
-                    let input = state;
-                    hash::permute(&mut state);
-                    if T::ENABLED {
-                        self.tracer.permutation(input, state);
-                    }
-                    for (i, s) in state.iter().enumerate() {
-                        self.set(11 - i, *s);
-                    }
-                }
-                Opcode::Mpverify => {
-                    let node = self.get_word(0);
-                    let depth = self.get(4).as_int();
-                    let index = self.get(5).as_int();
-                    let root = self.get_word(6);
-                    let mut sibs = [ZERO_WORD; 64];
-                    let found = t!(self.merkle_path(&root, depth, index, &mut sibs));
-                    if found != node {
-                        fail!(ErrorKind::MerkleNodeMismatch {
-                            root: hash::word_to_hex(&root),
-                            depth,
-                            index,
-                            message: None,
-                        });
-                    }
-                    self.levels[ins.op as usize % OPS] += depth;
-                }
-                Opcode::Mrupdate => {
-                    let old = self.get_word(0);
-                    let depth = self.get(4).as_int();
-                    let index = self.get(5).as_int();
-                    let root = self.get_word(6);
-                    let new = self.get_word(10);
-                    let mut sibs = [ZERO_WORD; 64];
-                    let found = t!(self.merkle_path(&root, depth, index, &mut sibs));
-                    if found != old {
-                        fail!(ErrorKind::MerkleNodeMismatch {
-                            root: hash::word_to_hex(&root),
-                            depth,
-                            index,
-                            message: None,
-                        });
-                    }
-                    let mut cur = new;
-                    for level in 0..depth {
-                        let sib = sibs[level as usize];
-                        let (l, r) = if (index >> level) & 1 == 0 {
-                            (cur, sib)
-                        } else {
-                            (sib, cur)
-                        };
-                        cur = hash::merge(&l, &r);
-                        self.advice.merkle_nodes.insert(word_key(&cur), (l, r));
-                    }
-                    self.set_word(0, &cur);
-                    self.levels[ins.op as usize % OPS] += depth;
                 }
             }
-            if next >= code.len() {
-                // `Program::new` rejects code that can get here; stop with an error rather
-                // than index outside the code.
-                let kind = ErrorKind::PcOutOfRange {
-                    next: next as u64,
-                    len: code.len() as u64,
-                };
-                return Err(self.error(kind, pc, clk));
+            // ---- input / output
+            Opcode::Push => self.push(ins.imm),
+            Opcode::Advpop => {
+                let v = t!(self.adv_pop());
+                self.push(v);
             }
-            pc = next;
+            Opcode::Advpopw => {
+                if self.adv.len() < 4 {
+                    fail!(ErrorKind::AdviceStackEmpty);
+                }
+                for i in 0..4 {
+                    let v = self.adv.pop().expect("checked");
+                    self.set(3 - i, v);
+                }
+            }
+            Opcode::Mload => {
+                let a = t!(addr_of(self.get(0)));
+                let v = self.mem_load(a);
+                self.set(0, v);
+            }
+            Opcode::Mloadw => {
+                let a = t!(word_addr_of(self.get(0)));
+                self.pop();
+                for i in 0..4u32 {
+                    let v = self.mem_load(a + i);
+                    self.set(3 - i as usize, v);
+                }
+            }
+            Opcode::Mstore => {
+                let a = t!(addr_of(self.get(0)));
+                self.pop();
+                let v = self.get(0);
+                self.mem_write(a, v);
+            }
+            Opcode::Mstorew => {
+                let a = t!(word_addr_of(self.get(0)));
+                self.pop();
+                for i in 0..4u32 {
+                    let v = self.get(3 - i as usize);
+                    self.mem_write(a + i, v);
+                }
+            }
+            Opcode::Mstream => {
+                let a = t!(word_addr_of(self.get(12)));
+                for i in 0..8u32 {
+                    let v = self.mem_load(a + i);
+                    self.set(7 - i as usize, v);
+                }
+                self.set(12, Felt::new(a as u64 + 8));
+            }
+            Opcode::Pipe => {
+                let a = t!(word_addr_of(self.get(12)));
+                if self.adv.len() < 8 {
+                    fail!(ErrorKind::AdviceStackEmpty);
+                }
+                for i in 0..8u32 {
+                    let v = self.adv.pop().expect("checked");
+                    self.mem_write(a + i, v);
+                    self.set(7 - i as usize, v);
+                }
+                self.set(12, Felt::new(a as u64 + 8));
+            }
+            // ---- crypto
+            Opcode::Hperm => {
+                let mut state = [Felt::ZERO; 12];
+                for (i, s) in state.iter_mut().enumerate() {
+                    *s = self.get(11 - i);
+                }
+                let input = state;
+                hash::permute(&mut state);
+                if T::ENABLED {
+                    self.tracer.hasher(HasherRequest::Permutation {
+                        clk,
+                        input,
+                        output: state,
+                    });
+                }
+                for (i, s) in state.iter().enumerate() {
+                    self.set(11 - i, *s);
+                }
+            }
+            Opcode::Mpverify => {
+                let node = self.get_word(0);
+                let depth = self.get(4).as_int();
+                let index = self.get(5).as_int();
+                let root = self.get_word(6);
+                let mut sibs = [ZERO_WORD; 64];
+                let found = t!(self.merkle_path(&root, depth, index, &mut sibs));
+                check!(
+                    found == node,
+                    ErrorKind::MerkleNodeMismatch {
+                        root: hash::word_to_hex(&root),
+                        depth,
+                        index,
+                        message: None,
+                    }
+                );
+                if T::ENABLED {
+                    self.tracer.hasher(HasherRequest::MerklePath {
+                        clk,
+                        op: MerkleOp::Verify,
+                        depth,
+                        index,
+                        node,
+                        path: sibs[..depth as usize].to_vec(),
+                        root,
+                    });
+                }
+                self.levels[ins.op as usize % OPS] += depth;
+            }
+            Opcode::Mrupdate => {
+                let old = self.get_word(0);
+                let depth = self.get(4).as_int();
+                let index = self.get(5).as_int();
+                let root = self.get_word(6);
+                let new = self.get_word(10);
+                let mut sibs = [ZERO_WORD; 64];
+                let found = t!(self.merkle_path(&root, depth, index, &mut sibs));
+                check!(
+                    found == old,
+                    ErrorKind::MerkleNodeMismatch {
+                        root: hash::word_to_hex(&root),
+                        depth,
+                        index,
+                        message: None,
+                    }
+                );
+                let mut cur = new;
+                for level in 0..depth {
+                    let sib = sibs[level as usize];
+                    let (l, r) = if (index >> level) & 1 == 0 {
+                        (cur, sib)
+                    } else {
+                        (sib, cur)
+                    };
+                    cur = hash::merge(&l, &r);
+                    self.advice.merkle_nodes.insert(word_key(&cur), (l, r));
+                }
+                if T::ENABLED {
+                    let path = sibs[..depth as usize].to_vec();
+                    let (op, node) = (MerkleOp::UpdateOld, old);
+                    let req = |op, node, path, root| HasherRequest::MerklePath {
+                        clk,
+                        op,
+                        depth,
+                        index,
+                        node,
+                        path,
+                        root,
+                    };
+                    self.tracer.hasher(req(op, node, path.clone(), root));
+                    self.tracer.hasher(req(MerkleOp::UpdateNew, new, path, cur));
+                }
+                self.set_word(0, &cur);
+                self.levels[ins.op as usize % OPS] += depth;
+            }
+        }
+        if T::ENABLED {
+            self.record_tables(len0, frames0, below0);
+        }
+        Ok(next)
+    }
+
+    /// Records a range check of two 32-bit values when tracing (the statistics count it
+    /// from the instruction table).
+    #[inline(always)]
+    fn range_check(&mut self, a: u64, b: u64) {
+        if T::ENABLED {
+            let clk = self.clk - 1; // `clk` already counts this cycle
+            self.tracer.range(RangeCheck::of(clk, a, b));
         }
     }
 

@@ -4,6 +4,11 @@
 //!   the [`ExecutionOutput`] (stack outputs, cycle count, trace statistics).
 //! - [`InputFile`] / [`OutputFile`] read and write Miden's JSON inputs/outputs files.
 //! - [`ExecutionError`] says what failed, at which source location and in which procedures.
+//! - [`execute_traced`] also records the [`ExecutionTrace`] the prover builds its columns
+//!   from: one row per cycle with the overflow and control table registers, and the
+//!   requests to the hasher, memory, range checker and bitwise chiplets ([`trace`]).
+//! - `testing` (feature `testing`, for the soundness tests only): the same interpreter one
+//!   cycle at a time, with hooks that may change its state (a malicious prover).
 //!
 //! See `docs/processor.md` for the semantics.
 
@@ -13,6 +18,8 @@
 mod errors;
 mod exec;
 mod inputs;
+#[cfg(feature = "testing")]
+pub mod testing;
 #[cfg(test)]
 mod tests;
 pub mod trace;

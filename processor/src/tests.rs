@@ -986,3 +986,465 @@ fn debug_local_reads_the_frame() {
         ]
     );
 }
+
+// ---- what the tracing executor records -----------------------------------------------------
+
+fn traced(p: &Program, stack: &[u64], advice: AdviceInputs) -> (ExecutionOutput, ExecutionTrace) {
+    let inputs = StackInputs::try_from_ints(stack.iter().copied()).unwrap();
+    execute_traced(
+        p,
+        inputs,
+        advice,
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn chiplet_requests_are_recorded_per_kind() {
+    use crate::trace::{
+        BitwiseOp, BitwiseRequest, HasherRequest, MemoryAccess, MerkleOp, RangeCheck,
+    };
+    let f = Felt::new;
+    // Hasher: one permutation.
+    let input: Vec<u64> = (1..=12).collect();
+    let (_, t) = traced(
+        &prog(vec![i(Opcode::Hperm)]),
+        &input,
+        AdviceInputs::default(),
+    );
+    let state: [Felt; 12] = core::array::from_fn(|k| f(k as u64 + 1));
+    let mut out = state;
+    hash::permute(&mut out);
+    assert_eq!(
+        t.hasher,
+        vec![HasherRequest::Permutation {
+            clk: 0,
+            input: state,
+            output: out
+        }]
+    );
+    assert!(t.memory.is_empty() && t.range.is_empty() && t.bitwise.is_empty());
+
+    // Hasher: Merkle paths (MPVERIFY one, MRUPDATE two with the same siblings).
+    let leaves: Vec<Word> = (0..8).map(|k| w(10 * k)).collect();
+    let mut adv = AdviceInputs::default();
+    let root = adv.add_merkle_tree(&leaves);
+    let path = vec![
+        leaves[4],
+        hash::merge(&leaves[6], &leaves[7]),
+        hash::merge(
+            &hash::merge(&leaves[0], &leaves[1]),
+            &hash::merge(&leaves[2], &leaves[3]),
+        ),
+    ];
+    let stack = merkle_stack(leaves[5], 3, 5, root, w(1000));
+    let (_, t) = traced(
+        &prog(vec![i(Opcode::Noop), i(Opcode::Mpverify)]),
+        &stack,
+        adv.clone(),
+    );
+    let verify = HasherRequest::MerklePath {
+        clk: 1,
+        op: MerkleOp::Verify,
+        depth: 3,
+        index: 5,
+        node: leaves[5],
+        path: path.clone(),
+        root,
+    };
+    assert_eq!(t.hasher, vec![verify]);
+    let (out, t) = traced(&prog(vec![i(Opcode::Mrupdate)]), &stack, adv);
+    let mut new_leaves = leaves.clone();
+    new_leaves[5] = w(1000);
+    let new_root = AdviceInputs::default().add_merkle_tree(&new_leaves);
+    let req = |op, node, root| HasherRequest::MerklePath {
+        clk: 0,
+        op,
+        depth: 3,
+        index: 5,
+        node,
+        path: path.clone(),
+        root,
+    };
+    assert_eq!(
+        t.hasher,
+        vec![
+            req(MerkleOp::UpdateOld, leaves[5], root),
+            req(MerkleOp::UpdateNew, w(1000), new_root)
+        ]
+    );
+    assert_eq!(out.stats.hasher, 48);
+
+    // Memory: a word written (s0 = 4, the last input, to the highest address), an element
+    // read back.
+    let p = prog(vec![
+        im(Opcode::Push, 8),
+        i(Opcode::Mstorew),
+        im(Opcode::Push, 9),
+        i(Opcode::Mload),
+    ]);
+    let (_, t) = traced(&p, &[1, 2, 3, 4], AdviceInputs::default());
+    let acc = |addr, clk, value, write| MemoryAccess {
+        ctx: 0,
+        addr,
+        clk,
+        value: f(value),
+        write,
+    };
+    assert_eq!(
+        t.memory,
+        vec![
+            acc(8, 1, 1, true),
+            acc(9, 1, 2, true),
+            acc(10, 1, 3, true),
+            acc(11, 1, 4, true),
+            acc(9, 3, 2, false),
+        ]
+    );
+
+    // Range checks: the two 32-bit values of each u32 operation, as 16-bit limbs.
+    let a = 0x1234_5678_u64;
+    let b = 0xffff_fff0_u64;
+    let p = prog(vec![
+        im(Opcode::Push, a),
+        im(Opcode::Push, b),
+        i(Opcode::U32add),
+        i(Opcode::Drop),
+        im(Opcode::Push, b),
+        i(Opcode::U32sub),
+        i(Opcode::Drop),
+        im(Opcode::Push, 7),
+        i(Opcode::U32div),
+        im(Opcode::Push, 5),
+        i(Opcode::U32assert2),
+    ]);
+    let (out, t) = traced(&p, &[], AdviceInputs::default());
+    let s = a + b;
+    let lo = s & 0xffff_ffff;
+    let d = lo.wrapping_sub(b) & 0xffff_ffff;
+    let (q, r) = (d / 7, d % 7);
+    assert_eq!(
+        t.range,
+        vec![
+            RangeCheck::of(2, lo, s >> 32),
+            RangeCheck::of(5, d, 0),
+            RangeCheck::of(8, d - q, 7 - r - 1),
+            RangeCheck::of(10, 5, r),
+        ]
+    );
+    assert_eq!(t.range[0].limbs, [0x5668, 0x1234, 1, 0]);
+    assert_eq!(out.stats.range, 16);
+
+    // Bitwise.
+    let p = prog(vec![
+        im(Opcode::Push, 0b1100),
+        im(Opcode::Push, 0b1010),
+        i(Opcode::U32and),
+        im(Opcode::Push, 0b0110),
+        i(Opcode::U32xor),
+    ]);
+    let (_, t) = traced(&p, &[], AdviceInputs::default());
+    assert_eq!(
+        t.bitwise,
+        vec![
+            BitwiseRequest {
+                clk: 2,
+                op: BitwiseOp::And,
+                a: 0b1100,
+                b: 0b1010,
+                result: 0b1000
+            },
+            BitwiseRequest {
+                clk: 4,
+                op: BitwiseOp::Xor,
+                a: 0b1000,
+                b: 0b0110,
+                result: 0b1110
+            },
+        ]
+    );
+    assert!(t.hasher.is_empty() && t.memory.is_empty() && t.range.is_empty());
+}
+
+#[test]
+fn table_registers_follow_the_stack_and_the_frames() {
+    use crate::trace::TableOp::{Keep, Pop, Push};
+    let f = Felt::new;
+    // 0 PUSH.5, 1 CALL.5, 2 DROP, 3 HALT, 4 HALT (padding), 5 REPEAT.2, 6 DUP0, 7 NEXT.6,
+    // 8 RET.
+    let code = vec![
+        im(Opcode::Push, 5),
+        im(Opcode::Call, 5),
+        i(Opcode::Drop),
+        i(Opcode::Halt),
+        i(Opcode::Halt),
+        im(Opcode::Repeat, 2),
+        i(Opcode::Dup0),
+        im(Opcode::Next, 6),
+        i(Opcode::Ret),
+    ];
+    let p = Program::new(code, DebugInfo::default()).unwrap();
+    let (out, t) = traced(&p, &(1..=16).collect::<Vec<_>>(), AdviceInputs::default());
+    assert_eq!(out.final_depth, 18);
+    let regs: Vec<_> = t
+        .rows
+        .iter()
+        .map(|r| {
+            let tb = r.tables;
+            (
+                r.pc,
+                r.depth,
+                r.ovf_ptr.as_int(),
+                (tb.overflow, tb.overflow_value.as_int(), tb.control),
+                (r.ctop.as_int(), r.ckind.as_int(), r.cptr.as_int()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        regs,
+        vec![
+            // (The inputs put 16 on top, 1 in s15.) PUSH saves s15 = 1 at address 1.
+            (0, 16, 0, (Push, 0, Keep), (0, 0, 0)),
+            // CALL: a frame returning to 2, at address 2.
+            (1, 17, 1, (Keep, 0, Push), (0, 0, 0)),
+            // REPEAT: a loop frame of 2 iterations at address 3.
+            (5, 17, 1, (Keep, 0, Push), (2, 1, 2)),
+            // DUP0 saves s15 = 2 at address 4.
+            (6, 17, 1, (Push, 0, Keep), (2, 0, 3)),
+            (7, 18, 4, (Keep, 0, Keep), (2, 0, 3)),
+            // DUP0 saves s15 = 3 at address 6.
+            (6, 18, 4, (Push, 0, Keep), (1, 0, 3)),
+            (7, 19, 6, (Keep, 0, Pop), (1, 0, 3)),
+            (8, 19, 6, (Keep, 0, Pop), (2, 1, 2)),
+            // DROP at depth 19 refills s15 from the newest row (3 at address 6).
+            (2, 19, 6, (Pop, 3, Keep), (0, 0, 0)),
+            (3, 18, 4, (Keep, 0, Keep), (0, 0, 0)),
+        ]
+    );
+    // What HALT leaves for the drain, oldest first.
+    assert_eq!(t.overflow_at_halt, vec![(f(1), f(1)), (f(4), f(2))]);
+}
+
+// ---- the steppable processor (feature `testing`) -------------------------------------------
+
+mod stepping {
+    use super::*;
+    use crate::testing::{Frame, Phase, Process, State};
+    use vm_core::FieldElement;
+
+    /// Programs over calls, loops, both memory contexts, deep stacks and the hasher.
+    fn programs() -> Vec<(Program, Vec<u64>, AdviceInputs)> {
+        let callctx = vec![
+            im(Opcode::Push, 7),
+            im(Opcode::Push, 0),
+            i(Opcode::Mstore),
+            im(Opcode::Push, 42),
+            im(Opcode::CallCtx, 9),
+            im(Opcode::Push, 0),
+            i(Opcode::Mload),
+            i(Opcode::Halt),
+            i(Opcode::Halt),
+            // f at 9: deeper, then back to depth 16.
+            im(Opcode::Push, 5),
+            im(Opcode::Push, 1),
+            i(Opcode::Mstore),
+            i(Opcode::Drop),
+            i(Opcode::Ret),
+        ];
+        let loops = vec![
+            im(Opcode::Repeat, 3),
+            im(Opcode::Call, 6),
+            im(Opcode::Next, 1),
+            i(Opcode::Hperm),
+            i(Opcode::Halt),
+            i(Opcode::Halt),
+            // g at 6
+            i(Opcode::Dup3),
+            im(Opcode::Muli, 3),
+            i(Opcode::Ret),
+        ];
+        let leaves: Vec<Word> = (0..4).map(|k| w(10 * k)).collect();
+        let mut adv = AdviceInputs::default();
+        let root = adv.add_merkle_tree(&leaves);
+        adv.stack = vec![Felt::new(9), Felt::new(8)];
+        let merkle = vec![
+            i(Opcode::Mrupdate),
+            i(Opcode::Advpop),
+            i(Opcode::Advpop),
+            i(Opcode::U32and),
+        ];
+        vec![
+            (
+                Program::new(callctx, DebugInfo::default()).unwrap(),
+                vec![],
+                AdviceInputs::default(),
+            ),
+            (
+                Program::new(loops, DebugInfo::default()).unwrap(),
+                (1..=16).collect(),
+                AdviceInputs::default(),
+            ),
+            (
+                prog(merkle),
+                merkle_stack(leaves[2], 2, 2, root, w(100)),
+                adv,
+            ),
+        ]
+    }
+
+    fn inputs(v: &[u64]) -> StackInputs {
+        StackInputs::try_from_ints(v.iter().copied()).unwrap()
+    }
+
+    #[test]
+    fn a_hooked_run_that_changes_nothing_is_execute_traced() {
+        for (p, stack, adv) in programs() {
+            let want = execute_traced(
+                &p,
+                inputs(&stack),
+                adv.clone(),
+                &mut DefaultHost,
+                ExecutionOptions::default(),
+            )
+            .unwrap();
+            let mut host = DefaultHost;
+            let mut proc = Process::new(
+                &p,
+                inputs(&stack),
+                adv,
+                &mut host,
+                ExecutionOptions::default(),
+            );
+            // Every hook takes the state apart and puts it back.
+            let mut calls = 0;
+            proc.run(|_, _, _, st: &mut State| {
+                calls += 1;
+                assert_eq!(st.overflow.len(), st.overflow_addrs.len());
+                assert_eq!(st.control.len(), st.control_addrs.len());
+            })
+            .unwrap();
+            assert!(proc.ignored_failures().is_empty());
+            let got = proc.finish();
+            assert_eq!(got, want, "{}", p.disassemble());
+            assert_eq!(calls, 2 * want.1.rows.len() - 1);
+        }
+    }
+
+    #[test]
+    fn a_lie_is_followed_honestly() {
+        // `push.3 push.4 add mul.5`: ADD claims 8; MUL.5 goes on from it.
+        let p = prog(vec![
+            im(Opcode::Push, 3),
+            im(Opcode::Push, 4),
+            i(Opcode::Add),
+            im(Opcode::Muli, 5),
+        ]);
+        let mut host = DefaultHost;
+        let mut proc = Process::new(
+            &p,
+            StackInputs::default(),
+            AdviceInputs::default(),
+            &mut host,
+            ExecutionOptions::default(),
+        );
+        proc.run(|phase, _, ins, st| {
+            if phase == Phase::After && ins.op == Opcode::Add {
+                st.top[0] += Felt::ONE;
+            }
+        })
+        .unwrap();
+        let (out, trace) = proc.finish();
+        assert_eq!(out.stack.as_ints()[0], 40);
+        assert_eq!(trace.rows[3].stack[0], Felt::new(8));
+        // A frame pushed by a hook gets this cycle's address and is popped by RET.
+        let code = vec![i(Opcode::Noop), i(Opcode::Ret), i(Opcode::Halt)];
+        let p = Program::new(code, DebugInfo::default()).unwrap();
+        let mut proc = Process::new(
+            &p,
+            StackInputs::default(),
+            AdviceInputs::default(),
+            &mut host,
+            ExecutionOptions::default(),
+        );
+        proc.run(|phase, clk, _, st| {
+            if phase == Phase::After && clk == 0 {
+                st.control.push(Frame::Call(2));
+            }
+        })
+        .unwrap();
+        let (_, trace) = proc.finish();
+        let r = trace.rows[1];
+        assert_eq!(
+            (r.ctop, r.ckind, r.cptr),
+            (Felt::new(2), Felt::ONE, Felt::ONE)
+        );
+        assert_eq!(trace.rows[2].pc, 2);
+    }
+
+    #[test]
+    fn a_liar_goes_on_past_the_checks_its_formulas_do_not_need() {
+        // `push.2 if.true` (JMPZ on 2), NOT on 2, ASSERT on 0, u32 add of 2^32.
+        let p = prog(vec![
+            im(Opcode::Push, 2),
+            im(Opcode::Jmpz, 3),
+            im(Opcode::Push, 2),
+            i(Opcode::Not),
+            i(Opcode::Eqz),
+            i(Opcode::Assert),
+            im(Opcode::Push, 1 << 32),
+            im(Opcode::Push, 1),
+            i(Opcode::U32add),
+        ]);
+        let strict = execute(
+            &p,
+            StackInputs::default(),
+            AdviceInputs::default(),
+            &mut DefaultHost,
+            ExecutionOptions::default(),
+        );
+        assert_eq!(
+            kind(strict),
+            ErrorKind::NotBinary {
+                value: Felt::new(2)
+            }
+        );
+        let mut host = DefaultHost;
+        let mut proc = Process::new(
+            &p,
+            StackInputs::default(),
+            AdviceInputs::default(),
+            &mut host,
+            ExecutionOptions::default(),
+        )
+        .ignoring_failed_checks();
+        proc.run(|_, _, _, _| {}).unwrap();
+        let kinds: Vec<ErrorKind> = proc
+            .ignored_failures()
+            .iter()
+            .map(|e| e.kind.clone())
+            .collect();
+        let f = Felt::new;
+        assert_eq!(
+            kinds,
+            vec![
+                ErrorKind::NotBinary { value: f(2) },
+                ErrorKind::NotBinary { value: f(2) },
+                ErrorKind::FailedAssertion {
+                    message: None,
+                    value: f(0)
+                },
+                ErrorKind::NotU32 {
+                    value: f(1 << 32),
+                    message: None
+                },
+            ]
+        );
+        // JMPZ on 2 falls through; NOT 2 = -1; u32add computes on the integers.
+        let (out, trace) = proc.finish();
+        assert_eq!(trace.rows[2].pc, 2);
+        assert_eq!(trace.rows[4].stack[0], -Felt::ONE);
+        assert_eq!(out.stack.as_ints()[..2], [1, 1]);
+    }
+}

@@ -4,7 +4,7 @@
 use rand::Rng;
 use vm_air::{chiplets::hasher as hash, layout::*, Preset};
 use vm_core::{Felt, FieldElement, Instruction, Opcode, Program};
-use vm_processor::trace::{CycleRow, ExecutionTrace};
+use vm_processor::trace::{CycleRow, ExecutionTrace, TableOp};
 use winter_prover::{matrix::ColMatrix, EvaluationFrame, Trace, TraceInfo};
 
 /// The main trace with what the auxiliary trace needs to be built.
@@ -143,18 +143,6 @@ impl TraceShape {
     }
 }
 
-/// The CPU state the trace builder tracks beyond what the executor recorded: the overflow
-/// and control tables with their pointers.
-#[derive(Default)]
-struct Tables {
-    overflow: Vec<(Felt, Felt, Felt)>,
-    ovf_ptr: Felt,
-    control: Vec<(Felt, Felt, Felt, Felt)>,
-    ctop: Felt,
-    ckind: Felt,
-    cptr: Felt,
-}
-
 #[cfg(feature = "testing")]
 pub use hooks::TraceHooksForTesting;
 use hooks::TraceHooksForTesting as Hooks;
@@ -162,29 +150,14 @@ use hooks::TraceHooksForTesting as Hooks;
 /// The deviations [`build`] never makes; public only with the `testing` feature.
 mod hooks {
     /// **Dangerous: builds a forged trace.** Deliberate deviations for the soundness
-    /// tests' malicious provers: on the given row, a pop takes the table row *below* the
-    /// top instead of the top (a last-in-first-out violation), or `HALT` rows leave the
-    /// overflow table undrained. An honest prover uses the default, which changes nothing.
+    /// tests' malicious provers. (Lies about the tables during the run, such as a pop of a
+    /// row below the newest, are made in the processor's state: `vm_processor::testing`.)
+    /// An honest prover uses the default, which changes nothing.
     #[doc(hidden)]
     #[derive(Clone, Copy, Debug, Default)]
     pub struct TraceHooksForTesting {
-        /// Row whose overflow pop removes the second-newest row.
-        pub overflow_pop_below_top_at: Option<usize>,
-        /// Row whose control pop restores the second-newest frame.
-        pub control_pop_below_top_at: Option<usize>,
         /// `HALT` rows leave the overflow table as it is instead of draining it.
         pub skip_drain: bool,
-    }
-}
-
-impl Tables {
-    /// Restores the registers from the newest saved frame (or, for a malicious test, the
-    /// one below it).
-    fn pop_control(&mut self, below_top: bool) {
-        let below = below_top && self.control.len() > 1;
-        let at = self.control.len() - 1 - below as usize;
-        let (_, top, kind, ptr) = self.control.remove(at);
-        (self.ctop, self.ckind, self.cptr) = (top, kind, ptr);
     }
 }
 
@@ -265,21 +238,22 @@ fn build_hooked(
     }
 }
 
+/// The CPU columns, read from what the processor recorded: per row the state and the table
+/// registers before the instruction and what it did to the tables; after `HALT`, copies of
+/// the `HALT` row that drain the overflow table the processor left, newest row first.
 fn fill_cpu(cols: &mut [Vec<Felt>], exec: &ExecutionTrace, last_real: usize, hooks: Hooks) {
     let rows = &exec.rows;
     let halt_row = *rows.last().expect("an execution has at least its HALT row");
-    let mut t = Tables::default();
-    let mut stack = halt_row.stack;
-    let mut depth = 16usize;
+    // The HALT rows' overflow registers: depth, pointer and the rows left (address, value).
+    let mut drain = exec.overflow_at_halt.clone();
+    let (mut depth, mut ovf_ptr) = (halt_row.depth, halt_row.ovf_ptr);
+    let mut halting = false;
     for i in 0..=last_real {
         let row: CycleRow = if i < rows.len() { rows[i] } else { halt_row };
-        if i < rows.len() {
-            stack = row.stack;
-        }
         let Instruction { op, imm } = row.instruction;
-        let clk = Felt::new(i as u64);
+        let stack = row.stack;
         let mut set = |c: usize, v: Felt| cols[c][i] = v;
-        set(CLK, clk);
+        set(CLK, Felt::new(i as u64));
         set(PC, Felt::from(row.pc));
         set(IMM, imm);
         set(GROUP + op.group_index(), Felt::ONE);
@@ -287,61 +261,52 @@ fn fill_cpu(cols: &mut [Vec<Felt>], exec: &ExecutionTrace, last_real: usize, hoo
         for (k, v) in stack.iter().enumerate() {
             set(STACK + k, *v);
         }
-        debug_assert!(
-            i >= rows.len() || row.depth == depth,
-            "depth diverged at row {i}"
-        );
-        set(DEPTH, Felt::new(depth as u64));
-        set(OVF_PTR, t.ovf_ptr);
-        set(CTOP, t.ctop);
-        set(CKIND, t.ckind);
-        set(CPTR, t.cptr);
+        set(CTOP, row.ctop);
+        set(CKIND, row.ckind);
+        set(CPTR, row.cptr);
 
-        // Overflow table.
-        let shift = op.info().delta;
-        if shift == 1 {
-            set(OVF_PUSH, Felt::ONE);
-            t.overflow.push((clk + Felt::ONE, stack[15], t.ovf_ptr));
-            t.ovf_ptr = clk + Felt::ONE;
-            depth += 1;
-        } else if (shift == -1 || (op == Opcode::Halt && !hooks.skip_drain)) && depth > 16 {
-            let below = hooks.overflow_pop_below_top_at == Some(i) && t.overflow.len() > 1;
-            let at = t.overflow.len() - 1 - below as usize;
-            let (_, value, prev) = t.overflow.remove(at);
-            set(OVF_POP, Felt::ONE);
-            set(OVF_VAL, value);
-            t.ovf_ptr = prev;
-            depth -= 1;
+        if op == Opcode::Halt {
+            // The first HALT row starts from the recorded registers.
+            if !halting {
+                (depth, ovf_ptr) = (row.depth, row.ovf_ptr);
+                halting = true;
+            }
+            set(DEPTH, Felt::new(depth as u64));
+            set(OVF_PTR, ovf_ptr);
+            if !hooks.skip_drain && depth > 16 {
+                if let Some((_, value)) = drain.pop() {
+                    set(OVF_POP, Felt::ONE);
+                    set(OVF_VAL, value);
+                    ovf_ptr = drain.last().map_or(Felt::ZERO, |r| r.0);
+                    depth -= 1;
+                }
+            }
+        } else {
+            // Rows past the end of a run cut short (a test's) repeat the last row's registers
+            // and do nothing to the tables.
+            set(DEPTH, Felt::new(row.depth as u64));
+            set(OVF_PTR, row.ovf_ptr);
+            if i < rows.len() {
+                let t = row.tables;
+                match t.overflow {
+                    TableOp::Push => set(OVF_PUSH, Felt::ONE),
+                    TableOp::Pop => {
+                        set(OVF_POP, Felt::ONE);
+                        set(OVF_VAL, t.overflow_value);
+                    }
+                    TableOp::Keep => {}
+                }
+                match t.control {
+                    TableOp::Push => set(CTL_PUSH, Felt::ONE),
+                    TableOp::Pop => set(CTL_POP, Felt::ONE),
+                    TableOp::Keep => {}
+                }
+            }
         }
 
-        // Control table and the helper column.
+        // The helper column: what only the AIR needs.
         let helper = match op {
-            Opcode::Call | Opcode::Repeat => {
-                set(CTL_PUSH, Felt::ONE);
-                t.control.push((clk + Felt::ONE, t.ctop, t.ckind, t.cptr));
-                (t.ctop, t.ckind) = if op == Opcode::Call {
-                    (Felt::from(row.pc + 1), Felt::ONE)
-                } else {
-                    (imm, Felt::ZERO)
-                };
-                t.cptr = clk + Felt::ONE;
-                Felt::ZERO
-            }
-            Opcode::Ret => {
-                set(CTL_POP, Felt::ONE);
-                t.pop_control(hooks.control_pop_below_top_at == Some(i));
-                Felt::ZERO
-            }
-            Opcode::Next if t.ctop == Felt::ONE => {
-                set(CTL_POP, Felt::ONE);
-                t.pop_control(hooks.control_pop_below_top_at == Some(i));
-                Felt::ZERO
-            }
-            Opcode::Next => {
-                let h = (t.ctop - Felt::ONE).inv();
-                t.ctop -= Felt::ONE;
-                h
-            }
+            Opcode::Next => inv_or_zero(row.ctop - Felt::ONE),
             Opcode::Eq => inv_or_zero(stack[0] - stack[1]),
             Opcode::Eqz => inv_or_zero(stack[0]),
             Opcode::Expacc => {

@@ -1,6 +1,6 @@
 //! Soundness: malicious provers that lie consistently must be rejected.
 //!
-//! Each forgery runs the malicious interpreter of `common` (one lie, every later row
+//! Each forgery runs the malicious processor of `common` (one lie, every later row
 //! recomputed from it), builds the full trace from that run (tables, chiplet, bus and
 //! multiplicities all consistent with the lie), and must fail the direct constraint check;
 //! one forgery per group is also proven (release build: winterfell does not validate the
@@ -19,9 +19,9 @@ use vm_core::{Felt, FieldElement, Instruction, Opcode, StackOutputs};
 use vm_processor::{execute_traced, AdviceInputs, DefaultHost, ExecutionOptions};
 use vm_prover::trace::{build_with_hooks_for_testing, TraceHooksForTesting};
 
-// ---- the malicious interpreter is honest when it does not lie -------------------------------
+// ---- the malicious processor is honest when it does not lie --------------------------------
 
-/// Programs covering every proven operation; the interpreter must reproduce the processor.
+/// Programs covering every proven operation; the hooked run must reproduce `execute_traced`.
 const COVERAGE: &[(&str, &[u64])] = &[
     ("begin repeat.5 swap dup.1 add end end", &[0, 1]),
     ("begin push.7 mul neg inv add.1 add.3 mul.5 dup.0 eq eq.0 not push.1 and push.0 or drop end", &[3, 4]),
@@ -51,15 +51,9 @@ fn malicious_interpreter_agrees_with_the_processor_when_honest() {
             ExecutionOptions::default(),
         )
         .unwrap_or_else(|e| panic!("{src}: {e}"));
-        assert_eq!(mine.trace.rows.len(), theirs.rows.len(), "{src}");
-        for (a, b) in mine.trace.rows.iter().zip(&theirs.rows) {
-            assert_eq!(
-                (a.pc, a.instruction, a.stack, a.depth),
-                (b.pc, b.instruction, b.stack, b.depth),
-                "{src} at cycle {}",
-                a.clk
-            );
-        }
+        // The same interpreter: every row, table register and chiplet request agrees.
+        assert_eq!(mine.trace, theirs, "{src}");
+        assert_eq!(mine.final_depth, out.final_depth, "{src}");
         assert_eq!(mine.outputs, out.stack, "{src}");
         let f = forge_with(
             &p,
@@ -331,7 +325,24 @@ fn a_wrong_branch_or_loop_count_is_caught() {
     });
     assert_eq!(f.public.stack_outputs.top_first()[0], Felt::new(2));
     rejected(&f, "cpu.pc");
-    // A loop that runs one iteration too many: the counter is bumped.
+    // A loop that runs one iteration too many: the last NEXT (counter 1) pops its frame but
+    // jumps back into the body; the extra iteration's NEXT finds no frame and falls
+    // through. (Bumping the counter instead is a lie about `ctop`, which
+    // control.top_kept_or_decremented catches: the trace shows the processor's counter.)
+    let f = forge("begin repeat.4 add.1 end end", &[0], {
+        let mut nexts = 0;
+        move |phase, _, ins, st: &mut State| {
+            if phase == Phase::After && ins.op == Opcode::Next {
+                nexts += 1;
+                if nexts == 4 {
+                    assert!(st.control.is_empty());
+                    st.pc = 1; // the INCR
+                }
+            }
+        }
+    });
+    assert_eq!(f.public.stack_outputs.top_first()[0], Felt::new(5));
+    rejected(&f, "cpu.pc");
     let f = forge(
         "begin repeat.4 add.1 end end",
         &[0],
@@ -341,7 +352,7 @@ fn a_wrong_branch_or_loop_count_is_caught() {
             }
         }),
     );
-    rejected(&f, "cpu.pc");
+    rejected(&f, "control.top_kept_or_decremented");
     // A JMP to somewhere else.
     let f = forge(
         "begin push.1 while.true push.0 end push.5 end",
@@ -480,7 +491,7 @@ fn a_wrong_claimed_output_is_rejected() {
 
 #[test]
 fn popping_an_overflow_element_other_than_the_newest_is_caught() {
-    // 18 deep: two overflow rows. The liar's DROP refills s15 from the older one.
+    // 18 deep: two overflow rows. The liar's DROP pops the older one (its value into s15).
     let src = "begin push.1 push.2 drop drop end";
     let p = assemble(src);
     let stack: Vec<u64> = (10..26).collect();
@@ -490,20 +501,10 @@ fn popping_an_overflow_element_other_than_the_newest_is_caught() {
             first_drop = Some(clk);
             let n = st.overflow.len();
             st.overflow.swap(n - 1, n - 2);
+            st.overflow_addrs.swap(n - 1, n - 2);
         }
     };
-    let probe = run(&p, &inputs(&stack), &[], |_, _, _, _| {});
-    let at = probe
-        .trace
-        .rows
-        .iter()
-        .position(|r| r.instruction.op == Opcode::Drop)
-        .unwrap();
-    let hooks = TraceHooksForTesting {
-        overflow_pop_below_top_at: Some(at),
-        ..Default::default()
-    };
-    let f = forge_with(&p, &p, &stack, &[], hooks, lie);
+    let f = forge_with(&p, &p, &stack, &[], TraceHooksForTesting::default(), lie);
     rejected(&f, "bus.ends_at_program_hash");
     rejected_by_verifier(f);
 }
@@ -525,13 +526,10 @@ fn returning_to_other_than_the_last_call_site_is_caught() {
         if phase == Phase::Before && clk == at {
             let n = st.control.len();
             st.control.swap(n - 2, n - 3);
+            st.control_addrs.swap(n - 2, n - 3);
         }
     };
-    let hooks = TraceHooksForTesting {
-        control_pop_below_top_at: Some(at),
-        ..Default::default()
-    };
-    let f = forge_with(&p, &p, &[], &[], hooks, lie);
+    let f = forge_with(&p, &p, &[], &[], TraceHooksForTesting::default(), lie);
     rejected(&f, "bus.ends_at_program_hash");
     rejected_by_verifier(f);
 }
@@ -549,10 +547,7 @@ fn ending_deeper_than_16_without_draining_is_caught() {
         |_, _, _, _| {},
     );
     honest(&f);
-    let hooks = TraceHooksForTesting {
-        skip_drain: true,
-        ..Default::default()
-    };
+    let hooks = TraceHooksForTesting { skip_drain: true };
     let f = forge_with(&p, &p, &[], &[], hooks, |_, _, _, _| {});
     rejected(&f, "overflow.pop_when_deep");
 }

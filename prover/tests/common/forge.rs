@@ -200,6 +200,13 @@ pub fn cut_short(
     for k in 0..16 {
         cols.set(STACK + k, last, final_row.stack[k]);
     }
+    // The registers the processor recorded for cycle `last` (the builder repeats row
+    // `last - 1`'s on a row past the end of the run).
+    cols.set(DEPTH, last, Felt::new(final_row.depth as u64));
+    cols.set(OVF_PTR, last, final_row.ovf_ptr);
+    cols.set(CTOP, last, final_row.ctop);
+    cols.set(CKIND, last, final_row.ckind);
+    cols.set(CPTR, last, final_row.cptr);
     for g in 0..NUM_GROUPS {
         cols.set(GROUP + g, last, Felt::from((g == 0) as u8));
     }

@@ -159,7 +159,7 @@ fn substituted(
         hook,
     );
     // The claim is false: an honest run of the attested program ends elsewhere (for an
-    // unproven attested operation the interpreter has no semantics; its lie is explicit).
+    // unproven attested operation the lie is explicit).
     if ops::is_proven(attested) {
         let honest = run(&program(attested), &inputs(stack), &[], |_, _, _, _| {});
         assert_ne!(honest.outputs, f.public.stack_outputs, "{attested}: no lie");

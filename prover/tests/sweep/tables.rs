@@ -1,7 +1,7 @@
 //! Forgeries for the mutation sweep (see `main.rs`): the clock, the program counter, the
 //! stack positions and conditions, and the overflow and control table registers.
 //!
-//! Most forgeries run the malicious interpreter (`common::run`) so that the stack and the pc
+//! Most forgeries run the malicious processor (`common::run`) so that the stack and the pc
 //! follow the lie, then replay the overflow or control table over the built trace with the
 //! liar's decisions ([`replay_overflow`], [`replay_control`]): the registers, the push and
 //! pop flags and the helper are recomputed from the lie on, and every table row the liar
@@ -9,11 +9,10 @@
 //! target constraint sees the lie.
 
 use vm_air::layout::*;
-use vm_air::PublicInputs;
 use vm_core::{DebugInfo, Felt, FieldElement, Instruction, Opcode, Program};
-use vm_prover::trace::{build_with_hooks_for_testing, TraceHooksForTesting};
+use vm_prover::trace::TraceHooksForTesting;
 
-use crate::common::forge::{after_first, assemble, forge, inputs, Forgery};
+use crate::common::forge::{after_first, assemble, forge, Forgery};
 use crate::common::{Frame, Phase, State};
 use crate::Case;
 
@@ -98,51 +97,22 @@ fn crafted(code: &[(Opcode, u64)]) -> Program {
 }
 
 /// A run of `program` (attested as itself) with the lie `lie`, whose control table is then
-/// replayed with `ctl` ([`replay_control`]). The trace builder keeps the control table
-/// itself and cannot follow a liar's (a RET with no frame left), so it is handed the run
-/// with its control operations as NOOPs, and their flags and immediates are put back.
+/// replayed with `ctl` ([`replay_control`]): the control registers and flags the processor
+/// recorded are rewritten from the liar's decisions.
 fn forge_ctl(
     program: &Program,
     stack: &[u64],
     lie: impl FnMut(Phase, usize, Instruction, &mut State),
     ctl: impl FnMut(usize, &mut CtlRegs) -> Option<Act>,
 ) -> Forgery {
-    use rand::{rngs::StdRng, SeedableRng};
-    let preset = vm_air::preset::default_preset();
-    let mut run = crate::common::run(program, &inputs(stack), &[], lie);
-    let control = [Opcode::Call, Opcode::Ret, Opcode::Repeat, Opcode::Next];
-    let mut hidden = Vec::new();
-    for (i, row) in run.trace.rows.iter_mut().enumerate() {
-        if control.contains(&row.instruction.op) {
-            hidden.push((i, row.instruction));
-            row.instruction = Instruction::new(Opcode::Noop);
-        }
-    }
-    let mut rng = StdRng::seed_from_u64(7);
-    let trace = build_with_hooks_for_testing(
+    let mut f = crate::common::forge::forge_with(
         program,
-        &run.trace,
-        run.final_depth,
-        preset,
-        &mut rng,
+        program,
+        stack,
+        &[],
         TraceHooksForTesting::default(),
+        lie,
     );
-    let public = PublicInputs {
-        preset: preset.id,
-        program_hash: program.hash(),
-        stack_inputs: inputs(stack),
-        stack_outputs: run.outputs,
-    };
-    let mut f = Forgery { trace, public };
-    let cols = f.trace.columns_mut_for_testing();
-    for (i, ins) in hidden {
-        let noop = Opcode::Noop;
-        cols.set(GROUP + noop.group_index(), i, Felt::ZERO);
-        cols.set(LOW + noop.low_index(), i, Felt::ZERO);
-        cols.set(GROUP + ins.op.group_index(), i, Felt::ONE);
-        cols.set(LOW + ins.op.low_index(), i, Felt::ONE);
-        cols.set(IMM, i, ins.imm);
-    }
     replay_control(&mut f, ctl);
     f
 }

@@ -1,5 +1,5 @@
 //! Tests of the instruction lowering: expansions (golden tables in `docs/instructions.md`),
-//! argument validation, and semantics checked on a small reference interpreter.
+//! argument validation, and semantics checked on the processor (`interp`).
 
 mod docs;
 mod interp;

@@ -1,4 +1,4 @@
-//! Semantics: each expansion runs on the reference interpreter and must leave Miden's
+//! Semantics: each expansion runs on the processor (`interp`) and must leave Miden's
 //! documented stack result (and leave the rest of the stack alone), or fail where Miden
 //! fails, and, for u32 instructions, wherever an input is not a u32.
 
@@ -6,6 +6,7 @@ use vm_core::{hash, Felt, FieldElement, Opcode, Word, MODULUS};
 
 use super::interp::{ext2_mul, Machine};
 use super::{cycles, lower, Emitted};
+use vm_processor::ErrorKind;
 
 const P: u64 = MODULUS;
 const U32: u64 = 1 << 32;
@@ -91,7 +92,7 @@ fn u32s(seed: u64, n: usize) -> Vec<u64> {
 }
 
 /// Runs `src` with `inputs` on top (first = top) above the sentinels.
-fn run(src: &str, inputs: &[u64]) -> Result<Machine, String> {
+fn run(src: &str, inputs: &[u64]) -> Result<Machine, ErrorKind> {
     let mut all = inputs.to_vec();
     all.extend(SENTINELS);
     let mut m = Machine::with_stack(&all);
@@ -846,9 +847,16 @@ fn merkle_instructions() {
     bad[5] = 3;
     let mut mb = Machine::with_stack(&bad);
     mb.add_tree(leaves.clone());
-    assert_eq!(
-        mb.run(&lower("mtree_verify")),
-        Err("Merkle path verification failed".into())
+    assert!(
+        matches!(
+            mb.run(&lower("mtree_verify")),
+            Err(ErrorKind::MerkleNodeMismatch {
+                depth: 2,
+                index: 3,
+                ..
+            })
+        ),
+        "a node that is not the tree's fails verification"
     );
     // mtree_set: [d, i, R, V'] -> [V, R']
     let newv: Word = [f(100), f(200), f(300), f(400)];
