@@ -1,10 +1,15 @@
 //! Builds the main execution trace (the columns of `vm_air::layout`) from what the tracing
-//! executor recorded, and pads and randomizes it for zero knowledge.
+//! executor recorded, and pads and randomizes it for zero knowledge. Each component's
+//! columns are filled beside the others, as the AIR splits them: [`cpu`] (decoder, stack,
+//! table registers, helpers) and [`chiplets`] (the chiplet region's sections).
+
+mod chiplets;
+mod cpu;
 
 use rand::Rng;
 use vm_air::{chiplets::hasher as hash, layout::*, Preset};
-use vm_core::{Felt, FieldElement, Instruction, Opcode, Program};
-use vm_processor::trace::{CycleRow, ExecutionTrace, TableOp};
+use vm_core::{Felt, FieldElement, Program};
+use vm_processor::trace::ExecutionTrace;
 use winter_prover::{matrix::ColMatrix, EvaluationFrame, Trace, TraceInfo};
 
 /// The main trace with what the auxiliary trace needs to be built.
@@ -202,8 +207,8 @@ fn build_hooked(
     let width = preset.main_width();
     let mut cols: Vec<Vec<Felt>> = (0..width).map(|_| vec![Felt::ZERO; n]).collect();
 
-    fill_cpu(&mut cols, exec, shape.last_real, hooks);
-    fill_chiplet(&mut cols, program, shape.last_real);
+    cpu::fill_cpu(&mut cols, exec, shape.last_real, hooks);
+    chiplets::fill_chiplet(&mut cols, program, shape.last_real);
 
     // Zero knowledge: uniformly random rows after the last real one, and randomizer columns.
     let random = |rng: &mut dyn rand::RngCore| Felt::new(rng.gen_range(0..vm_core::MODULUS));
@@ -236,137 +241,4 @@ fn build_hooked(
         #[cfg(feature = "testing")]
         zk_sources: ZkSourcesForTesting::ALL_ON,
     }
-}
-
-/// The CPU columns, read from what the processor recorded: per row the state and the table
-/// registers before the instruction and what it did to the tables; after `HALT`, copies of
-/// the `HALT` row that drain the overflow table the processor left, newest row first.
-fn fill_cpu(cols: &mut [Vec<Felt>], exec: &ExecutionTrace, last_real: usize, hooks: Hooks) {
-    let rows = &exec.rows;
-    let halt_row = *rows.last().expect("an execution has at least its HALT row");
-    // The HALT rows' overflow registers: depth, pointer and the rows left (address, value).
-    let mut drain = exec.overflow_at_halt.clone();
-    let (mut depth, mut ovf_ptr) = (halt_row.depth, halt_row.ovf_ptr);
-    let mut halting = false;
-    for i in 0..=last_real {
-        let row: CycleRow = if i < rows.len() { rows[i] } else { halt_row };
-        let Instruction { op, imm } = row.instruction;
-        let stack = row.stack;
-        let mut set = |c: usize, v: Felt| cols[c][i] = v;
-        set(CLK, Felt::new(i as u64));
-        set(PC, Felt::from(row.pc));
-        set(IMM, imm);
-        set(GROUP + op.group_index(), Felt::ONE);
-        set(LOW + op.low_index(), Felt::ONE);
-        for (k, v) in stack.iter().enumerate() {
-            set(STACK + k, *v);
-        }
-        set(CTOP, row.ctop);
-        set(CKIND, row.ckind);
-        set(CPTR, row.cptr);
-
-        if op == Opcode::Halt {
-            // The first HALT row starts from the recorded registers.
-            if !halting {
-                (depth, ovf_ptr) = (row.depth, row.ovf_ptr);
-                halting = true;
-            }
-            set(DEPTH, Felt::new(depth as u64));
-            set(OVF_PTR, ovf_ptr);
-            if !hooks.skip_drain && depth > 16 {
-                if let Some((_, value)) = drain.pop() {
-                    set(OVF_POP, Felt::ONE);
-                    set(OVF_VAL, value);
-                    ovf_ptr = drain.last().map_or(Felt::ZERO, |r| r.0);
-                    depth -= 1;
-                }
-            }
-        } else {
-            // Rows past the end of a run cut short (a test's) repeat the last row's registers
-            // and do nothing to the tables.
-            set(DEPTH, Felt::new(row.depth as u64));
-            set(OVF_PTR, row.ovf_ptr);
-            if i < rows.len() {
-                let t = row.tables;
-                match t.overflow {
-                    TableOp::Push => set(OVF_PUSH, Felt::ONE),
-                    TableOp::Pop => {
-                        set(OVF_POP, Felt::ONE);
-                        set(OVF_VAL, t.overflow_value);
-                    }
-                    TableOp::Keep => {}
-                }
-                match t.control {
-                    TableOp::Push => set(CTL_PUSH, Felt::ONE),
-                    TableOp::Pop => set(CTL_POP, Felt::ONE),
-                    TableOp::Keep => {}
-                }
-            }
-        }
-
-        // The helper column: what only the AIR needs.
-        let helper = match op {
-            Opcode::Next => inv_or_zero(row.ctop - Felt::ONE),
-            Opcode::Eq => inv_or_zero(stack[0] - stack[1]),
-            Opcode::Eqz => inv_or_zero(stack[0]),
-            Opcode::Expacc => {
-                let bit = stack[3].as_int() & 1;
-                if bit == 1 {
-                    stack[1]
-                } else {
-                    Felt::ONE
-                }
-            }
-            _ => Felt::ZERO,
-        };
-        set(HELPER, helper);
-    }
-}
-
-fn inv_or_zero(x: Felt) -> Felt {
-    if x == Felt::ZERO {
-        Felt::ZERO
-    } else {
-        x.inv()
-    }
-}
-
-fn fill_chiplet(cols: &mut [Vec<Felt>], program: &Program, last_real: usize) {
-    let elements = vm_core::program::encode_for_hash(program.code());
-    let blocks = program.code().len().div_ceil(INSTRUCTIONS_PER_CYCLE);
-    // How often each address is executed on the rows whose lookups the bus sums.
-    let mut counts = vec![0u64; blocks * INSTRUCTIONS_PER_CYCLE];
-    for i in 0..last_real {
-        counts[cols[PC][i].as_int() as usize] += 1;
-    }
-    let mut state = [Felt::ZERO; 12];
-    state[0] = Felt::new(elements.len() as u64);
-    for k in 0..blocks {
-        let mut block = [Felt::ZERO; 8];
-        for (j, b) in block.iter_mut().enumerate() {
-            *b = elements.get(8 * k + j).copied().unwrap_or(Felt::ZERO);
-        }
-        let (rows, out) = hash::permutation_rows(state, block);
-        for (r, row) in rows.iter().enumerate() {
-            let i = hash::CYCLE_LEN * k + r;
-            for (c, v) in row.iter().enumerate() {
-                cols[HASH + c][i] = *v;
-            }
-            cols[HASH_ACTIVE][i] = Felt::ONE;
-            cols[HASH_ROUND][i] = Felt::from((r != 0) as u8);
-            cols[HASH_ADDR][i] = Felt::new((INSTRUCTIONS_PER_CYCLE * k) as u64);
-        }
-        // The multiplicities sit in the absorb row's free helper cells.
-        for j in 0..INSTRUCTIONS_PER_CYCLE {
-            cols[HASH_MULT + j][hash::CYCLE_LEN * k] = Felt::new(counts[4 * k + j]);
-        }
-        state = out;
-    }
-    // The row after the hasher's section holds the digest the bus reads; the rest of the
-    // region is free (zero).
-    let end = hash::CYCLE_LEN * blocks;
-    for (i, v) in state.iter().enumerate() {
-        cols[HASH_STATE + i][end] = *v;
-    }
-    debug_assert!(end <= last_real);
 }

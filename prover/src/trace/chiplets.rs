@@ -1,0 +1,45 @@
+//! The chiplet region's columns: the hash chiplet's section from row 0 (the program's
+//! attestation), then free rows.
+
+use vm_air::{chiplets::hasher as hash, layout::*};
+use vm_core::{Felt, FieldElement, Program};
+
+pub(super) fn fill_chiplet(cols: &mut [Vec<Felt>], program: &Program, last_real: usize) {
+    let elements = vm_core::program::encode_for_hash(program.code());
+    let blocks = program.code().len().div_ceil(INSTRUCTIONS_PER_CYCLE);
+    // How often each address is executed on the rows whose lookups the bus sums.
+    let mut counts = vec![0u64; blocks * INSTRUCTIONS_PER_CYCLE];
+    for i in 0..last_real {
+        counts[cols[PC][i].as_int() as usize] += 1;
+    }
+    let mut state = [Felt::ZERO; 12];
+    state[0] = Felt::new(elements.len() as u64);
+    for k in 0..blocks {
+        let mut block = [Felt::ZERO; 8];
+        for (j, b) in block.iter_mut().enumerate() {
+            *b = elements.get(8 * k + j).copied().unwrap_or(Felt::ZERO);
+        }
+        let (rows, out) = hash::permutation_rows(state, block);
+        for (r, row) in rows.iter().enumerate() {
+            let i = hash::CYCLE_LEN * k + r;
+            for (c, v) in row.iter().enumerate() {
+                cols[HASH + c][i] = *v;
+            }
+            cols[HASH_ACTIVE][i] = Felt::ONE;
+            cols[HASH_ROUND][i] = Felt::from((r != 0) as u8);
+            cols[HASH_ADDR][i] = Felt::new((INSTRUCTIONS_PER_CYCLE * k) as u64);
+        }
+        // The multiplicities sit in the absorb row's free helper cells.
+        for j in 0..INSTRUCTIONS_PER_CYCLE {
+            cols[HASH_MULT + j][hash::CYCLE_LEN * k] = Felt::new(counts[4 * k + j]);
+        }
+        state = out;
+    }
+    // The row after the hasher's section holds the digest the bus reads; the rest of the
+    // region is free (zero).
+    let end = hash::CYCLE_LEN * blocks;
+    for (i, v) in state.iter().enumerate() {
+        cols[HASH_STATE + i][end] = *v;
+    }
+    debug_assert!(end <= last_real);
+}

@@ -1,0 +1,106 @@
+//! The CPU's columns (decoder, stack, the overflow and control tables' registers, helpers),
+//! filled from the rows and table registers the processor recorded.
+
+use vm_air::layout::*;
+use vm_core::{Felt, FieldElement, Instruction, Opcode};
+use vm_processor::trace::{CycleRow, ExecutionTrace, TableOp};
+
+use super::Hooks;
+
+/// The CPU columns, read from what the processor recorded: per row the state and the table
+/// registers before the instruction and what it did to the tables; after `HALT`, copies of
+/// the `HALT` row that drain the overflow table the processor left, newest row first.
+pub(super) fn fill_cpu(
+    cols: &mut [Vec<Felt>],
+    exec: &ExecutionTrace,
+    last_real: usize,
+    hooks: Hooks,
+) {
+    let rows = &exec.rows;
+    let halt_row = *rows.last().expect("an execution has at least its HALT row");
+    // The HALT rows' overflow registers: depth, pointer and the rows left (address, value).
+    let mut drain = exec.overflow_at_halt.clone();
+    let (mut depth, mut ovf_ptr) = (halt_row.depth, halt_row.ovf_ptr);
+    let mut halting = false;
+    for i in 0..=last_real {
+        let row: CycleRow = if i < rows.len() { rows[i] } else { halt_row };
+        let Instruction { op, imm } = row.instruction;
+        let stack = row.stack;
+        let mut set = |c: usize, v: Felt| cols[c][i] = v;
+        set(CLK, Felt::new(i as u64));
+        set(PC, Felt::from(row.pc));
+        set(IMM, imm);
+        set(GROUP + op.group_index(), Felt::ONE);
+        set(LOW + op.low_index(), Felt::ONE);
+        for (k, v) in stack.iter().enumerate() {
+            set(STACK + k, *v);
+        }
+        set(CTOP, row.ctop);
+        set(CKIND, row.ckind);
+        set(CPTR, row.cptr);
+
+        if op == Opcode::Halt {
+            // The first HALT row starts from the recorded registers.
+            if !halting {
+                (depth, ovf_ptr) = (row.depth, row.ovf_ptr);
+                halting = true;
+            }
+            set(DEPTH, Felt::new(depth as u64));
+            set(OVF_PTR, ovf_ptr);
+            if !hooks.skip_drain && depth > 16 {
+                if let Some((_, value)) = drain.pop() {
+                    set(OVF_POP, Felt::ONE);
+                    set(OVF_VAL, value);
+                    ovf_ptr = drain.last().map_or(Felt::ZERO, |r| r.0);
+                    depth -= 1;
+                }
+            }
+        } else {
+            // Rows past the end of a run cut short (a test's) repeat the last row's registers
+            // and do nothing to the tables.
+            set(DEPTH, Felt::new(row.depth as u64));
+            set(OVF_PTR, row.ovf_ptr);
+            if i < rows.len() {
+                let t = row.tables;
+                match t.overflow {
+                    TableOp::Push => set(OVF_PUSH, Felt::ONE),
+                    TableOp::Pop => {
+                        set(OVF_POP, Felt::ONE);
+                        set(OVF_VAL, t.overflow_value);
+                    }
+                    TableOp::Keep => {}
+                }
+                match t.control {
+                    TableOp::Push => set(CTL_PUSH, Felt::ONE),
+                    TableOp::Pop => set(CTL_POP, Felt::ONE),
+                    TableOp::Keep => {}
+                }
+            }
+        }
+
+        // The helper column: what only the AIR needs.
+        let helper = match op {
+            Opcode::Next => inv_or_zero(row.ctop - Felt::ONE),
+            Opcode::Eq => inv_or_zero(stack[0] - stack[1]),
+            Opcode::Eqz => inv_or_zero(stack[0]),
+            Opcode::Expacc => {
+                let bit = stack[3].as_int() & 1;
+                if bit == 1 {
+                    stack[1]
+                } else {
+                    Felt::ONE
+                }
+            }
+            _ => Felt::ZERO,
+        };
+        set(HELPER, helper);
+    }
+}
+
+fn inv_or_zero(x: Felt) -> Felt {
+    if x == Felt::ZERO {
+        Felt::ZERO
+    } else {
+        x.inv()
+    }
+}
