@@ -76,13 +76,26 @@ pub fn run(args: RunArgs) -> Result<(), Report> {
     Ok(())
 }
 
+/// The trace length `vm prove` would use for this run under the default preset (its
+/// zero-knowledge random rows, the program's attestation rows and the minimum length
+/// included), so that `vm run` and `vm prove` report the same number.
+fn proving_trace_len(program: &vm_core::Program, out: &ExecutionOutput) -> usize {
+    vm_prover::trace::TraceShape::new(
+        out.cycles as usize,
+        out.final_depth,
+        program.code().len(),
+        vm_prover::preset::default_preset(),
+    )
+    .trace_len
+}
+
 fn json_report(program: &vm_core::Program, out: &ExecutionOutput, stats: bool) -> String {
     let mut v = serde_json::json!({
         "program_hash": program.hash_hex(),
         "stack": out.stack.as_ints().iter().map(|x| x.to_string()).collect::<Vec<_>>(),
         "cycles": out.cycles,
         "final_depth": out.final_depth,
-        "trace_length": out.stats.padded_trace_len(),
+        "trace_length": proving_trace_len(program, out),
     });
     if stats {
         v["stats"] = serde_json::to_value(out.stats.rows()).unwrap_or_default();
@@ -94,7 +107,7 @@ fn print_report(program: &vm_core::Program, out: &ExecutionOutput, stats: bool) 
     let stack: Vec<String> = out.stack.as_ints().iter().map(|x| x.to_string()).collect();
     println!("stack: [{}]", stack.join(", "));
     println!("cycles: {}", out.cycles);
-    println!("trace length: {}", out.stats.padded_trace_len());
+    println!("trace length: {}", proving_trace_len(program, out));
     if out.final_depth > 16 {
         println!(
             "final depth: {} (only the top 16 are outputs)",
