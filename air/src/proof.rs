@@ -115,6 +115,7 @@ impl VmProof {
             )));
         }
         let (proof, trailing) = read_proof(&bytes[HEADER_LEN..])?;
+        check_openings(&proof)?;
         if trailing {
             return Err(ProofError::Malformed(
                 "trailing bytes after the proof".into(),
@@ -129,6 +130,63 @@ impl VmProof {
         }
         Ok(Self { preset, proof })
     }
+}
+
+/// Bytes of a commitment digest (BLAKE3 and `Rp64_256` digests are both 32 bytes).
+const DIGEST_BYTES: usize = 32;
+
+/// Checks the length fields of every batch Merkle opening in the proof before winterfell's
+/// verifier parses them. Winterfell reads an opening's node-vector count and allocates that
+/// many vectors up front (`BatchMerkleProof::read_from`), so a corrupted count makes an
+/// allocation of hundreds of gigabytes, which aborts the process instead of failing: every
+/// count here must fit in the bytes that follow it.
+fn check_openings(proof: &Proof) -> Result<(), ProofError> {
+    use winter_utils::Serializable;
+    let malformed = |what: &str| ProofError::Malformed(String::from(what));
+    // A `Queries` serializes as its value bytes, then its opening bytes.
+    let queries = proof
+        .trace_queries
+        .iter()
+        .chain(core::iter::once(&proof.constraint_queries));
+    for q in queries {
+        let bytes = q.to_bytes();
+        let mut r = BoundedReader::new(&bytes);
+        let _values = Vec::<u8>::read_from(&mut r).map_err(|_| malformed("query values"))?;
+        let opening = Vec::<u8>::read_from(&mut r).map_err(|_| malformed("query opening"))?;
+        check_batch_opening(&opening).map_err(|_| malformed("trace or constraint opening"))?;
+    }
+    // A FRI proof serializes as its layer count (u8) and layers (each: value bytes and
+    // opening bytes, u32-length-prefixed), then the remainder and the partition count.
+    let bytes = proof.fri_proof.to_bytes();
+    let mut r = BoundedReader::new(&bytes);
+    let layers = r.read_u8().map_err(|_| malformed("FRI layer count"))?;
+    for _ in 0..layers {
+        let n = r.read_u32().map_err(|_| malformed("FRI values"))? as usize;
+        r.read_slice(n).map_err(|_| malformed("FRI values"))?;
+        let n = r.read_u32().map_err(|_| malformed("FRI opening"))? as usize;
+        let opening = r.read_slice(n).map_err(|_| malformed("FRI opening"))?;
+        check_batch_opening(opening).map_err(|_| malformed("FRI layer opening"))?;
+    }
+    Ok(())
+}
+
+/// The layout of a batch Merkle opening: depth (u8), the number of node vectors, then each
+/// vector as its length and its digests. Every count must fit in the remaining bytes.
+fn check_batch_opening(bytes: &[u8]) -> Result<(), DeserializationError> {
+    let mut r = BoundedReader::new(bytes);
+    let _depth = r.read_u8()?;
+    let vectors = r.read_usize()?;
+    if vectors > r.remaining {
+        return Err(DeserializationError::UnexpectedEOF);
+    }
+    for _ in 0..vectors {
+        let len = r.read_usize()?;
+        let n = len
+            .checked_mul(DIGEST_BYTES)
+            .ok_or(DeserializationError::UnexpectedEOF)?;
+        r.read_slice(n)?;
+    }
+    Ok(())
 }
 
 /// Deserializes winterfell's proof; returns whether bytes are left over.

@@ -598,6 +598,48 @@ fn flipped_bytes_and_truncations_of_a_proof_are_rejected() {
     }
 }
 
+/// Random byte values written at random positions of a proof (seeded): each corrupted
+/// proof is an error, never an abort. Winterfell allocates what some length fields of its
+/// Merkle openings say before checking them; `VmProof::from_bytes` checks those first.
+#[test]
+fn random_corruptions_of_a_proof_are_errors_not_aborts() {
+    use rand::Rng;
+    let p = assemble("begin repeat.10 swap dup.1 add end end");
+    let f = forge_with(
+        &p,
+        &p,
+        &[0, 1],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
+    let (stack, outputs) = (f.public.stack_inputs.clone(), f.public.stack_outputs);
+    let proof = vm_prover::prove_trace_unchecked_for_testing(
+        f.trace,
+        f.public,
+        preset::default_preset(),
+        StdRng::seed_from_u64(1),
+    )
+    .unwrap();
+    let bytes = proof.to_bytes();
+    let mut rng = StdRng::seed_from_u64(99);
+    for _ in 0..1500 {
+        let mut b = bytes.clone();
+        for _ in 0..rng.gen_range(1..4) {
+            let pos = rng.gen_range(0..b.len());
+            b[pos] = rng.gen();
+        }
+        if b == bytes {
+            continue;
+        }
+        let accepted = match vm_air::VmProof::from_bytes(&b) {
+            Ok(proof) => vm_verifier::verify(p.hash(), stack.clone(), outputs, &proof, 96).is_ok(),
+            Err(_) => false,
+        };
+        assert!(!accepted, "accepted a corrupted proof");
+    }
+}
+
 // ---- halting ------------------------------------------------------------------------------
 
 /// An endless loop: `while.true` on a 1 it pushes again every iteration.
