@@ -40,6 +40,16 @@ fn check_binary(a: u64, b: u64) {
         &[f(borrow), hi(d), lo(d)],
     );
     check(&src("wrapping_sub"), &args, 4, &[hi(d), lo(d)]);
+    let w = a.wrapping_mul(b);
+    check(&src("wrapping_mul"), &args, 4, &[hi(w), lo(w)]);
+    let full = u128::from(a) * u128::from(b);
+    let (ph, pl) = ((full >> 64) as u64, full as u64);
+    check(
+        &src("overflowing_mul"),
+        &args,
+        4,
+        &[hi(ph), lo(ph), hi(pl), lo(pl)],
+    );
     check(&src("lt"), &args, 4, &[f(a < b)]);
     check(&src("lte"), &args, 4, &[f(a <= b)]);
     check(&src("gt"), &args, 4, &[f(a > b)]);
@@ -112,6 +122,8 @@ fn u32_instructions_trap_on_non_u32_limbs() {
         "wrapping_add",
         "overflowing_sub",
         "wrapping_sub",
+        "wrapping_mul",
+        "overflowing_mul",
         "lt",
         "gt",
         "lte",
@@ -137,6 +149,8 @@ fn u64_cycles_are_the_documented_ones() {
         ("wrapping_add", 7),
         ("overflowing_sub", 11),
         ("wrapping_sub", 12),
+        ("wrapping_mul", 11),
+        ("overflowing_mul", 22),
         ("lt", 16),
         ("gt", 20),
         ("lte", 23),
