@@ -175,3 +175,69 @@ fn u64_cycles_are_the_documented_ones() {
         assert_eq!(out.cycles - 3, cycles, "u64::{p}");
     }
 }
+
+fn check_counts(a: u64) {
+    let args = [hi(a), lo(a)];
+    let n = |x: u32| u64::from(x);
+    check(&src("clz"), &args, 2, &[n(a.leading_zeros())]);
+    check(&src("ctz"), &args, 2, &[n(a.trailing_zeros())]);
+    check(&src("clo"), &args, 2, &[n(a.leading_ones())]);
+    check(&src("cto"), &args, 2, &[n(a.trailing_ones())]);
+}
+
+#[test]
+fn bit_counts_on_edge_values() {
+    for a in EDGES {
+        check_counts(a);
+        check_counts(!a);
+    }
+    for i in 0..64 {
+        check_counts(1 << i);
+        check_counts(!(1 << i));
+        check_counts(u64::MAX << i);
+        check_counts(u64::MAX >> i);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn bit_counts_match_rust(a in value(), shift in 0u32..64) {
+        check_counts(a);
+        check_counts(a >> shift);
+        check_counts(a << shift);
+    }
+}
+
+#[test]
+fn bit_counts_trap_on_non_u32_limbs() {
+    for p in ["clz", "ctz", "clo", "cto"] {
+        check_fails(&src(p), &[TWO32, 0], "NotU32");
+        check_fails(&src(p), &[0, TWO32], "NotU32");
+    }
+}
+
+#[test]
+fn bit_count_cycles() {
+    // (procedure, a value decided by one limb, one needing both limbs, their cycles)
+    for (p, one_limb, both, cycles) in [
+        ("clz", 1u64 << 40, 1, (33, 34)),
+        ("ctz", 1, 1 << 40, (33, 34)),
+        ("clo", 0, u64::MAX << 3, (36, 37)),
+        ("cto", 0, u64::MAX >> 3, (32, 33)),
+    ] {
+        let mut got = vec![];
+        for a in [one_limb, both] {
+            let out = run_full(
+                &src(p),
+                &with_sentinels(&[hi(a), lo(a)]),
+                AdviceInputs::default(),
+                ExecutionOptions::default(),
+            )
+            .unwrap();
+            got.push(out.cycles - 3);
+        }
+        assert_eq!((got[0], got[1]), cycles, "u64::{p}");
+    }
+}
