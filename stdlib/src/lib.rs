@@ -17,10 +17,24 @@ pub struct Module {
 }
 
 /// Every module of the standard library.
-pub const MODULES: &[Module] = &[Module {
-    path: "std::sys",
-    source: include_str!("../asm/sys.masm"),
-}];
+pub const MODULES: &[Module] = &[
+    Module {
+        path: "std::math::u64",
+        source: include_str!("../asm/math/u64.masm"),
+    },
+    Module {
+        path: "std::mem",
+        source: include_str!("../asm/mem.masm"),
+    },
+    Module {
+        path: "std::sys",
+        source: include_str!("../asm/sys.masm"),
+    },
+    Module {
+        path: "std::word",
+        source: include_str!("../asm/word.masm"),
+    },
+];
 
 /// Looks a module up by its full path.
 pub fn module(path: &str) -> Option<&'static Module> {
