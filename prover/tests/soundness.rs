@@ -9,8 +9,8 @@
 mod common;
 
 use common::forge::{
-    after_first, assemble, forge, forge_with, honest, inputs, rejected, rejected_by_verifier,
-    rejected_only_by, Forgery,
+    after_first, assemble, forge, forge_with, honest, honest_run, inputs, rejected,
+    rejected_by_verifier, rejected_only_by, Forgery,
 };
 use common::{rows_of, run, Frame, Phase, State};
 use rand::{rngs::StdRng, SeedableRng};
@@ -403,14 +403,7 @@ fn a_non_binary_condition_is_caught() {
 fn a_non_binary_operation_flag_is_caught() {
     // Mix two operations half and half on one row: one-hot sums still hold, binarity not.
     let p = assemble("begin add end");
-    let mut f = forge_with(
-        &p,
-        &p,
-        &[3, 4],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    );
+    let mut f = honest_run(&p, &[3, 4]);
     let half = Felt::new(2).inv();
     let cols = f.trace.columns_mut_for_testing();
     let add = Opcode::Add;
@@ -456,14 +449,7 @@ fn an_instruction_swapped_or_dropped_is_caught() {
 #[test]
 fn a_different_program_hash_is_rejected() {
     let p = assemble("begin add end");
-    let mut f = forge_with(
-        &p,
-        &p,
-        &[3, 4],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    );
+    let mut f = honest_run(&p, &[3, 4]);
     f.public.program_hash = assemble("begin mul end").hash();
     rejected_only_by(&f, "bus.ends_at_program_hash");
     rejected_by_verifier(f);
@@ -472,14 +458,7 @@ fn a_different_program_hash_is_rejected() {
 #[test]
 fn a_wrong_claimed_output_is_rejected() {
     let p = assemble("begin add end");
-    let mut f = forge_with(
-        &p,
-        &p,
-        &[3, 4],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    );
+    let mut f = honest_run(&p, &[3, 4]);
     let mut out = *f.public.stack_outputs.top_first();
     out[0] += Felt::ONE;
     f.public.stack_outputs = StackOutputs::new(&out).unwrap();
@@ -538,14 +517,7 @@ fn returning_to_other_than_the_last_call_site_is_caught() {
 fn ending_deeper_than_16_without_draining_is_caught() {
     // Honest: the HALT rows drain the overflow; the liar empties it by fiat.
     let p = assemble("begin push.1 push.2 push.3 end");
-    let f = forge_with(
-        &p,
-        &p,
-        &[],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    );
+    let f = honest_run(&p, &[]);
     honest(&f);
     let hooks = TraceHooksForTesting { skip_drain: true };
     let f = forge_with(&p, &p, &[], &[], hooks, |_, _, _, _| {});
@@ -562,14 +534,7 @@ fn flipped_bytes_and_truncations_of_a_proof_are_rejected() {
     // the library API issue's work.
     let p = assemble("begin repeat.10 swap dup.1 add end end");
     let stack = inputs(&[0, 1]);
-    let f = forge_with(
-        &p,
-        &p,
-        &[0, 1],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    );
+    let f = honest_run(&p, &[0, 1]);
     let outputs = f.public.stack_outputs;
     let proof = vm_prover::prove_trace_unchecked_for_testing(
         f.trace,
@@ -605,14 +570,7 @@ fn flipped_bytes_and_truncations_of_a_proof_are_rejected() {
 fn random_corruptions_of_a_proof_are_errors_not_aborts() {
     use rand::Rng;
     let p = assemble("begin repeat.10 swap dup.1 add end end");
-    let f = forge_with(
-        &p,
-        &p,
-        &[0, 1],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    );
+    let f = honest_run(&p, &[0, 1]);
     let (stack, outputs) = (f.public.stack_inputs.clone(), f.public.stack_outputs);
     let proof = vm_prover::prove_trace_unchecked_for_testing(
         f.trace,
@@ -771,14 +729,7 @@ fn a_helper_chosen_to_excuse_a_wrong_comparison_is_caught() {
 fn a_loop_counter_helper_cannot_skip_iterations() {
     // NEXT with counter 3 must not pop: the liar pops and claims the helper 0.
     let p = assemble("begin repeat.3 add.1 end end");
-    let mut f = forge_with(
-        &p,
-        &p,
-        &[0],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    );
+    let mut f = honest_run(&p, &[0]);
     honest(&f);
     let next_row = 2; // REPEAT, INCR, NEXT
     let cols = f.trace.columns_mut_for_testing();
@@ -792,14 +743,7 @@ fn a_loop_counter_helper_cannot_skip_iterations() {
 fn a_composition_mask_nonzero_on_a_real_row_is_caught() {
     let p = assemble("begin add end");
     let preset = preset::default_preset();
-    let mut f = forge_with(
-        &p,
-        &p,
-        &[3, 4],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    );
+    let mut f = honest_run(&p, &[3, 4]);
     f.trace
         .columns_mut_for_testing()
         .set(preset.first_mask_column(), 5, Felt::ONE);

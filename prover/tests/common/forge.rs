@@ -60,6 +60,18 @@ pub fn forge_with(
     Forgery { trace, public }
 }
 
+/// The honest run of `program` (attested as itself) on `stack`: the trace a liar then edits.
+pub fn honest_run(program: &Program, stack: &[u64]) -> Forgery {
+    forge_with(
+        program,
+        program,
+        stack,
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    )
+}
+
 /// A malicious run of `src` (attested as itself) with the lie `lie`.
 pub fn forge(
     src: &str,

@@ -12,7 +12,9 @@ use vm_core::{Felt, FieldElement, Opcode, Program, StackInputs, StackOutputs};
 use vm_prover::{check::CheckField, trace::TraceHooksForTesting};
 use winter_prover::{matrix::ColMatrix, Trace};
 
-use crate::common::forge::{assemble, forge, forge_with, inputs, recount_multiplicities, Forgery};
+use crate::common::forge::{
+    assemble, forge, forge_with, honest_run, inputs, recount_multiplicities, Forgery,
+};
 use crate::common::{rows_of, Phase};
 use crate::Case;
 
@@ -249,14 +251,7 @@ fn chiplet_lies() -> Vec<Case> {
     // program hash, which is not the program's hash.
     for i in 1..12 {
         let p = assemble("begin add end");
-        let mut f = forge_with(
-            &p,
-            &p,
-            &[3, 4],
-            &[],
-            TraceHooksForTesting::default(),
-            |_, _, _, _| {},
-        );
+        let mut f = honest_run(&p, &[3, 4]);
         let mut iv = [Felt::ZERO; 12];
         iv[0] = f.trace.columns_mut_for_testing().get(HASH_STATE, 0);
         iv[i] = Felt::ONE;

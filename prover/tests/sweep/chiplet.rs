@@ -22,7 +22,7 @@ use vm_prover::trace::TraceHooksForTesting;
 use winter_crypto::hashers::Rp64_256;
 use winter_prover::matrix::ColMatrix;
 
-use crate::common::forge::{forge_with, Forgery};
+use crate::common::forge::{forge_with, honest_run, Forgery};
 use crate::Case;
 
 /// Constraints of this component no forgery can isolate, with the reason.
@@ -100,14 +100,7 @@ fn two_blocks() -> Program {
 /// The honest trace of [`two_blocks`] on `[1, 2]`.
 fn honest_two_blocks() -> Forgery {
     let p = two_blocks();
-    forge_with(
-        &p,
-        &p,
-        &[1, 2],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    )
+    honest_run(&p, &[1, 2])
 }
 
 fn state_at(cols: &ColMatrix<Felt>, row: usize) -> State12 {
@@ -384,14 +377,7 @@ fn active_restarts() -> Forgery {
         TraceHooksForTesting::default(),
         |_, _, _, _| {},
     );
-    let honest = forge_with(
-        &a,
-        &a,
-        &[1, 2],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    );
+    let honest = honest_run(&a, &[1, 2]);
     assert_ne!(f.public.stack_outputs, honest.public.stack_outputs);
     let last = f.trace.last_real;
     let cols = f.trace.columns_mut_for_testing();
@@ -427,14 +413,7 @@ fn active_restarts() -> Forgery {
 /// recomputes every later row: the digest is the hash of no program.
 fn round_flag_on_absorb_row() -> Forgery {
     let b = jump_over_block_1();
-    let mut f = forge_with(
-        &b,
-        &b,
-        &[1, 2],
-        &[],
-        TraceHooksForTesting::default(),
-        |_, _, _, _| {},
-    );
+    let mut f = honest_run(&b, &[1, 2]);
     let last = f.trace.last_real;
     let cols = f.trace.columns_mut_for_testing();
     let blocks = blocks(cols);
