@@ -8,7 +8,7 @@ use vm::core::{Opcode, Program};
 use vm::processor::{
     execute, DefaultHost, ExecutionError, ExecutionOptions, ExecutionOutput, Host,
 };
-use vm::prover::{preset, trace::TraceShape};
+use vm::prover::preset;
 use vm::StackInputs;
 
 fn assemble(src: &str) -> Program {
@@ -84,7 +84,7 @@ fn fib_pads_no_longer_than_miden() {
         assert_eq!(cycles, 1 + (k / 22) * 67 + (k % 22) * 3 + 1, "K = {k}");
         assert!(out.stats.padded_trace_len() <= miden_len, "K = {k}");
         // The prover's length: with the HALT row and the zero-knowledge random rows.
-        let shape = TraceShape::new(
+        let shape = vm::prover::trace::shape_without_memory(
             out.cycles as usize,
             out.final_depth,
             p.code().len(),

@@ -9,10 +9,11 @@
 //! from row 0 (the initial state) to the last real row (a `HALT`).
 
 pub use crate::chiplets::cols::{
-    HASH, HASH_ACTIVE, HASH_ADDR, HASH_MULT, HASH_ROUND, HASH_STATE, INSTRUCTIONS_PER_CYCLE,
+    shared, HASH, HASH_ACTIVE, HASH_ADDR, HASH_MULT, HASH_ROUND, HASH_STATE,
+    INSTRUCTIONS_PER_CYCLE, MEM_ACTIVE, SHARED_WIDTH,
 };
 pub use crate::control::cols::{
-    CKIND, CPTR, CTL_POP, CTL_PUSH, CTOP, DEPTH, OVF_POP, OVF_PTR, OVF_PUSH, OVF_VAL,
+    CKIND, CPTR, CTL_POP, CTL_PUSH, CTOP, CTX, DEPTH, FMP, OVF_POP, OVF_PTR, OVF_PUSH, OVF_VAL,
 };
 pub use crate::decoder::cols::{CLK, GROUP, IMM, LOW, NUM_GROUPS, NUM_LOWS, PC};
 pub use crate::stack::cols::{STACK, STACK_WIDTH};
@@ -20,10 +21,11 @@ pub use crate::stack::cols::{STACK, STACK_WIDTH};
 // ---- CPU: helper block --------------------------------------------------------------------
 
 /// First of the CPU's nondeterministic helper columns: an inverse (`EQ`, `EQZ`, `NEXT`) or
-/// `EXPACC`'s multiplier in the first.
+/// `EXPACC`'s multiplier in the first; the control frame's `call` flag in the second
+/// (`crate::control`).
 pub const HELPER: usize = crate::control::cols::END;
 /// Number of helper columns.
-pub const NUM_HELPERS: usize = 1;
+pub const NUM_HELPERS: usize = 2;
 /// Number of CPU columns.
 pub const CPU_WIDTH: usize = HELPER + NUM_HELPERS;
 
@@ -78,6 +80,10 @@ impl<E: Copy> Cpu<'_, E> {
         ctl_push = CTL_PUSH;
         /// The control pop flag.
         ctl_pop = CTL_POP;
+        /// The memory context.
+        ctx = CTX;
+        /// The frame pointer.
+        fmp = FMP;
     }
 
     /// Group flag `G_g`.
@@ -251,11 +257,26 @@ pub fn main_columns(preset: &crate::Preset) -> alloc::vec::Vec<ColumnGroup> {
             "1 when this row restores a frame (`RET`, last `NEXT`)"
         ),
         g(
+            CTX,
+            1,
+            "control",
+            "ctx",
+            "memory context: 0 for the root, `clk + 1` of the `CALLCTX` that made it"
+        ),
+        g(
+            FMP,
+            1,
+            "control",
+            "fmp",
+            "frame pointer: procedure locals lie below it (`2^30` at start and on `call`)"
+        ),
+        g(
             HELPER,
             NUM_HELPERS,
             "helpers",
-            "h",
-            "CPU helper block: an inverse (`EQ`, `EQZ`, `NEXT`) or `EXPACC`'s multiplier"
+            "h0, h1",
+            "CPU helpers: an inverse (`EQ`, `EQZ`, `NEXT`) or `EXPACC`'s multiplier; the \
+             frame's `call` flag on control pushes and pops"
         ),
         g(
             HASH_ACTIVE,
@@ -279,6 +300,13 @@ pub fn main_columns(preset: &crate::Preset) -> alloc::vec::Vec<ColumnGroup> {
             "address of the first instruction of the block the cycle absorbs"
         ),
         g(
+            MEM_ACTIVE,
+            1,
+            "chiplets",
+            "memory",
+            "the memory chiplet's selector: 1 on its rows, right after the hasher's"
+        ),
+        g(
             HASH_STATE,
             STATE_WIDTH,
             "chiplets",
@@ -290,7 +318,8 @@ pub fn main_columns(preset: &crate::Preset) -> alloc::vec::Vec<ColumnGroup> {
             STATE_WIDTH,
             "chiplets",
             "a0..a11",
-            "S-box cubes; `a0..a3` the multiplicities on absorb rows"
+            "S-box cubes; `a0..a3` the multiplicities on absorb rows; memory and range rows \
+             share `a0..a11, b0..b11`"
         ),
         g(
             HASH + 2 * STATE_WIDTH,

@@ -113,6 +113,13 @@ impl VmAir {
         at("init.ctop".into(), CTOP, 0, zero);
         at("init.ckind".into(), CKIND, 0, zero);
         at("init.cptr".into(), CPTR, 0, zero);
+        at("init.ctx".into(), CTX, 0, zero);
+        at(
+            "init.fmp".into(),
+            FMP,
+            0,
+            Felt::new(vm_core::FMP_INIT),
+        );
         at("init.hash_addr".into(), HASH_ADDR, 0, zero);
         at("init.hash_active".into(), HASH_ACTIVE, 0, Felt::ONE);
         // The sponge starts empty except for the element count in capacity element 0.
@@ -142,6 +149,13 @@ impl VmAir {
             at(format!("final.stack[{i}]"), STACK + i, last, v);
         }
         at("final.depth".into(), DEPTH, last, sixteen);
+        // The range checker's table ends at 2^16 - 1 (it runs to the last real row).
+        at(
+            "range.ends_at_max".into(),
+            shared(chiplets::range::cols::VALUE),
+            last,
+            Felt::new(chiplets::range::MAX),
+        );
         debug_assert_eq!(a.len(), NUM_MAIN_ASSERTIONS);
         a
     }
@@ -246,8 +260,8 @@ fn evaluate_main<E: FieldElement<BaseField = Felt>>(
 }
 
 /// Number of main-trace assertions (row 0, the `HALT` row before the last real row, and
-/// the last real row).
-pub const NUM_MAIN_ASSERTIONS: usize = 36 + 2 + 17;
+/// the last real row with the range checker's last value).
+pub const NUM_MAIN_ASSERTIONS: usize = 38 + 2 + 18;
 /// Number of auxiliary-trace assertions (the bus starts at zero and ends at the verifier's
 /// side of the program-digest message).
 pub const NUM_AUX_ASSERTIONS: usize = 2;

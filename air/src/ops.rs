@@ -25,6 +25,8 @@ pub enum Source {
     Special,
     /// A value read from the advice provider: private and unconstrained.
     Advice,
+    /// A value read from memory: bound by the operation's memory request on the bus.
+    Memory,
 }
 
 /// Whether this AIR constrains every effect of `op`: it does when every component the
@@ -36,7 +38,7 @@ pub enum Source {
 /// forbids the others too, so no proof of a run using them can exist.
 pub fn is_proven(op: Opcode) -> bool {
     /// The components whose constraints this AIR has.
-    const BUILT: &[vm_core::Component] = &[vm_core::Component::Cpu];
+    const BUILT: &[vm_core::Component] = &[vm_core::Component::Cpu, vm_core::Component::Memory];
     BUILT.contains(&op.component())
 }
 
@@ -97,6 +99,24 @@ pub fn stack_sources(op: Opcode) -> [Source; 16] {
         Swapdw => swap_ranges(0, 8, 8),
         Cswap => with(left, &[(0, Special), (1, Special)]),
         Cswapw => core::array::from_fn(|i| if i < 8 { Special } else { left[i] }),
+        CallCtx | Fmpupdate => keep,
+        Fmpadd => with(right, &[(0, Special)]),
+        Mload => with(keep, &[(0, Memory)]),
+        Mloadw => with(
+            left,
+            &[(0, Memory), (1, Memory), (2, Memory), (3, Memory)],
+        ),
+        Mstore | Mstorew => left,
+        Mstream => core::array::from_fn(|i| match i {
+            0..8 => Memory,
+            12 => Special,
+            i => Copy(i),
+        }),
+        Pipe => core::array::from_fn(|i| match i {
+            0..8 => Advice,
+            12 => Special,
+            i => Copy(i),
+        }),
         _ => {
             let l = op.low_index();
             match op.group_index() {

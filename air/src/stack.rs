@@ -102,7 +102,7 @@ impl StackTable {
                     Source::Imm => Some(Some(SRC_IMM)),
                     Source::Depth => Some(Some(SRC_DEPTH)),
                     Source::Zero => Some(None),
-                    Source::Special | Source::Advice => None,
+                    Source::Special | Source::Advice | Source::Memory => None,
                 };
                 if let Some(b) = bucket {
                     by_bucket[i].entry(b).or_default().push(op.code());
@@ -210,7 +210,10 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
         + f.of(Eqz) * (sn[0] - one + a * h)
         + f.of(Not) * (sn[0] - one + a)
         + f.of(Expacc) * binary(sn[0])
-        + f.of(Cswap) * (sn[0] - a * s[2] - (one - a) * b);
+        + f.of(Cswap) * (sn[0] - a * s[2] - (one - a) * b)
+        + f.of(Fmpadd) * (sn[0] - cur.fmp() - imm);
+    // MSTREAM and PIPE advance the word pointer s12 past the two words they move.
+    stack[12] += (f.of(Mstream) + f.of(Pipe)) * (sn[12] - s[12] - E::from(Felt::new(8)));
     // EXPACC on [bit, base, acc, exp]: h is the multiplier 1 + bit' (base - 1).
     let f_exp = f.of(Expacc);
     stack[1] += f_exp * (sn[1] - b * b) + f.of(Cswap) * (sn[1] - a * b - (one - a) * s[2]);
@@ -277,7 +280,7 @@ mod tests {
                     Source::Imm => Some(SRC_IMM),
                     Source::Depth => Some(SRC_DEPTH),
                     Source::Zero => None,
-                    Source::Special | Source::Advice => continue,
+                    Source::Special | Source::Advice | Source::Memory => continue,
                 };
                 expected.push((bucket, op.code()));
             }

@@ -145,10 +145,6 @@ pub fn check_provable(program: &Program) -> Result<(), ProveError> {
 /// AIR does not build yet, and the issue that brings it.
 fn unsupported_reason(op: Opcode) -> &'static str {
     match op.component() {
-        Component::Memory => {
-            "needs the memory component (memory, procedure locals and `call` contexts), which \
-             is not built yet (issue: memory proofs)"
-        }
         Component::Range => {
             "needs the range checker (16-bit limbs of u32 values), which is not built yet \
              (issue: u32 proofs)"
@@ -160,8 +156,8 @@ fn unsupported_reason(op: Opcode) -> &'static str {
             "needs the hasher's bus to the stack (the hasher only attests the program so far), \
              which is not built yet (issue: hash proofs)"
         }
-        // `is_proven` holds for every CPU-only operation; kept for a future refusal.
-        Component::Cpu => "is not constrained by this AIR",
+        // `is_proven` holds for every CPU and memory operation; kept for a future refusal.
+        Component::Cpu | Component::Memory => "is not constrained by this AIR",
     }
 }
 

@@ -519,7 +519,10 @@ fn ending_deeper_than_16_without_draining_is_caught() {
     let p = assemble("begin push.1 push.2 push.3 end");
     let f = honest_run(&p, &[]);
     honest(&f);
-    let hooks = TraceHooksForTesting { skip_drain: true };
+    let hooks = TraceHooksForTesting {
+        skip_drain: true,
+        ..Default::default()
+    };
     let f = forge_with(&p, &p, &[], &[], hooks, |_, _, _, _| {});
     rejected(&f, "overflow.pop_when_deep");
 }

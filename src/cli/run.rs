@@ -63,39 +63,65 @@ pub fn run(args: RunArgs) -> Result<(), Report> {
         options,
     )
     .map_err(|e| miette!("{e}"))?;
+    let trace_len = proving_trace_len(&program, &out, &inputs, options);
     if let Some(path) = &args.output {
         std::fs::write(path, OutputFile::new(&out.stack).to_json())
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot write {}", path.display()))?;
     }
     if args.json {
-        println!("{}", json_report(&program, &out, args.stats));
+        println!("{}", json_report(&program, &out, trace_len, args.stats));
     } else {
-        print_report(&program, &out, args.stats);
+        print_report(&program, &out, trace_len, args.stats);
     }
     Ok(())
 }
 
 /// The trace length `vm prove` would use for this run under the default preset (its
-/// zero-knowledge random rows, the program's attestation rows and the minimum length
-/// included), so that `vm run` and `vm prove` report the same number.
-fn proving_trace_len(program: &vm_core::Program, out: &ExecutionOutput) -> usize {
-    vm_prover::trace::TraceShape::new(
+/// zero-knowledge random rows, the program's attestation rows, its memory and range
+/// checker rows and the minimum length included), so that `vm run` and `vm prove` report
+/// the same number. A run that touched memory is executed again with the tracing executor,
+/// which records the accesses the memory table is built from.
+fn proving_trace_len(
+    program: &vm_core::Program,
+    out: &ExecutionOutput,
+    inputs: &InputFile,
+    options: ExecutionOptions,
+) -> usize {
+    let preset = vm_prover::preset::default_preset();
+    if out.stats.memory > 0 {
+        let traced = vm_processor::execute_traced(
+            program,
+            inputs.stack_inputs(),
+            inputs.advice_inputs(),
+            &mut DefaultHost,
+            options,
+        );
+        if let Ok((output, exec)) = traced {
+            return vm_prover::trace::shape(program, &exec, output.final_depth, preset).trace_len;
+        }
+    }
+    vm_prover::trace::shape_without_memory(
         out.cycles as usize,
         out.final_depth,
         program.code().len(),
-        vm_prover::preset::default_preset(),
+        preset,
     )
     .trace_len
 }
 
-fn json_report(program: &vm_core::Program, out: &ExecutionOutput, stats: bool) -> String {
+fn json_report(
+    program: &vm_core::Program,
+    out: &ExecutionOutput,
+    trace_len: usize,
+    stats: bool,
+) -> String {
     let mut v = serde_json::json!({
         "program_hash": program.hash_hex(),
         "stack": out.stack.as_ints().iter().map(|x| x.to_string()).collect::<Vec<_>>(),
         "cycles": out.cycles,
         "final_depth": out.final_depth,
-        "trace_length": proving_trace_len(program, out),
+        "trace_length": trace_len,
     });
     if stats {
         v["stats"] = serde_json::to_value(out.stats.rows()).unwrap_or_default();
@@ -103,11 +129,11 @@ fn json_report(program: &vm_core::Program, out: &ExecutionOutput, stats: bool) -
     v.to_string()
 }
 
-fn print_report(program: &vm_core::Program, out: &ExecutionOutput, stats: bool) {
+fn print_report(program: &vm_core::Program, out: &ExecutionOutput, trace_len: usize, stats: bool) {
     let stack: Vec<String> = out.stack.as_ints().iter().map(|x| x.to_string()).collect();
     println!("stack: [{}]", stack.join(", "));
     println!("cycles: {}", out.cycles);
-    println!("trace length: {}", proving_trace_len(program, out));
+    println!("trace length: {trace_len}");
     if out.final_depth > 16 {
         println!(
             "final depth: {} (only the top 16 are outputs)",

@@ -8,8 +8,16 @@
 //!   section ends, with `d` the digest of the absorbed program;
 //! - `+1 / fp(OVERFLOW, clk + 1, s15, ovf_ptr)` when a right shift pushes `s15`, and
 //!   `-1 / fp(OVERFLOW, ovf_ptr, ovf_val, ovf_ptr')` when a pop removes the top row;
-//! - `+1 / fp(CONTROL, clk + 1, ctop, ckind, cptr)` when `CALL`/`REPEAT` save the top
-//!   frame, and `-1 / fp(CONTROL, cptr, ctop', ckind', cptr')` when `RET`/`NEXT` restore it.
+//! - `+1 / fp(CONTROL, clk + 1, ctop, ckind + 2k, cptr, ctx, fmp, k depth, k ovf_ptr)`
+//!   when `CALL`/`CALLCTX`/`REPEAT` save the top frame with the context and frame pointer
+//!   (and, for `CALLCTX`, whose flag `k` is 1, the caller's overflow registers), and
+//!   `-1 / fp(CONTROL, cptr, ctop', ckind' + 2k, cptr', ctx', fmp', k depth', k ovf_ptr')`
+//!   when `RET`/`NEXT` restore them;
+//! - `+1 / fp(MEM + rw + 2 ew, ctx, addr, clk, v0, v1, v2, v3)` for each memory access a CPU
+//!   operation makes (`MSTREAM`/`PIPE` make two, the second in the table column), and
+//!   `-1 / fp(...)` of the same on the memory chiplet's row of that access;
+//! - `+1 / fp(RANGE, x)` for each 16-bit value a memory row has range-checked, and
+//!   `-mult / fp(RANGE, v)` on each range checker row.
 //!
 //! with `fp(tag, x0..x3) = alpha - (tag + beta x0 + beta^2 x1 + beta^3 x2 + beta^4 x3)`. The
 //! sum starts at 0 on row 0 and must equal `1 / fp(PROGRAM, H)` at the last real row, with
@@ -72,6 +80,27 @@ pub const CHANNELS: &[Channel] = &[
         message: "(PROGRAM, d0, d1, d2, d3)",
         columns: 1,
     },
+    Channel {
+        name: "memory",
+        sender: "CPU (memory operations; the second word of MSTREAM/PIPE goes in `table`)",
+        receiver: "memory chiplet",
+        message: "(MEM + rw + 2 ew, ctx, addr, clk, v0, v1, v2, v3)",
+        columns: 1,
+    },
+    Channel {
+        name: "chiplet",
+        sender: "CPU and memory chiplet (requests above)",
+        receiver: "memory chiplet rows (one access each); range checker rows (multiplicity)",
+        message: "memory rows: as `memory`; range rows: (RANGE, v)",
+        columns: 1,
+    },
+    Channel {
+        name: "range",
+        sender: "memory chiplet rows (d0, d1, w0 and d0.. below)",
+        receiver: "range checker",
+        message: "(RANGE, d0), (RANGE, d1), (RANGE, w0) | (RANGE, 4 w1), (RANGE, w1)",
+        columns: 2,
+    },
 ];
 
 /// The first auxiliary column of channel `i` of [`CHANNELS`].
@@ -95,6 +124,12 @@ pub const AUX_TABLE: usize = first_column(2);
 /// `end / (alpha - program(digest))`, `end` = 1 on the transition where the hasher's
 /// section ends: the digest of the attested program.
 pub const AUX_PROGRAM: usize = first_column(3);
+/// `f_mem / (alpha - mem(...))`: the memory access the CPU's operation requests.
+pub const AUX_MEMORY: usize = first_column(4);
+/// `m / fp(memory row) + g mult / fp(RANGE, v)`: what a chiplet row answers.
+pub const AUX_CHIPLET: usize = first_column(5);
+/// Two columns of range lookups by memory rows: three fractions, then two.
+pub const AUX_RANGE: usize = first_column(6);
 /// The running sum of all the fractions above (a LogUp bus).
 pub const AUX_SUM: usize = first_column(CHANNELS.len());
 /// Number of auxiliary columns.
@@ -112,9 +147,14 @@ pub mod tag {
     pub const CONTROL: u64 = 3;
     /// The attested program's digest.
     pub const PROGRAM: u64 = 4;
+    /// A 16-bit value looked up in the range checker.
+    pub const RANGE: u64 = 5;
+    /// Memory accesses: `MEM + rw + 2 ew` (element read, element write, word read, word
+    /// write).
+    pub const MEM: u64 = crate::chiplets::memory::MEM_TAG;
 }
 
-/// Number of auxiliary constraints.
+/// Number of auxiliary constraints (one per column).
 pub const NUM_CONSTRAINTS: usize = AUX_WIDTH;
 
 /// The auxiliary constraints with their names and degrees, in the order [`evaluate`]
@@ -147,6 +187,22 @@ where
     acc = acc * beta + E::from(x[0]);
     acc = acc * beta + E::from(Felt::new(tag));
     rands[0] - acc
+}
+
+/// `alpha - (tag + beta x0 + beta^2 x1 + ...)` for any number of values and a tag that
+/// may depend on the trace.
+#[inline(always)]
+pub fn fingerprint_of<F, E>(rands: &[E], tag: F, x: &[F]) -> E
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    let beta = rands[1];
+    let mut acc = E::ZERO;
+    for v in x.iter().rev() {
+        acc = (acc + E::from(*v)) * beta;
+    }
+    rands[0] - (acc + E::from(tag))
 }
 
 /// The program-table row `(pc, opcode, imm)` the CPU looks up on row `cur`.
@@ -204,16 +260,59 @@ pub fn expected_end<E: FieldElement<BaseField = Felt>>(rands: &[E], hash: [Felt;
     fingerprint::<E, E>(rands, tag::PROGRAM, h).inv()
 }
 
+/// The flag of a group-6 (memory and hashing) operation: `G6 L_l`.
+#[inline(always)]
+fn mem_op_flag<F: FieldElement<BaseField = Felt>>(cur: &[F], op: vm_core::Opcode) -> F {
+    cur[GROUP + op.group_index()] * cur[LOW + op.low_index()]
+}
+
+/// The control frame message `(CONTROL, addr, top, kind + 2 k, previous addr, ctx, fmp,
+/// k depth, k ovf_ptr)`, with `k` the frame's `call` flag.
+#[allow(clippy::too_many_arguments)]
+fn control_row<F, E>(rands: &[E], addr: F, regs: &[F], prev: F, k: F) -> E
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    fingerprint_of(
+        rands,
+        F::from(Felt::new(tag::CONTROL)),
+        &[
+            addr,
+            regs[CTOP],
+            regs[CKIND] + k.double(),
+            prev,
+            regs[CTX],
+            regs[FMP],
+            k * regs[DEPTH],
+            k * regs[OVF_PTR],
+        ],
+    )
+}
+
+/// The memory message `(MEM + rw + 2 ew, ctx, addr, clk, x0..x3)`.
+fn mem_message<F, E>(rands: &[E], tag_offset: F, ctx: F, addr: F, clk: F, x: [F; 4]) -> E
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    let tag = F::from(Felt::new(tag::MEM)) + tag_offset;
+    fingerprint_of(rands, tag, &[ctx, addr, clk, x[0], x[1], x[2], x[3]])
+}
+
 /// The table row inserted or removed on the transition `cur -> next`, as the fraction's
-/// denominator, with the selectors folded in (1 when the row touches no table).
+/// denominator, with the selectors folded in (1 when the row touches no table). The second
+/// word of `MSTREAM`/`PIPE` shares this column (those operations touch no table).
 pub fn table_denominator<F, E>(rands: &[E], cur: &[F], next: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
+    use vm_core::Opcode::{Mstream, Pipe};
     let one = F::ONE;
     let addr = cur[CLK] + one;
     let (push, pop, cpush, cpop) = (cur[OVF_PUSH], cur[OVF_POP], cur[CTL_PUSH], cur[CTL_POP]);
+    let k = cur[HELPER + 1];
     let ovf_in: E = fingerprint(
         rands,
         tag::OVERFLOW,
@@ -224,26 +323,103 @@ where
         tag::OVERFLOW,
         [cur[OVF_PTR], cur[OVF_VAL], next[OVF_PTR], F::ZERO],
     );
-    let ctl_in: E = fingerprint(
+    let ctl_in: E = control_row(rands, addr, cur, cur[CPTR], k);
+    let ctl_out: E = control_row(rands, cur[CPTR], next, next[CPTR], k);
+    let f_second = mem_op_flag(cur, Mstream) + mem_op_flag(cur, Pipe);
+    let s = |i: usize| next[STACK + i];
+    let second: E = mem_message(
         rands,
-        tag::CONTROL,
-        [addr, cur[CTOP], cur[CKIND], cur[CPTR]],
-    );
-    let ctl_out: E = fingerprint(
-        rands,
-        tag::CONTROL,
-        [cur[CPTR], next[CTOP], next[CKIND], next[CPTR]],
+        F::from(Felt::new(2)) + cur[LOW + Pipe.low_index()],
+        cur[CTX],
+        cur[STACK + 12] + F::from(Felt::new(4)),
+        cur[CLK],
+        [s(3), s(2), s(1), s(0)],
     );
     ovf_in.mul_base(push)
         + ovf_out.mul_base(pop)
         + ctl_in.mul_base(cpush)
         + ctl_out.mul_base(cpop)
-        + E::from(one - push - pop - cpush - cpop)
+        + second.mul_base(f_second)
+        + E::from(one - push - pop - cpush - cpop - f_second)
 }
 
-/// The table fraction's numerator: +1 for an insertion, -1 for a removal, 0 otherwise.
+/// The table fraction's numerator: +1 for an insertion (or the second word's request), -1
+/// for a removal, 0 otherwise.
 pub fn table_weight<F: FieldElement<BaseField = Felt>>(cur: &[F]) -> F {
+    use vm_core::Opcode::{Mstream, Pipe};
     cur[OVF_PUSH] + cur[CTL_PUSH] - cur[OVF_POP] - cur[CTL_POP]
+        + mem_op_flag(cur, Mstream)
+        + mem_op_flag(cur, Pipe)
+}
+
+/// The memory request of the CPU's row `cur -> next` as a denominator with the operation
+/// flags folded in (1 on rows without one), and its numerator (the sum of those flags).
+pub fn memory_request<F, E>(rands: &[E], cur: &[F], next: &[F]) -> (E, F)
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    use vm_core::Opcode::*;
+    let f = |x: u64| F::from(Felt::new(x));
+    let (s, sn) = (|i: usize| cur[STACK + i], |i: usize| next[STACK + i]);
+    let (ctx, clk, zero) = (cur[CTX], cur[CLK], F::ZERO);
+    let requests = [
+        (Mload, f(0), s(0), [sn(0), zero, zero, zero]),
+        (Mstore, f(1), s(0), [s(1), zero, zero, zero]),
+        (Mloadw, f(2), s(0), [sn(3), sn(2), sn(1), sn(0)]),
+        (Mstorew, f(3), s(0), [s(4), s(3), s(2), s(1)]),
+        (Mstream, f(2), s(12), [sn(7), sn(6), sn(5), sn(4)]),
+        (Pipe, f(3), s(12), [sn(7), sn(6), sn(5), sn(4)]),
+    ];
+    let mut den = E::ZERO;
+    let mut num = F::ZERO;
+    for (op, tag, addr, x) in requests {
+        let flag = mem_op_flag(cur, op);
+        den += mem_message::<F, E>(rands, tag, ctx, addr, clk, x).mul_base(flag);
+        num += flag;
+    }
+    (den + E::from(F::ONE - num), num)
+}
+
+/// What a chiplet row answers, as a denominator with the selectors folded in, and its
+/// numerator: a memory row's access (multiplicity 1), a range row's value (its
+/// multiplicity), nothing on the hasher's rows.
+pub fn chiplet_response<F, E>(rands: &[E], cur: &[F]) -> (E, F)
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    use crate::chiplets::{memory, range, Chiplets};
+    let row = Chiplets(cur);
+    let (h, m, g) = (row.active(), row.mem(), row.range());
+    let shared = row.shared();
+    let (tag, values) = memory::message(&shared);
+    let mem: E = fingerprint_of(rands, tag, &values);
+    let rng: E = range_fingerprint(rands, shared[range::cols::VALUE]);
+    (
+        mem.mul_base(m) + rng.mul_base(g) + E::from(h),
+        m + g * shared[range::cols::MULT],
+    )
+}
+
+/// `alpha - (RANGE + beta v)`: the range checker's entry for `v`.
+pub fn range_fingerprint<F, E>(rands: &[E], v: F) -> E
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    fingerprint_of(rands, F::from(Felt::new(tag::RANGE)), &[v])
+}
+
+/// The range lookups of the memory row `cur`, as fingerprints: three for the first column,
+/// two for the second.
+pub fn range_lookups<F, E>(rands: &[E], cur: &[F]) -> [E; 5]
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    let shared = crate::chiplets::Chiplets(cur).shared();
+    crate::chiplets::memory::lookups(&shared).map(|v| range_fingerprint(rands, v))
 }
 
 /// Evaluates the auxiliary constraints on the transition `cur -> next`.
@@ -277,10 +453,12 @@ pub fn evaluate<F, E>(
         entries += v;
     }
     let w = aux[AUX_TABLE];
-    // The table denominator folds in the degree-1 selectors: degree 2, times the helper.
+    // The table denominator folds selectors (degree 1 or 2) into fingerprints of degree 2
+    // (the call flag times depth and pointer) or 1 (the second word): degree 3, times the
+    // helper.
     out.emit(
         "bus.table",
-        Plain(3),
+        Plain(4),
         w * table_denominator(rands, cur, next) - E::from(table_weight(cur)),
     );
     let p = aux[AUX_PROGRAM];
@@ -289,9 +467,29 @@ pub fn evaluate<F, E>(
         Plain(2),
         p * program(rands, next) - E::from(program_end(cur, next)),
     );
+    // The CPU's memory request: flags (degree 2) times fingerprints (degree 1).
+    let q = aux[AUX_MEMORY];
+    let (den, num) = memory_request(rands, cur, next);
+    out.emit("bus.memory", Plain(4), q * den - E::from(num));
+    // A chiplet row's answer: selectors times fingerprints of degree 2 (memory) or 1.
+    let c = aux[AUX_CHIPLET];
+    let (den, num) = chiplet_response(rands, cur);
+    out.emit("bus.chiplet", Plain(4), c * den - E::from(num));
+    // The memory row's range lookups: 1/a + 1/b + 1/c = (bc + ac + ab) / abc.
+    let m = E::from(cur[MEM_ACTIVE]);
+    let [a, b, d, e, g] = range_lookups::<F, E>(rands, cur);
+    let (r0, r1) = (aux[AUX_RANGE], aux[AUX_RANGE + 1]);
+    out.emit(
+        "bus.range_limbs",
+        Plain(4),
+        r0 * a * b * d - m * (b * d + a * d + a * b),
+    );
+    out.emit("bus.range_word", Plain(3), r1 * e * g - m * (e + g));
     out.emit(
         "bus.sum",
         Plain(1),
-        aux_next[AUX_SUM] - aux[AUX_SUM] - aux[AUX_ROM_LOOKUP] + entries - w - p,
+        aux_next[AUX_SUM] - aux[AUX_SUM] - aux[AUX_ROM_LOOKUP] + entries - w - p - q + c
+            - r0
+            - r1,
     );
 }

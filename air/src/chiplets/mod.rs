@@ -9,6 +9,8 @@
 //! selector, its round flag, the block address) are constrained here.
 
 pub mod hasher;
+pub mod memory;
+pub mod range;
 
 use vm_core::{Felt, FieldElement};
 
@@ -24,8 +26,11 @@ pub mod cols {
     pub const HASH_ROUND: usize = HASH_ACTIVE + 1;
     /// Address of the first of the four instructions the current cycle absorbs.
     pub const HASH_ADDR: usize = HASH_ROUND + 1;
+    /// The memory chiplet's selector: 1 on its rows, right after the hasher's, then 0 for
+    /// good.
+    pub const MEM_ACTIVE: usize = HASH_ADDR + 1;
     /// First column of the Rescue Prime permutation block (`crate::chiplets::hasher`).
-    pub const HASH: usize = HASH_ADDR + 1;
+    pub const HASH: usize = MEM_ACTIVE + 1;
     /// First of the four multiplicities (how often each absorbed instruction is executed):
     /// cells of the hasher's S-box helpers, meaningful on absorb rows only.
     pub const HASH_MULT: usize = HASH + super::hasher::MULT;
@@ -35,6 +40,16 @@ pub mod cols {
     pub const HASH_STATE: usize = HASH;
     /// One past the region's last column.
     pub const END: usize = HASH + super::hasher::HASH_WIDTH;
+    /// Number of the permutation block's columns the memory and range sections share: the
+    /// hasher's S-box helpers `a` and `b`. (The state lanes of the row after the hasher's
+    /// section are its permutation's output, pinned by its last round, so no section below
+    /// may use them on that row.)
+    pub const SHARED_WIDTH: usize = 24;
+
+    /// Main column of cell `i` of the shared block.
+    pub const fn shared(i: usize) -> usize {
+        HASH + super::hasher::A + i
+    }
 }
 
 use cols::*;
@@ -72,6 +87,27 @@ impl<E: Copy> Chiplets<'_, E> {
     #[inline(always)]
     pub fn hasher(&self) -> &[E] {
         &self.0[HASH..HASH + hasher::HASH_WIDTH]
+    }
+
+    /// The memory chiplet's selector.
+    #[inline(always)]
+    pub fn mem(&self) -> E {
+        self.0[MEM_ACTIVE]
+    }
+
+    /// The range checker's selector `1 - h - m`: the rows the earlier sections leave.
+    #[inline(always)]
+    pub fn range(&self) -> E
+    where
+        E: FieldElement,
+    {
+        E::ONE - self.active() - self.mem()
+    }
+
+    /// The shared block's cells, in order (see [`cols::shared`]).
+    #[inline(always)]
+    pub fn shared(&self) -> [E; SHARED_WIDTH] {
+        core::array::from_fn(|i| self.0[cols::shared(i)])
     }
 }
 
@@ -130,4 +166,18 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
         &periodic[..hasher::NUM_PERIODIC],
         out,
     );
+    // The sections below the hasher: memory, then the range checker to the end. The
+    // memory selector is binary, never shares a row with the hasher, and can only start
+    // right after the hasher's rows or continue its own (so it never restarts).
+    let (m, m_next) = (cur.mem(), next.mem());
+    out.emit("chiplet.mem_binary", Plain(2), m * (m - one));
+    out.emit("chiplet.mem_after_hasher", Plain(2), m * h);
+    out.emit(
+        "chiplet.mem_contiguous",
+        Plain(2),
+        m_next * (one - m - h),
+    );
+    let (sc, sn) = (cur.shared(), next.shared());
+    memory::evaluate(&sc, &sn, m, m_next, out);
+    range::evaluate(&sc, &sn, cur.range(), next.range(), out);
 }

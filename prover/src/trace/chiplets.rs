@@ -1,10 +1,19 @@
 //! The chiplet region's columns: the hash chiplet's section from row 0 (the program's
-//! attestation), then free rows.
+//! attestation), the memory chiplet's rows, then the range checker's to the last real row.
 
-use vm_air::{chiplets::hasher as hash, layout::*};
+use vm_air::{
+    chiplets::{hasher as hash, memory::cols::WIDTH as MEM_WIDTH, range},
+    layout::*,
+};
 use vm_core::{Felt, FieldElement, Program};
 
-pub(super) fn fill_chiplet(cols: &mut [Vec<Felt>], program: &Program, last_real: usize) {
+pub(super) fn fill_chiplet(
+    cols: &mut [Vec<Felt>],
+    program: &Program,
+    memory: &[[Felt; MEM_WIDTH]],
+    range_rows: &[(u64, u64)],
+    last_real: usize,
+) {
     let elements = vm_core::program::encode_for_hash(program.code());
     let blocks = program.code().len().div_ceil(INSTRUCTIONS_PER_CYCLE);
     // How often each address is executed on the rows whose lookups the bus sums.
@@ -35,11 +44,34 @@ pub(super) fn fill_chiplet(cols: &mut [Vec<Felt>], program: &Program, last_real:
         }
         state = out;
     }
-    // The row after the hasher's section holds the digest the bus reads; the rest of the
-    // region is free (zero).
+    // The row after the hasher's section holds the digest the bus reads (in its state
+    // lanes, which no later section uses).
     let end = hash::CYCLE_LEN * blocks;
     for (i, v) in state.iter().enumerate() {
         cols[HASH_STATE + i][end] = *v;
     }
-    debug_assert!(end <= last_real);
+    // The memory chiplet's rows, then the range checker's to the last real row (its last
+    // value repeated, multiplicity 0).
+    for (k, row) in memory.iter().enumerate() {
+        cols[MEM_ACTIVE][end + k] = Felt::ONE;
+        for (c, v) in row.iter().enumerate() {
+            cols[shared(c)][end + k] = *v;
+        }
+    }
+    let first = end + memory.len();
+    assert!(
+        first + range_rows.len() <= last_real + 1,
+        "the trace shape leaves room for the chiplets"
+    );
+    let value = |i: usize| range_rows.get(i - first).map_or(range::MAX, |r| r.0);
+    for i in first..=last_real {
+        let v = value(i);
+        let next = if i < last_real { value(i + 1) } else { v };
+        cols[shared(range::cols::VALUE)][i] = Felt::new(v);
+        cols[shared(range::cols::MULT)][i] = Felt::new(range_rows.get(i - first).map_or(0, |r| r.1));
+        let u = range::helpers(Felt::new(next) - Felt::new(v));
+        for (j, x) in u.iter().enumerate() {
+            cols[shared(range::cols::U + j)][i] = *x;
+        }
+    }
 }

@@ -18,6 +18,9 @@ pub(super) fn fill_cpu(
 ) {
     let rows = &exec.rows;
     let halt_row = *rows.last().expect("an execution has at least its HALT row");
+    let contexts = super::memory::context_ids(exec);
+    // Whether each control frame below the top was pushed by CALLCTX (the frame flag).
+    let mut frame_flags: Vec<bool> = Vec::new();
     // The HALT rows' overflow registers: depth, pointer and the rows left (address, value).
     let mut drain = exec.overflow_at_halt.clone();
     let (mut depth, mut ovf_ptr) = (halt_row.depth, halt_row.ovf_ptr);
@@ -38,6 +41,9 @@ pub(super) fn fill_cpu(
         set(CTOP, row.ctop);
         set(CKIND, row.ckind);
         set(CPTR, row.cptr);
+        set(CTX, Felt::new(contexts.get(row.ctx as usize).copied().unwrap_or(0)));
+        set(FMP, row.fmp);
+        let mut frame_flag = false;
 
         if op == Opcode::Halt {
             // The first HALT row starts from the recorded registers.
@@ -71,8 +77,15 @@ pub(super) fn fill_cpu(
                     TableOp::Keep => {}
                 }
                 match t.control {
-                    TableOp::Push => set(CTL_PUSH, Felt::ONE),
-                    TableOp::Pop => set(CTL_POP, Felt::ONE),
+                    TableOp::Push => {
+                        set(CTL_PUSH, Felt::ONE);
+                        frame_flag = op == Opcode::CallCtx;
+                        frame_flags.push(frame_flag);
+                    }
+                    TableOp::Pop => {
+                        set(CTL_POP, Felt::ONE);
+                        frame_flag = frame_flags.pop().unwrap_or(false);
+                    }
                     TableOp::Keep => {}
                 }
             }
@@ -94,6 +107,7 @@ pub(super) fn fill_cpu(
             _ => Felt::ZERO,
         };
         set(HELPER, helper);
+        set(HELPER + 1, Felt::from(frame_flag as u8));
     }
 }
 

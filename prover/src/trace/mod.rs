@@ -5,6 +5,7 @@
 
 mod chiplets;
 mod cpu;
+pub mod memory;
 
 use rand::Rng;
 use vm_air::{chiplets::hasher as hash, layout::*, Preset};
@@ -123,7 +124,8 @@ pub struct TraceShape {
     /// Rows the CPU needs: the executed cycles plus the `HALT` rows that drain the overflow,
     /// plus one: the row before the last real row must execute a `HALT`.
     pub cpu_rows: usize,
-    /// Rows the hash chiplet needs: 8 per block of 4 instructions, plus the output row.
+    /// Rows the chiplet region needs: the hasher's 8 per block of 4 instructions, the
+    /// memory chiplet's (one per access) and the range checker's.
     pub chiplet_rows: usize,
     /// The padded trace length (a power of two).
     pub trace_len: usize,
@@ -133,10 +135,20 @@ pub struct TraceShape {
 
 impl TraceShape {
     /// The shape of a trace for `cycles` executed rows ending at stack depth `final_depth`,
-    /// for a program of `program_len` instructions under `preset`.
-    pub fn new(cycles: usize, final_depth: usize, program_len: usize, preset: &Preset) -> Self {
+    /// for a program of `program_len` instructions under `preset`, with `memory_rows`
+    /// memory accesses and `range_rows` rows of the range checker.
+    pub fn new(
+        cycles: usize,
+        final_depth: usize,
+        program_len: usize,
+        memory_rows: usize,
+        range_rows: usize,
+        preset: &Preset,
+    ) -> Self {
         let cpu_rows = cycles + final_depth.saturating_sub(16) + 1;
-        let chiplet_rows = hash::CYCLE_LEN * program_len.div_ceil(INSTRUCTIONS_PER_CYCLE) + 1;
+        let chiplet_rows = hash::CYCLE_LEN * program_len.div_ceil(INSTRUCTIONS_PER_CYCLE)
+            + memory_rows
+            + range_rows;
         let needed = cpu_rows.max(chiplet_rows) + preset.random_rows();
         let trace_len = needed.next_power_of_two().max(preset.min_trace_len);
         Self {
@@ -146,6 +158,38 @@ impl TraceShape {
             last_real: trace_len - preset.random_rows() - 1,
         }
     }
+}
+
+/// The shape of the trace [`build`] makes for `exec` (a run of `program` ending at depth
+/// `final_depth`) under `preset`.
+pub fn shape(
+    program: &Program,
+    exec: &ExecutionTrace,
+    final_depth: usize,
+    preset: &Preset,
+) -> TraceShape {
+    let mem_rows = memory::table(memory::accesses(exec));
+    let range_rows = memory::range_table(&mem_rows).len();
+    TraceShape::new(
+        exec.rows.len(),
+        final_depth,
+        program.code().len(),
+        mem_rows.len(),
+        range_rows,
+        preset,
+    )
+}
+
+/// The shape of the trace of a run that made no memory access: `cycles` executed rows
+/// ending at depth `final_depth`, for a program of `program_len` instructions.
+pub fn shape_without_memory(
+    cycles: usize,
+    final_depth: usize,
+    program_len: usize,
+    preset: &Preset,
+) -> TraceShape {
+    let range_rows = memory::range_table(&[]).len();
+    TraceShape::new(cycles, final_depth, program_len, 0, range_rows, preset)
 }
 
 #[cfg(feature = "testing")]
@@ -163,6 +207,9 @@ mod hooks {
     pub struct TraceHooksForTesting {
         /// `HALT` rows leave the overflow table as it is instead of draining it.
         pub skip_drain: bool,
+        /// Changes the memory accesses before the memory table is built from them (every
+        /// derived column then follows the lie).
+        pub memory: Option<fn(&mut Vec<super::memory::Access>)>,
     }
 }
 
@@ -202,13 +249,26 @@ fn build_hooked(
     rng: &mut impl Rng,
     hooks: Hooks,
 ) -> VmTrace {
-    let shape = TraceShape::new(exec.rows.len(), final_depth, program.code().len(), preset);
+    let mut accesses = memory::accesses(exec);
+    if let Some(lie) = hooks.memory {
+        lie(&mut accesses);
+    }
+    let mem_rows = memory::table(accesses);
+    let range_rows = memory::range_table(&mem_rows);
+    let shape = TraceShape::new(
+        exec.rows.len(),
+        final_depth,
+        program.code().len(),
+        mem_rows.len(),
+        range_rows.len(),
+        preset,
+    );
     let n = shape.trace_len;
     let width = preset.main_width();
     let mut cols: Vec<Vec<Felt>> = (0..width).map(|_| vec![Felt::ZERO; n]).collect();
 
     cpu::fill_cpu(&mut cols, exec, shape.last_real, hooks);
-    chiplets::fill_chiplet(&mut cols, program, shape.last_real);
+    chiplets::fill_chiplet(&mut cols, program, &mem_rows, &range_rows, shape.last_real);
 
     // Zero knowledge: uniformly random rows after the last real one, and randomizer columns.
     let random = |rng: &mut dyn rand::RngCore| Felt::new(rng.gen_range(0..vm_core::MODULUS));

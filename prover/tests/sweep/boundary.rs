@@ -214,7 +214,9 @@ fn rerun_chiplet(f: &mut Forgery, program: &Program, iv: [Felt; 12], blocks: usi
             let mults: Vec<Felt> = (0..INSTRUCTIONS_PER_CYCLE)
                 .map(|j| cols.get(HASH_MULT + j, i))
                 .collect();
-            for (c, v) in row.iter().enumerate() {
+            // Below the hasher only the state lanes are its own.
+            let own = if active { row.len() } else { hash::STATE_WIDTH };
+            for (c, v) in row.iter().enumerate().take(own) {
                 cols.set(HASH + c, i, *v);
             }
             if active && i.is_multiple_of(hash::CYCLE_LEN) {

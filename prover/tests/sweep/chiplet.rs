@@ -164,11 +164,13 @@ fn replay(
                 (round_row(&st, &next, p - 1), next)
             }
         } else {
-            let mut vals = [Felt::ZERO; HASH_WIDTH];
-            if row > 0 && cols.get(HASH_ACTIVE, row - 1) == Felt::ONE {
-                vals[..STATE_WIDTH].copy_from_slice(&st);
+            // Below the hasher only the state lanes are its own (the memory and range
+            // sections keep the helper cells).
+            let digest = row > 0 && cols.get(HASH_ACTIVE, row - 1) == Felt::ONE;
+            for (i, v) in st.iter().enumerate() {
+                cols.set(HASH_STATE + i, row, if digest { *v } else { Felt::ZERO });
             }
-            (vals, st)
+            continue;
         };
         write_row(cols, row, &vals);
         st = next;

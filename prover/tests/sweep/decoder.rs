@@ -232,15 +232,16 @@ fn group_binary() -> Vec<Case> {
             },
             no_lie,
         ),
-        // DUP14 where the program says SWAPDW: G_1 = -1, G_0 = G_3 = 1, L_14 (codes 14
-        // FMPADD and 30 U32SPLIT are not proven; 48 - 16 + 14 = 46).
+        // SWAPDW + DUP14 where the program says MOVUP14: G_1 = -1, G_2 = G_3 = 1, L_14
+        // (code 30, U32SPLIT, is not proven; 32 + 48 - 16 + 14 = 78). Shift sum 1: the row
+        // pushes s15 into the overflow table and leaves the sum of both operations' copies.
         at(
             1,
-            Swapdw,
+            Movup14,
             Dup14,
             &p,
             Flags {
-                groups: vec![(1, -1), (0, 1), (3, 1)],
+                groups: vec![(1, -1), (2, 1), (3, 1)],
                 lows: vec![(14, 1)],
             },
             no_lie,
@@ -299,29 +300,29 @@ fn group_binary() -> Vec<Case> {
             },
             no_lie,
         ),
-        // DUP2 where the program says MOVUP2: G_6 = -1, G_7 = G_3 = 1, L_2 (groups 6 and 7
-        // hold no proven operation; 48 + 112 - 96 + 2 = 66).
+        // DUP6 where the program says MOVUP6: G_6 = -1, G_7 = G_3 = 1, L_6 (codes 102,
+        // HPERM, and 118 are no proven operations; 48 + 112 - 96 + 6 = 70).
         at(
             6,
-            Movup2,
-            Dup2,
+            Movup6,
+            Dup6,
             &p,
             Flags {
                 groups: vec![(6, -1), (7, 1), (3, 1)],
-                lows: vec![(2, 1)],
+                lows: vec![(6, 1)],
             },
             no_lie,
         ),
-        // MOVDN5 where the program says MOVUP5: G_7 = -1, G_6 = G_5 = 1, L_5
-        // (80 + 96 - 112 + 5 = 69).
+        // MOVDN6 where the program says MOVUP6: G_7 = -1, G_6 = G_5 = 1, L_6
+        // (80 + 96 - 112 + 6 = 70).
         at(
             7,
-            Movup5,
-            Movdn5,
+            Movup6,
+            Movdn6,
             &p,
             Flags {
                 groups: vec![(7, -1), (6, 1), (5, 1)],
-                lows: vec![(5, 1)],
+                lows: vec![(6, 1)],
             },
             no_lie,
         ),
