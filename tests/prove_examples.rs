@@ -13,12 +13,12 @@ const EXAMPLES: [(&str, bool); 9] = [
     ("secret", true),
     ("fib", true),
     ("loops", false),
-    ("procedures", false),
+    ("procedures", true),
     ("memory", false),
     ("u32", false),
     ("advice", true),
     ("merkle", false),
-    ("call", false),
+    ("call", true),
 ];
 
 #[test]

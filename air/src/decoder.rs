@@ -116,7 +116,8 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     let pc_inc = pc + one;
     use Opcode::*;
     let (f_halt, f_jmp, f_jmpz, f_jmpnz) = (f.of(Halt), f.of(Jmp), f.of(Jmpz), f.of(Jmpnz));
-    let (f_call, f_ret, f_next) = (f.of(Call), f.of(Ret), f.of(Next));
+    // CALLCTX jumps as CALL does (its context switch is the control component's).
+    let (f_call, f_ret, f_next) = (f.of(Call) + f.of(CallCtx), f.of(Ret), f.of(Next));
     let f_branching = f_halt + f_jmp + f_jmpz + f_jmpnz + f_call + f_ret + f_next;
     let c_pop = cur.ctl_pop();
     // Degree 4: a flag (2) times a condition (1) times a value (1).

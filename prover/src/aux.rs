@@ -27,11 +27,25 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let mut entry_den = Vec::new();
     let mut entry_at = Vec::new();
     let mut program_at = None;
+    let (mut memory_den, mut memory_num) = (Vec::with_capacity(last + 1), Vec::new());
+    let (mut chiplet_den, mut chiplet_num) = (Vec::with_capacity(last + 1), Vec::new());
+    let (mut range_den, mut range_at) = (Vec::new(), Vec::new());
     for i in 0..=last {
         main.read_row_into(i, &mut cur);
         main.read_row_into((i + 1) % n, &mut next);
         lookup_den.push(bus::rom_lookup::<Felt, E>(rands, &cur));
         table_den.push(bus::table_denominator::<Felt, E>(rands, &cur, &next));
+        let (den, num) = bus::memory_request::<Felt, E>(rands, &cur, &next);
+        memory_den.push(den);
+        memory_num.push(num);
+        let (den, num) = bus::chiplet_response::<Felt, E>(rands, &cur);
+        chiplet_den.push(den);
+        chiplet_num.push(num);
+        let m = cur[MEM_ACTIVE];
+        if m != Felt::ZERO {
+            range_den.extend(bus::range_lookups::<Felt, E>(rands, &cur));
+            range_at.push((i, m));
+        }
         for j in 0..INSTRUCTIONS_PER_CYCLE {
             let m = bus::rom_multiplicity(&cur, j);
             if m != Felt::ZERO {
@@ -48,12 +62,22 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let lookup = winter_math::batch_inversion(&lookup_den);
     let table_inv = winter_math::batch_inversion(&table_den);
     let entry_inv = winter_math::batch_inversion(&entry_den);
+    let memory_inv = winter_math::batch_inversion(&memory_den);
+    let chiplet_inv = winter_math::batch_inversion(&chiplet_den);
+    let range_inv = winter_math::batch_inversion(&range_den);
 
     let mut cols: Vec<Vec<E>> = (0..AUX_WIDTH).map(|_| vec![E::ZERO; n]).collect();
     for i in 0..=last {
         cols[AUX_ROM_LOOKUP][i] = lookup[i];
         let weight = E::from(bus::table_weight(read(main, i, &mut cur)));
         cols[AUX_TABLE][i] = weight * table_inv[i];
+        cols[AUX_MEMORY][i] = E::from(memory_num[i]) * memory_inv[i];
+        cols[AUX_CHIPLET][i] = E::from(chiplet_num[i]) * chiplet_inv[i];
+    }
+    for (k, (i, m)) in range_at.into_iter().enumerate() {
+        let inv = &range_inv[5 * k..5 * k + 5];
+        cols[AUX_RANGE][i] = E::from(m) * (inv[0] + inv[1] + inv[2]);
+        cols[AUX_RANGE + 1][i] = E::from(m) * (inv[3] + inv[4]);
     }
     for ((i, j, m), inv) in entry_at.into_iter().zip(entry_inv) {
         cols[AUX_ROM_ENTRY + j][i] = E::from(m) * inv;
@@ -62,7 +86,7 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         cols[AUX_PROGRAM][i] = v;
     }
     // The running sum: row i + 1 adds row i's lookup, minus its entries, plus its table and
-    // digest terms.
+    // digest terms, its memory request and range lookups, minus its chiplet answer.
     let mut delta = cols[AUX_ROM_LOOKUP][..last].to_vec();
     for (d, t) in delta.iter_mut().zip(&cols[AUX_TABLE][..last]) {
         *d += *t;
@@ -74,6 +98,15 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         for (d, v) in delta.iter_mut().zip(&cols[AUX_ROM_ENTRY + j][..last]) {
             *d -= *v;
         }
+    }
+    // The memory requests and range lookups are sent, the chiplets' answers received.
+    for c in [AUX_MEMORY, AUX_RANGE, AUX_RANGE + 1] {
+        for (d, v) in delta.iter_mut().zip(&cols[c][..last]) {
+            *d += *v;
+        }
+    }
+    for (d, v) in delta.iter_mut().zip(&cols[AUX_CHIPLET][..last]) {
+        *d -= *v;
     }
     let mut sum = E::ZERO;
     for (s, d) in cols[AUX_SUM][..=last]

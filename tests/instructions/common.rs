@@ -117,12 +117,57 @@ pub fn run_full(
         }),
         Err(e) => Err(error_text(&e)),
     };
-    let traced = run_traced(&program, inputs, advice, options);
+    let traced = run_traced(&program, inputs.clone(), advice.clone(), options);
     assert_eq!(
         fast, traced,
         "the fast and tracing executors disagree on {src:?}"
     );
+    if fast.is_ok() && uses_memory_proofs(&program) {
+        prove_and_verify(src, &program, inputs, advice, options);
+    }
     fast
+}
+
+/// Whether `program` is provable and exercises what the memory proofs constrain (memory,
+/// procedure locals, `call` contexts): such a run is also proven and verified.
+fn uses_memory_proofs(program: &vm::Program) -> bool {
+    let memory = program
+        .code()
+        .iter()
+        .any(|i| i.op.component() == vm::core::Component::Memory);
+    memory && vm_prover::check_provable(program).is_ok()
+}
+
+/// Proves the run at both security presets with zero knowledge on and verifies each proof
+/// with the release-build verifier, from its bytes.
+fn prove_and_verify(
+    src: &str,
+    program: &vm::Program,
+    inputs: StackInputs,
+    advice: AdviceInputs,
+    options: ExecutionOptions,
+) {
+    for name in ["96", "128"] {
+        let preset = vm_prover::preset::by_name(name).expect("a preset");
+        let proved = vm_prover::prove(
+            program,
+            inputs.clone(),
+            advice.clone(),
+            &mut host(),
+            options,
+            preset,
+        )
+        .unwrap_or_else(|e| panic!("{src:?} runs but does not prove at {name}: {e}"));
+        let proof = vm_verifier::VmProof::from_bytes(&proved.proof.to_bytes()).expect("bytes");
+        vm_verifier::verify(
+            program.hash(),
+            inputs.clone(),
+            proved.output.stack,
+            &proof,
+            preset.security_bits,
+        )
+        .unwrap_or_else(|e| panic!("{src:?} proved at {name} but does not verify: {e}"));
+    }
 }
 
 /// The tracing executor's outcome, after checking the trace's shape against the outcome:

@@ -137,6 +137,10 @@ fn substituted(
                                 ops::Source::Imm => ins.imm,
                                 ops::Source::Zero => Felt::ZERO,
                                 ops::Source::Depth => depth,
+                                // INCR's result is linear: it weighs in like a copy.
+                                ops::Source::Special if op == Opcode::Incr && i == 0 => {
+                                    before[0] + Felt::ONE
+                                }
                                 s => panic!("{op}: {s:?} at {i}"),
                             };
                             total += felt(c);
@@ -232,17 +236,18 @@ fn group_binary() -> Vec<Case> {
             },
             no_lie,
         ),
-        // SWAPDW + DUP14 where the program says MOVUP14: G_1 = -1, G_2 = G_3 = 1, L_14
-        // (code 30, U32SPLIT, is not proven; 32 + 48 - 16 + 14 = 78). Shift sum 1: the row
-        // pushes s15 into the overflow table and leaves the sum of both operations' copies.
+        // DUP4 + MOVUP4 - INCR where the program says MSTREAM: G_1 = -1, G_3 = G_4 = 1, L_4
+        // (48 + 64 - 16 + 4 = 100). Shift sum 1 (DUP4's): the row pushes s15 into the
+        // overflow table, and position 0 reads 2 s0' - 2 s4 - (s0' - s0 - 1) = 0, so
+        // s0' = 2 s4 - s0 - 1, where the program streams two words from memory.
         at(
             1,
-            Movup14,
-            Dup14,
+            Mstream,
+            Dup4,
             &p,
             Flags {
-                groups: vec![(1, -1), (2, 1), (3, 1)],
-                lows: vec![(14, 1)],
+                groups: vec![(1, -1), (3, 1), (4, 1)],
+                lows: vec![(4, 1)],
             },
             no_lie,
         ),
