@@ -92,11 +92,7 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
         Plain(3),
         f_callctx * (next.depth() - sixteen),
     );
-    out.emit(
-        "overflow.callee_ptr",
-        Plain(3),
-        f_callctx * next.ovf_ptr(),
-    );
+    out.emit("overflow.callee_ptr", Plain(3), f_callctx * next.ovf_ptr());
     out.emit("overflow.push_on_right_shift", Plain(2), push - f_right);
     out.emit("overflow.pop_binary", Plain(2), binary(pop));
     out.emit(

@@ -114,12 +114,7 @@ impl VmAir {
         at("init.ckind".into(), CKIND, 0, zero);
         at("init.cptr".into(), CPTR, 0, zero);
         at("init.ctx".into(), CTX, 0, zero);
-        at(
-            "init.fmp".into(),
-            FMP,
-            0,
-            Felt::new(vm_core::FMP_INIT),
-        );
+        at("init.fmp".into(), FMP, 0, Felt::new(vm_core::FMP_INIT));
         at("init.hash_addr".into(), HASH_ADDR, 0, zero);
         at("init.hash_active".into(), HASH_ACTIVE, 0, Felt::ONE);
         // The sponge starts empty except for the element count in capacity element 0.

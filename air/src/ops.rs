@@ -102,10 +102,7 @@ pub fn stack_sources(op: Opcode) -> [Source; 16] {
         CallCtx | Fmpupdate => keep,
         Fmpadd => with(right, &[(0, Special)]),
         Mload => with(keep, &[(0, Memory)]),
-        Mloadw => with(
-            left,
-            &[(0, Memory), (1, Memory), (2, Memory), (3, Memory)],
-        ),
+        Mloadw => with(left, &[(0, Memory), (1, Memory), (2, Memory), (3, Memory)]),
         Mstore | Mstorew => left,
         Mstream => core::array::from_fn(|i| match i {
             0..8 => Memory,

@@ -123,3 +123,18 @@ fn declared_degrees_are_the_actual_degrees_for_every_component() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The last real row is a round row of the hash chiplet's cycle (not its absorb row) for
+/// every preset and trace length: the sweep's argument that the hasher cannot run to the
+/// last real row (`chiplet.active_never_restarts`) rests on it, since the range checker's
+/// final assertion there reads a cell that a round row pins to a cube.
+#[test]
+fn the_last_real_row_is_a_round_row_of_the_hasher() {
+    let cycle = vm_air::chiplets::hasher::CYCLE_LEN;
+    for preset in vm_air::PRESETS {
+        for log_n in 10..=24 {
+            let last = preset.last_real_row(1 << log_n);
+            assert_ne!(last % cycle, 0, "{} at 2^{log_n}", preset.name);
+        }
+    }
+}

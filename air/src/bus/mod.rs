@@ -488,8 +488,6 @@ pub fn evaluate<F, E>(
     out.emit(
         "bus.sum",
         Plain(1),
-        aux_next[AUX_SUM] - aux[AUX_SUM] - aux[AUX_ROM_LOOKUP] + entries - w - p - q + c
-            - r0
-            - r1,
+        aux_next[AUX_SUM] - aux[AUX_SUM] - aux[AUX_ROM_LOOKUP] + entries - w - p - q + c - r0 - r1,
     );
 }

@@ -180,8 +180,16 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     out.emit("mem.cc_binary", Plain(3), m_next * binary(cc));
     out.emit("mem.nw_binary", Plain(3), m_next * binary(nw));
     // The section's first row starts a word: nothing before it is memory.
-    out.emit("mem.first_is_new", Plain(3), m_next * (one - m) * (one - nw));
-    out.emit("mem.new_ctx_is_new_word", Plain(3), m_next * cc * (one - nw));
+    out.emit(
+        "mem.first_is_new",
+        Plain(3),
+        m_next * (one - m) * (one - nw),
+    );
+    out.emit(
+        "mem.new_ctx_is_new_word",
+        Plain(3),
+        m_next * cc * (one - nw),
+    );
     // An element the next row does not write keeps this row's value, or is zero on a new
     // word: reads return the last write, and a never-written cell reads zero.
     for j in 0..4 {

@@ -172,11 +172,7 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     let (m, m_next) = (cur.mem(), next.mem());
     out.emit("chiplet.mem_binary", Plain(2), m * (m - one));
     out.emit("chiplet.mem_after_hasher", Plain(2), m * h);
-    out.emit(
-        "chiplet.mem_contiguous",
-        Plain(2),
-        m_next * (one - m - h),
-    );
+    out.emit("chiplet.mem_contiguous", Plain(2), m_next * (one - m - h));
     let (sc, sn) = (cur.shared(), next.shared());
     memory::evaluate(&sc, &sn, m, m_next, out);
     range::evaluate(&sc, &sn, cur.range(), next.range(), out);

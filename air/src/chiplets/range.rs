@@ -63,18 +63,22 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     let f = |x: u64| E::from(Felt::new(x));
     let d = next[VALUE] - cur[VALUE];
     let (u1, u2, u3) = (cur[U], cur[U + 1], cur[U + 2]);
+    out.emit("range.u1", Plain(4), g * (u1 - d * (d - f(1)) * (d - f(3))));
     out.emit(
-        "range.u1",
+        "range.u2",
         Plain(4),
-        g * (u1 - d * (d - f(1)) * (d - f(3))),
+        g * (u2 - u1 * (d - f(9)) * (d - f(27))),
     );
-    out.emit("range.u2", Plain(4), g * (u2 - u1 * (d - f(9)) * (d - f(27))));
     out.emit(
         "range.u3",
         Plain(4),
         g * (u3 - u2 * (d - f(81)) * (d - f(243))),
     );
-    out.emit("range.step", Plain(4), g * u3 * (d - f(729)) * (d - f(2187)));
+    out.emit(
+        "range.step",
+        Plain(4),
+        g * u3 * (d - f(729)) * (d - f(2187)),
+    );
     // The table starts at 0 on the section's first row.
     out.emit(
         "range.starts_at_zero",

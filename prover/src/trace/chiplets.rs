@@ -68,7 +68,8 @@ pub(super) fn fill_chiplet(
         let v = value(i);
         let next = if i < last_real { value(i + 1) } else { v };
         cols[shared(range::cols::VALUE)][i] = Felt::new(v);
-        cols[shared(range::cols::MULT)][i] = Felt::new(range_rows.get(i - first).map_or(0, |r| r.1));
+        cols[shared(range::cols::MULT)][i] =
+            Felt::new(range_rows.get(i - first).map_or(0, |r| r.1));
         let u = range::helpers(Felt::new(next) - Felt::new(v));
         for (j, x) in u.iter().enumerate() {
             cols[shared(range::cols::U + j)][i] = *x;

@@ -41,7 +41,10 @@ pub(super) fn fill_cpu(
         set(CTOP, row.ctop);
         set(CKIND, row.ckind);
         set(CPTR, row.cptr);
-        set(CTX, Felt::new(contexts.get(row.ctx as usize).copied().unwrap_or(0)));
+        set(
+            CTX,
+            Felt::new(contexts.get(row.ctx as usize).copied().unwrap_or(0)),
+        );
         set(FMP, row.fmp);
         let mut frame_flag = false;
 

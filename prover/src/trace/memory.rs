@@ -32,12 +32,15 @@ pub struct Access {
 pub fn context_ids(exec: &ExecutionTrace) -> Vec<u64> {
     let mut ids = vec![0u64];
     for pair in exec.rows.windows(2) {
-        if pair[0].instruction.op == Opcode::CallCtx {
-            let k = pair[1].ctx as usize;
+        let k = pair[1].ctx as usize;
+        // (A forged run may reuse a context; each keeps the number of its creation.)
+        if pair[0].instruction.op == Opcode::CallCtx && k != 0 {
             if ids.len() <= k {
                 ids.resize(k + 1, 0);
             }
-            ids[k] = pair[0].clk + 1;
+            if ids[k] == 0 {
+                ids[k] = pair[0].clk + 1;
+            }
         }
     }
     ids
@@ -88,11 +91,17 @@ pub fn accesses(exec: &ExecutionTrace) -> Vec<Access> {
 /// each access, the flags, the sort deltas and the word limbs.
 pub fn table(mut accesses: Vec<Access>) -> Vec<[Felt; m::WIDTH]> {
     accesses.sort_by_key(|a| (a.ctx, a.word, a.clk));
+    rows_in_order(&accesses)
+}
+
+/// The memory table's rows for `accesses` in the order given (which [`table`] sorts
+/// first): each word's state starts at zero on its first row and follows the writes.
+pub fn rows_in_order(accesses: &[Access]) -> Vec<[Felt; m::WIDTH]> {
     let f = Felt::new;
     let mut rows = Vec::with_capacity(accesses.len());
     let mut state = [Felt::ZERO; 4];
     let mut prev: Option<&Access> = None;
-    for a in &accesses {
+    for a in accesses {
         let mut r = [Felt::ZERO; m::WIDTH];
         let new_ctx = prev.is_none_or(|p| p.ctx != a.ctx);
         let new_word = new_ctx || prev.is_some_and(|p| p.word != a.word);
@@ -124,10 +133,12 @@ pub fn table(mut accesses: Vec<Access>) -> Vec<[Felt; m::WIDTH]> {
         r[m::NW] = f(new_word as u64);
         let delta = match prev {
             None => 0,
-            Some(p) if new_ctx => a.ctx - p.ctx - 1,
-            Some(p) if new_word => a.word - p.word - 1,
+            Some(p) if new_ctx => a.ctx.wrapping_sub(p.ctx).wrapping_sub(1),
+            Some(p) if new_word => a.word.wrapping_sub(p.word).wrapping_sub(1),
             Some(p) => a.clk.wrapping_sub(p.clk).wrapping_sub(1),
         };
+        // (Out of order, as only a forged table is, the delta wraps and its limbs are no
+        // 16-bit values.)
         r[m::D0] = f(delta % LIMB);
         r[m::D1] = f(delta / LIMB);
         r[m::W0] = f(a.word % LIMB);
