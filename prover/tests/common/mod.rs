@@ -8,12 +8,14 @@
 #![allow(dead_code)]
 
 pub mod forge;
+pub mod memtable;
 
 use vm_core::{Felt, Instruction, Program, StackInputs, StackOutputs};
 use vm_processor::testing::Process;
 use vm_processor::trace::{CycleRow, ExecutionTrace};
 use vm_processor::{AdviceInputs, DefaultHost, ExecutionOptions};
 
+#[allow(unused_imports)]
 pub use vm_processor::testing::{Frame, Phase, State};
 
 /// The result of a (possibly malicious) run.

@@ -354,22 +354,9 @@ fn active_stops_mid_cycle() -> Forgery {
 
 /// Rewrites the range checker's section honestly from row `from` to `last`: the table of a
 /// run without lookups (0 to 2^16 - 1 in the largest steps, multiplicities 0).
-pub fn range_tail(cols: &mut ColMatrix<Felt>, from: usize, last: usize) {
-    use vm_air::chiplets::range;
+fn range_tail(cols: &mut ColMatrix<Felt>, from: usize, last: usize) {
     let table = vm_prover::trace::memory::range_table(&[]);
-    let value = |i: usize| table.get(i - from).map_or(range::MAX, |r| r.0);
-    for i in from..=last {
-        let v = value(i);
-        let next = if i < last { value(i + 1) } else { v };
-        cols.set(shared(range::cols::VALUE), i, Felt::new(v));
-        cols.set(shared(range::cols::MULT), i, Felt::ZERO);
-        for (j, u) in range::helpers(Felt::new(next) - Felt::new(v))
-            .into_iter()
-            .enumerate()
-        {
-            cols.set(shared(range::cols::U + j), i, u);
-        }
-    }
+    crate::common::memtable::write_range(cols, from, last, &table, |_| {});
 }
 
 /// A program whose block 1 is dead code: the first instruction jumps over it to address 8.
