@@ -8,6 +8,7 @@ use vm_processor::{
 };
 
 use super::{sibling, SourceArgs};
+use vm_prover::trace::TraceShape;
 
 /// Arguments of `vm run`.
 #[derive(clap::Args, Debug)]
@@ -63,16 +64,16 @@ pub fn run(args: RunArgs) -> Result<(), Report> {
         options,
     )
     .map_err(|e| miette!("{e}"))?;
-    let trace_len = proving_trace_len(&program, &out, &inputs, options);
+    let shape = proving_shape(&program, &out, &inputs, options);
     if let Some(path) = &args.output {
         std::fs::write(path, OutputFile::new(&out.stack).to_json())
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot write {}", path.display()))?;
     }
     if args.json {
-        println!("{}", json_report(&program, &out, trace_len, args.stats));
+        println!("{}", json_report(&program, &out, &shape, args.stats));
     } else {
-        print_report(&program, &out, trace_len, args.stats);
+        print_report(&program, &out, &shape, args.stats);
     }
     Ok(())
 }
@@ -82,12 +83,12 @@ pub fn run(args: RunArgs) -> Result<(), Report> {
 /// checker rows and the minimum length included), so that `vm run` and `vm prove` report
 /// the same number. A run that touched memory is executed again with the tracing executor,
 /// which records the accesses the memory table is built from.
-fn proving_trace_len(
+fn proving_shape(
     program: &vm_core::Program,
     out: &ExecutionOutput,
     inputs: &InputFile,
     options: ExecutionOptions,
-) -> usize {
+) -> TraceShape {
     let preset = vm_prover::preset::default_preset();
     if out.stats.memory > 0 {
         let traced = vm_processor::execute_traced(
@@ -98,7 +99,7 @@ fn proving_trace_len(
             options,
         );
         if let Ok((output, exec)) = traced {
-            return vm_prover::trace::shape(program, &exec, output.final_depth, preset).trace_len;
+            return vm_prover::trace::shape(program, &exec, output.final_depth, preset);
         }
     }
     vm_prover::trace::shape_without_memory(
@@ -107,13 +108,12 @@ fn proving_trace_len(
         program.code().len(),
         preset,
     )
-    .trace_len
 }
 
 fn json_report(
     program: &vm_core::Program,
     out: &ExecutionOutput,
-    trace_len: usize,
+    shape: &TraceShape,
     stats: bool,
 ) -> String {
     let mut v = serde_json::json!({
@@ -121,19 +121,34 @@ fn json_report(
         "stack": out.stack.as_ints().iter().map(|x| x.to_string()).collect::<Vec<_>>(),
         "cycles": out.cycles,
         "final_depth": out.final_depth,
-        "trace_length": trace_len,
+        "trace_length": shape.trace_len,
     });
     if stats {
         v["stats"] = serde_json::to_value(out.stats.rows()).unwrap_or_default();
+        v["chiplet_region"] = serde_json::to_value(chiplet_region(shape)).unwrap_or_default();
     }
     v.to_string()
 }
 
-fn print_report(program: &vm_core::Program, out: &ExecutionOutput, trace_len: usize, stats: bool) {
+/// The rows of the prover's chiplet region by section.
+fn chiplet_region(shape: &TraceShape) -> Vec<(&'static str, usize)> {
+    vec![
+        ("attestation", shape.attestation_rows),
+        ("memory", shape.memory_rows),
+        ("range table", shape.range_rows),
+    ]
+}
+
+fn print_report(
+    program: &vm_core::Program,
+    out: &ExecutionOutput,
+    shape: &TraceShape,
+    stats: bool,
+) {
     let stack: Vec<String> = out.stack.as_ints().iter().map(|x| x.to_string()).collect();
     println!("stack: [{}]", stack.join(", "));
     println!("cycles: {}", out.cycles);
-    println!("trace length: {trace_len}");
+    println!("trace length: {}", shape.trace_len);
     if out.final_depth > 16 {
         println!(
             "final depth: {} (only the top 16 are outputs)",
@@ -144,6 +159,10 @@ fn print_report(program: &vm_core::Program, out: &ExecutionOutput, trace_len: us
     if stats {
         println!("rows per trace component:");
         for (name, rows) in out.stats.rows() {
+            println!("  {name:<12} {rows}");
+        }
+        println!("chiplet region of the proof (rows):");
+        for (name, rows) in chiplet_region(shape) {
             println!("  {name:<12} {rows}");
         }
     }

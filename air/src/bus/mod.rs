@@ -91,14 +91,14 @@ pub const CHANNELS: &[Channel] = &[
         name: "chiplet",
         sender: "CPU and memory chiplet (requests above)",
         receiver: "memory chiplet rows (one access each); range checker rows (multiplicity)",
-        message: "memory rows: as `memory`; range rows: (RANGE, v)",
+        message: "memory rows: the memory message; range rows: (RANGE, v)",
         columns: 1,
     },
     Channel {
         name: "range",
-        sender: "memory chiplet rows (d0, d1, w0 and d0.. below)",
+        sender: "memory chiplet rows (d0, d1, w0 in the first column; 4 w1, w1 in the second)",
         receiver: "range checker",
-        message: "(RANGE, d0), (RANGE, d1), (RANGE, w0) | (RANGE, 4 w1), (RANGE, w1)",
+        message: "(RANGE, x) for each value x looked up",
         columns: 2,
     },
 ];

@@ -127,6 +127,13 @@ pub struct TraceShape {
     /// Rows the chiplet region needs: the hasher's 8 per block of 4 instructions, the
     /// memory chiplet's (one per access) and the range checker's.
     pub chiplet_rows: usize,
+    /// Rows of the hash chiplet's program attestation (8 per block of 4 instructions).
+    pub attestation_rows: usize,
+    /// Rows of the memory chiplet (one per access).
+    pub memory_rows: usize,
+    /// Rows of the range checker's table (to `2^16 - 1`; the section then runs on to the
+    /// last real row).
+    pub range_rows: usize,
     /// The padded trace length (a power of two).
     pub trace_len: usize,
     /// The last real row.
@@ -146,14 +153,16 @@ impl TraceShape {
         preset: &Preset,
     ) -> Self {
         let cpu_rows = cycles + final_depth.saturating_sub(16) + 1;
-        let chiplet_rows = hash::CYCLE_LEN * program_len.div_ceil(INSTRUCTIONS_PER_CYCLE)
-            + memory_rows
-            + range_rows;
+        let attestation_rows = hash::CYCLE_LEN * program_len.div_ceil(INSTRUCTIONS_PER_CYCLE);
+        let chiplet_rows = attestation_rows + memory_rows + range_rows;
         let needed = cpu_rows.max(chiplet_rows) + preset.random_rows();
         let trace_len = needed.next_power_of_two().max(preset.min_trace_len);
         Self {
             cpu_rows,
             chiplet_rows,
+            attestation_rows,
+            memory_rows,
+            range_rows,
             trace_len,
             last_real: trace_len - preset.random_rows() - 1,
         }
