@@ -219,3 +219,17 @@ fn u256_cycles_are_the_documented_ones() {
         assert_eq!(out.cycles - 3, 22, "u256::iszero_unsafe");
     }
 }
+
+#[test]
+fn failures_are_located_in_the_library() {
+    for p in ["add_unsafe", "sub_unsafe", "mul_unsafe", "and", "or", "xor"] {
+        let mut args: Vec<u64> = (1..=16).collect();
+        args[0] = TWO32;
+        let e = fails(&src(p), &with_sentinels(&args), &[]);
+        assert!(what(&e).contains("NotU32"), "u256::{p}: {e}");
+        assert!(
+            e.contains(&format!("in std::math::u256::{p}")),
+            "u256::{p}: {e}"
+        );
+    }
+}

@@ -484,3 +484,23 @@ fn division_and_shift_cycles() {
         }
     }
 }
+
+#[test]
+fn failures_are_located_in_the_library() {
+    for (p, args, what) in [
+        ("div", args2(5, 0), "DivideByZero"),
+        ("mod", args2(5, 0), "DivideByZero"),
+        ("divmod", vec![1, 2, TWO32, 4], "NotU32"),
+        ("shl", vec![64, 1, 2], "FailedAssertion"),
+        ("shr", vec![64, 1, 2], "FailedAssertion"),
+        ("rotl", vec![TWO32, 1, 2], "NotU32"),
+        ("rotr", vec![1, TWO32, 2], "NotU32"),
+    ] {
+        let e = fails(&src(p), &with_sentinels(&args), &[]);
+        assert!(common::what(&e).contains(what), "u64::{p}: {e}");
+        assert!(
+            e.contains(&format!("in std::math::u64::{p}")),
+            "u64::{p}: {e}"
+        );
+    }
+}
