@@ -23,6 +23,10 @@ pub const MODULES: &[Module] = &[
         source: include_str!("../asm/math/u64.masm"),
     },
     Module {
+        path: "std::math::u256",
+        source: include_str!("../asm/math/u256.masm"),
+    },
+    Module {
         path: "std::mem",
         source: include_str!("../asm/mem.masm"),
     },
