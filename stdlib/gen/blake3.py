@@ -1,0 +1,1 @@
+"""BLAKE3 (placeholder)."""

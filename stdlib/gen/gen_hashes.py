@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""Generates stdlib/asm/crypto/hashes/sha256.masm (and blake3.masm) from the straight-line
+round code of sha256.py / blake3.py and the hand-written parts below.
+
+Run from anywhere: `python3 stdlib/gen/gen_hashes.py`. It checks the generated code on
+random inputs against Python's hashlib (and the reference functions) before writing.
+"""
+
+import hashlib
+import os
+import random
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+import blake3 as b3  # noqa: E402
+import sha256 as sh  # noqa: E402
+from stack import M32, Emitter, Sim  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "asm", "crypto", "hashes")
+FMP = 2  # cycles of the two FMPUPDATEs of a procedure with locals
+
+
+def be_words(data):
+    return [int.from_bytes(data[i : i + 4], "big") for i in range(0, len(data), 4)]
+
+
+def le_words(data):
+    return [int.from_bytes(data[i : i + 4], "little") for i in range(0, len(data), 4)]
+
+
+def store_words(em, n):
+    """Stores the top `n` words (4n elements, first element on top) into locals 0..4n-1,
+    the first two elements u32-checked (the rounds check the others)."""
+    em.ins("u32assert2")
+    names = em.s[: 4 * n]
+    for j in range(n):
+        em.ins(f"loc_storew.{4 * j}")
+        em.ins("dropw")
+        del em.s[:4]
+    return names
+
+
+# ---- SHA-256 ----------------------------------------------------------------------------
+
+
+def sha_push_iv(em):
+    names = [f"h{i}" for i in range(8)]
+    for i in reversed(range(8)):
+        em.push(sh.IV[i], names[i])
+    return names
+
+
+def sha_hash_2to1():
+    em = Emitter([f"m{i}" for i in range(16)])
+    em.comment("store the message: word t in local t ^ 3")
+    store_words(em, 4)
+    em.comment("first block: the message, from the initial hash value")
+    state = sha_push_iv(em)
+    w = sh.emit_schedule(em, [("loc", None)] * 16)
+    sh.emit_rounds(em, state, w, h_const=sh.IV)
+    em.comment("second block: the padding (a constant message, so a constant schedule)")
+    pad = [0x80000000] + [0] * 14 + [512]
+    w2 = sh.emit_schedule(em, [("const", v) for v in pad])
+    assert all(k == "const" for k, _ in w2)
+    h1 = em.s[:8]
+    state = []
+    for i in reversed(range(8)):
+        state.insert(0, em.dup(h1[i]))
+    sh.emit_rounds(em, state, w2, h_names=h1)
+    return em
+
+
+def sha_hash_1to1():
+    em = Emitter([f"m{i}" for i in range(8)])
+    em.comment("store the message: word t in local t ^ 3")
+    store_words(em, 2)
+    state = sha_push_iv(em)
+    pad = [0x80000000] + [0] * 6 + [256]
+    w = sh.emit_schedule(em, [("loc", None)] * 8 + [("const", v) for v in pad])
+    sh.emit_rounds(em, state, w, h_const=sh.IV)
+    return em
+
+
+def sha_compress():
+    h = [f"H{i}" for i in range(8)]
+    em = Emitter(h + [f"m{i}" for i in range(16)])
+    em.comment("store the message block: word t in local t ^ 3")
+    em.raw("swapdw", 24, [f"m{i}" for i in range(8)] + h + [f"m{i}" for i in range(8, 16)])
+    em.ins("u32assert2")
+    for j, k in [(0, 0), (4, 0), (8, 2), (12, 2)]:
+        if k:
+            em.raw("movupw.2", 12, em.s[8:12] + em.s[0:8])
+        em.ins(f"loc_storew.{j}")
+        em.ins("dropw")
+        del em.s[:4]
+    assert em.s == h, em.s
+    state = []
+    for i in reversed(range(8)):
+        state.insert(0, em.dup(h[i]))
+    w = sh.emit_schedule(em, [("loc", None)] * 16)
+    sh.emit_rounds(em, state, w, h_names=h)
+    return em
+
+
+def check_sha(em_2to1, em_1to1, em_comp):
+    rnd = random.Random(1)
+    for _ in range(3):
+        msg = bytes(rnd.randrange(256) for _ in range(64))
+        out = Sim(be_words(msg) + [7, 8]).run(em_2to1.code())
+        assert out == be_words(hashlib.sha256(msg).digest()) + [7, 8], "hash_2to1"
+        msg = msg[:32]
+        out = Sim(be_words(msg) + [7, 8]).run(em_1to1.code())
+        assert out == be_words(hashlib.sha256(msg).digest()) + [7, 8], "hash_1to1"
+        h = [rnd.randrange(1 << 32) for _ in range(8)]
+        m = [rnd.randrange(1 << 32) for _ in range(16)]
+        out = Sim(h + m + [9]).run(em_comp.code())
+        assert out == sh.compress_ref(h, m) + [9], "compress"
+
+
+SHA_HEADER = """\
+#! SHA-256 (FIPS 180-4), Miden 0.16/0.17's `std::crypto::hashes::sha256`: `hash_1to1`,
+#! `hash_2to1` and `hash_memory` with Miden's stack conventions.
+#!
+#! Byte order: SHA-256 reads its message as big-endian 32-bit words. A message word is one
+#! u32 element holding four bytes, the first of them most significant
+#! (`u32::from_be_bytes`), and a digest is eight such elements. On the stack the first word
+#! is on top: `[m0, m1, ...]`; the digest is `[dig0, ..., dig7, ...]` (`dig0` = bytes 0..4).
+#! A message word that is not a u32 fails with `NotU32`.
+#!
+#! Memory layout (`hash_memory`): the message is a sequence of words of four elements each,
+#! in increasing addresses from `addr` (word-aligned); word `j` holds message words
+#! 4j..4j+3 the way `mem_storew` stores `[m4j, m4j+1, m4j+2, m4j+3, ...]` (first on top), so
+#! element `addr + i` holds message word `i ^ 3` (within each memory word the message words
+#! run from the highest address down), and `mem_loadw` of word `j` gives them back first on
+#! top. This is Miden's layout.
+#!
+#! This file is generated by `stdlib/gen/gen_hashes.py` (straight-line rounds, with the
+#! constant parts of the message schedule folded); edit the generator, not this file.
+#! Cycle figures count the procedure's own instructions (including its frame-pointer
+#! updates and the `exec` of what it calls), not the caller's `exec`.
+"""
+
+
+HASH_MEMORY = """\
+#! Hashes the `len` bytes of memory at `addr` (Miden's `hash_memory`, same stack effect and
+#! memory layout; see the module doc).
+#!
+#! Bytes are packed four per element, big-endian: byte `4i + b` is bits 31 - 8b .. 24 - 8b of
+#! message word `i`, which lies at element address `addr + (i ^ 3)`. `addr` must be
+#! word-aligned (as Miden's, which loads words there; `UnalignedWordAccess` otherwise) and
+#! `len` a u32 (`NotU32`). The message is read and not changed: the padding is built in
+#! locals, so memory after the message needs no room and no zeros (Miden's writes the
+#! padding after the message and needs that space zeroed), and the bytes of the last word
+#! past `len` are ignored. Any length works, 0 included.
+#!
+#! Inputs:  [addr, len, ...]
+#! Outputs: [dig0, dig1, dig2, dig3, dig4, dig5, dig6, dig7, ...]
+#!
+#! Cycles: {cycles}
+export.hash_memory.36
+    # locals: 0 read pointer, 1 blocks left (then: two final blocks?), 2 len, 3 len mod 64,
+    # 4..35 the last two blocks (element k at local 4 + (k ^ 3), the memory layout)
+    padw dup.4 mem_loadw dropw
+    loc_store.0
+    dup loc_store.2
+    u32divmod.64
+    loc_store.3 loc_store.1
+    push.{iv}
+
+    # whole 64-byte blocks, straight from memory
+    loc_load.1 neq.0
+    while.true
+        padw loc_load.0 add.12 mem_loadw movdnw.2
+        padw loc_load.0 add.8 mem_loadw movdnw.2
+        padw loc_load.0 add.4 mem_loadw movdnw.2
+        padw loc_load.0 mem_loadw movdnw.2
+        exec.compress
+        loc_load.0 add.16 loc_store.0
+        loc_load.1 sub.1 dup loc_store.1 neq.0
+    end
+
+    # the rest (len mod 64 bytes) and the padding, in locals 4..35 cleared first
+    padw
+    loc_storew.4 loc_storew.8 loc_storew.12 loc_storew.16
+    loc_storew.20 loc_storew.24 loc_storew.28 loc_storew.32
+    dropw
+    # copy the e = (len mod 64) / 4 whole message words left
+    loc_load.3 u32div.4 push.0
+    dup.1 dup.1 neq
+    while.true
+        # [k, e]
+        dup u32xor.3
+        dup loc_load.0 add mem_load
+        swap locaddr.4 add mem_store
+        add.1 dup.1 dup.1 neq
+    end
+    drop
+    # word e: its message bytes, then the byte 0x80: (x & keep) + pad with
+    # pad = 0x80000000 >> (8 * (len mod 4)) and keep = 2^32 - 2 * pad (the bytes above pad)
+    u32xor.3
+    loc_load.3 u32and.3 mul.8 push.0x80000000 swap u32shr
+    dup.1 loc_load.0 add mem_load
+    dup.1 mul.2 neg add.4294967296 u32and
+    add
+    swap locaddr.4 add mem_store
+    # the length in bits, a big-endian u64, in the last two words of the last block (the
+    # second block when len mod 64 > 55)
+    loc_load.3 u32gt.55 dup loc_store.1
+    mul.16 locaddr.4 add
+    loc_load.2 push.8 u32overflowing_mul
+    dup.2 add.13 mem_store
+    swap add.12 mem_store
+
+    padw loc_loadw.16 movdnw.2
+    padw loc_loadw.12 movdnw.2
+    padw loc_loadw.8 movdnw.2
+    padw loc_loadw.4 movdnw.2
+    exec.compress
+    loc_load.1
+    if.true
+        padw loc_loadw.32 movdnw.2
+        padw loc_loadw.28 movdnw.2
+        padw loc_loadw.24 movdnw.2
+        padw loc_loadw.20 movdnw.2
+        exec.compress
+    end
+end
+"""
+
+
+def proc(doc, decl, em):
+    return f"{doc}{decl}\n{em.code()}\nend\n"
+
+
+def gen_sha(cycles_memory):
+    e2, e1, ec = sha_hash_2to1(), sha_hash_1to1(), sha_compress()
+    check_sha(e2, e1, ec)
+    parts = [SHA_HEADER]
+    parts.append(proc(f"""
+#! SHA-256 compression of one 64-byte block into the hash value H (no padding).
+#!
+#! Inputs:  [H0, H1, H2, H3, H4, H5, H6, H7, m0, m1, ..., m15, ...]
+#! Outputs: [H0', H1', H2', H3', H4', H5', H6', H7', ...]
+#!
+#! Cycles: {ec.cycles + FMP}
+""", "proc.compress.64", ec))
+    parts.append(proc(f"""
+#! SHA-256 of a 64-byte message (16 big-endian words, two blocks with the padding).
+#!
+#! Inputs:  [m0, m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, m13, m14, m15, ...]
+#! Outputs: [dig0, dig1, dig2, dig3, dig4, dig5, dig6, dig7, ...]
+#!
+#! Cycles: {e2.cycles + FMP}
+""", "export.hash_2to1.64", e2))
+    parts.append(proc(f"""
+#! SHA-256 of a 32-byte message (8 big-endian words, one block with the padding).
+#!
+#! Inputs:  [m0, m1, m2, m3, m4, m5, m6, m7, ...]
+#! Outputs: [dig0, dig1, dig2, dig3, dig4, dig5, dig6, dig7, ...]
+#!
+#! Cycles: {e1.cycles + FMP}
+""", "export.hash_1to1.64", e1))
+    iv = ".".join(hex(v) for v in reversed(sh.IV))
+    parts.append("\n" + HASH_MEMORY.replace("{iv}", iv).replace("{cycles}", cycles_memory))
+    return "".join(parts), {"compress": ec.cycles + FMP, "hash_2to1": e2.cycles + FMP,
+                            "hash_1to1": e1.cycles + FMP}
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    src, cycles = gen_sha(SHA_MEMORY_CYCLES)
+    with open(os.path.join(OUT, "sha256.masm"), "w") as f:
+        f.write(src)
+    print("sha256", cycles)
+    if hasattr(b3, "gen"):
+        src, cycles = b3.gen()
+        with open(os.path.join(OUT, "blake3.masm"), "w") as f:
+            f.write(src)
+        print("blake3", cycles)
+
+
+SHA_MEMORY_CYCLES = (
+    "6204 + 6082 * (len / 64) + 19 * ((len mod 64) / 4),\n#! plus 6059 when len mod 64 > 55"
+)
+
+if __name__ == "__main__":
+    main()
