@@ -306,3 +306,22 @@ fn sha256_cycles_are_the_documented_ones() {
         assert!(docs.contains(&figure), "docs/stdlib.md lacks {figure}");
     }
 }
+
+/// sha256.masm and blake3.masm are what `stdlib/gen/gen_hashes.py` generates (skipped where
+/// there is no `python3`).
+#[test]
+fn generated_modules_are_up_to_date() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/stdlib/gen/gen_hashes.py");
+    match std::process::Command::new("python3")
+        .args(["-B", script, "--check"])
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => eprintln!("python3 not available ({e}): generator check skipped"),
+    }
+}

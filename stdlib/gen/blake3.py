@@ -104,10 +104,10 @@ def emit_compress(em, v, m):
     v = list(v)
     m = list(m)
     for r in range(7):
-        em.comment(f"round {r}")
+        em.comment(f"round {r}: G on the columns, then on the diagonals (a line each)")
         for i, (a, b, c, d) in enumerate(COLUMNS + DIAGONALS):
             emit_g(em, v, a, b, c, d, m[2 * i], m[2 * i + 1])
-        em.flush()
+            em.flush()
         m = [m[p] for p in PERM]
     em.comment("output: v[i] ^ v[i + 8]")
     for i in reversed(range(8)):

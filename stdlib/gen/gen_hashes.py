@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Generates stdlib/asm/crypto/hashes/sha256.masm (and blake3.masm) from the straight-line
+"""Generates stdlib/asm/crypto/hashes/sha256.masm and blake3.masm from the straight-line
 round code of sha256.py / blake3.py and the hand-written parts below.
 
-Run from anywhere: `python3 stdlib/gen/gen_hashes.py`. It checks the generated code on
-random inputs against Python's hashlib (and the reference functions) before writing.
+Run from anywhere: `python3 -B stdlib/gen/gen_hashes.py` (`--check` only compares, as
+tests/stdlib_sha256.rs does). It runs the generated straight-line code on random inputs
+(stack.Sim) against Python's hashlib and the reference functions before writing.
 """
 
 import hashlib
@@ -15,7 +16,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 import blake3 as b3  # noqa: E402
 import sha256 as sh  # noqa: E402
-from stack import M32, Emitter, Sim  # noqa: E402
+from stack import Emitter, Sim  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "asm", "crypto", "hashes")
 FMP = 2  # cycles of the two FMPUPDATEs of a procedure with locals
@@ -55,6 +56,7 @@ def sha_hash_2to1():
     em = Emitter([f"m{i}" for i in range(16)])
     em.comment("store the message: word t in local t ^ 3")
     store_words(em, 4)
+    em.flush()
     em.comment("first block: the message, from the initial hash value")
     state = sha_push_iv(em)
     w = sh.emit_schedule(em, [("loc", None)] * 16)
@@ -75,6 +77,7 @@ def sha_hash_1to1():
     em = Emitter([f"m{i}" for i in range(8)])
     em.comment("store the message: word t in local t ^ 3")
     store_words(em, 2)
+    em.comment("first (only) block: the message and its padding, from the initial hash value")
     state = sha_push_iv(em)
     pad = [0x80000000] + [0] * 6 + [256]
     w = sh.emit_schedule(em, [("loc", None)] * 8 + [("const", v) for v in pad])
@@ -95,6 +98,7 @@ def sha_compress():
         em.ins("dropw")
         del em.s[:4]
     assert em.s == h, em.s
+    em.comment("working state: a copy of H")
     state = []
     for i in reversed(range(8)):
         state.insert(0, em.dup(h[i]))
@@ -292,6 +296,7 @@ def b3_hash_2to1():
     em = Emitter([f"m{i}" for i in range(16)])
     em.comment("store the message: word i in local i ^ 3")
     b3_store(em, 4)
+    em.flush()
     em.comment("state: IV, IV[0..4], counter 0, block length 64, CHUNK_START | CHUNK_END | ROOT")
     v = b3_push_state(em, 64, 11)
     b3.emit_compress(em, v, [i ^ 3 for i in range(16)])
@@ -302,6 +307,7 @@ def b3_hash_1to1():
     em = Emitter([f"m{i}" for i in range(8)])
     em.comment("store the message: word i in local i ^ 3 (words 8..16 are zero)")
     b3_store(em, 2)
+    em.flush()
     em.comment("state: IV, IV[0..4], counter 0, block length 32, CHUNK_START | CHUNK_END | ROOT")
     v = b3_push_state(em, 32, 11)
     b3.emit_compress(em, v, [i ^ 3 for i in range(8)] + [None] * 8)
@@ -314,6 +320,7 @@ def b3_compress():
     em = Emitter([f"m{i}" for i in range(16)] + params + cv)
     em.comment("store the message block: word i in local i ^ 3")
     b3_store(em, 4)
+    em.comment("state: cv, IV[0..4], counter, block length, flags")
     iv = [f"iv{i}" for i in range(4)]
     for i in reversed(range(4)):
         em.push(b3.IV[i], iv[i])
@@ -530,16 +537,25 @@ B3_MEMORY_CYCLES = (
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    src, cycles = gen_sha(SHA_MEMORY_CYCLES)
-    with open(os.path.join(OUT, "sha256.masm"), "w") as f:
-        f.write(src)
-    print("sha256", cycles)
-    if True:
-        src, cycles = gen_b3(B3_MEMORY_CYCLES)
-        with open(os.path.join(OUT, "blake3.masm"), "w") as f:
-            f.write(src)
-        print("blake3", cycles)
+    """Writes the modules, or with `--check` fails if the files differ from the output."""
+    check = "--check" in sys.argv[1:]
+    stale = []
+    for name, (src, cycles) in [
+        ("sha256.masm", gen_sha(SHA_MEMORY_CYCLES)),
+        ("blake3.masm", gen_b3(B3_MEMORY_CYCLES)),
+    ]:
+        path = os.path.join(OUT, name)
+        if check:
+            with open(path) as f:
+                if f.read() != src:
+                    stale.append(name)
+        else:
+            os.makedirs(OUT, exist_ok=True)
+            with open(path, "w") as f:
+                f.write(src)
+            print(name, cycles)
+    if stale:
+        sys.exit(f"not what stdlib/gen/gen_hashes.py generates: {', '.join(stale)}")
 
 
 SHA_MEMORY_CYCLES = (

@@ -105,6 +105,7 @@ def emit_schedule(em, w):
                 z = em.un(f"u32shr.{sh}", x)
                 x = em.op("u32xor", [(y, False), (z, False)])
             vals.append(x)
+            em.flush()
             if len(vals) == 2:
                 vals = [em.op("add", [(vals[0], False), (vals[1], False)])]
         acc = vals[0]
@@ -125,7 +126,7 @@ def emit_rounds(em, state, w, h_const=None, h_names=None):
     cache = None  # b ^ c of the coming round (a ^ b of the one before)
     for t in range(64):
         last = t == 63
-        em.comment(f"round {t}")
+        em.comment(f"round {t}: T1 = h + S1(e) + Ch(e, f, g) + K + W; e' = d + T1; a' = T1 + S0(a) + Maj(a, b, c)")
         # S1 = rotr(e ^ rotr(e, 5) ^ rotr(e, 19), 6)
         x = em.dup(e)
         y = em.un("u32rotr.5", x, keep=True)
@@ -146,9 +147,11 @@ def emit_rounds(em, state, w, h_const=None, h_names=None):
             em.ins(f"add.{K[t]}")
             wv = em.loc_load(slot(t))
             t1 = em.op("add", [(t1, False), (wv, False)])
+        em.flush()
         # e' = d + T1
         en = em.op("add", [(t1, True), (d, False)])
         en = em.un("u32cast", en)
+        em.flush()
         # Maj = b ^ ((a ^ b) & (b ^ c))
         ab = em.op("u32xor", [(a, True), (b, True)])
         bc = cache if cache else em.op("u32xor", [(b, True), (c, True)])

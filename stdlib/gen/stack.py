@@ -103,9 +103,7 @@ class Emitter:
                 break
             rest.remove(hit[0])
             placed += 1
-        if placed:
-            # The values on top stay; fetch the others above them.
-            pass
+        # The values on top stay; the others are fetched above them.
         rest.sort(key=lambda o: -self.s.index(o[0]))
         for v, k in rest:
             self.fetch(v, k)
