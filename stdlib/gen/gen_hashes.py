@@ -16,7 +16,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 import blake3 as b3  # noqa: E402
 import sha256 as sh  # noqa: E402
-from stack import Emitter, Sim  # noqa: E402
+from stack import Emitter, Sim, straight_cycles  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "asm", "crypto", "hashes")
 FMP = 2  # cycles of the two FMPUPDATEs of a procedure with locals
@@ -375,6 +375,8 @@ B3_PARENT = """\
 #!
 #! Inputs:  [flags, left_addr, r0, r1, ..., r7, ...]   (left: 2 words at left_addr)
 #! Outputs: [cv0, cv1, ..., cv7, ...]
+#!
+#! Cycles: {cycles}
 proc.parent.12
     loc_store.8 loc_store.9
     loc_storew.0 dropw loc_storew.4 dropw
@@ -506,7 +508,12 @@ def gen_b3(cycles_memory):
 #!
 #! Cycles: {ec.cycles + FMP}
 """, "proc.compress.16", ec))
-    parts.append("\n" + B3_PARENT.replace("{iv}", iv))
+    parent = B3_PARENT.replace("{iv}", iv)
+    body = parent[parent.index("proc.parent.12") :].split("\n", 1)[1]
+    body = body.replace("exec.compress", "").replace("end", "")
+    # the body, its frame-pointer updates, and compress with its CALL and RET
+    parent_cycles = straight_cycles(body) + FMP + ec.cycles + FMP + 2
+    parts.append("\n" + parent.replace("{cycles}", str(parent_cycles)))
     parts.append(proc(f"""
 #! BLAKE3 of a 64-byte message (16 little-endian words: one chunk of one block).
 #!

@@ -18,7 +18,21 @@ COST = {
     "push": 1, "add": 1, "u32xor": 1, "u32and": 1, "u32cast": 2,
     "u32wrapping_add": 2, "u32wrapping_add3": 2, "u32rotr": 3, "u32shr": 3,
     "u32assert2": 1, "loc_load": 2, "loc_store": 3, "loc_storew": 2, "loc_loadw": 2,
+    "mem_loadw": 1,
 }
+
+
+def straight_cycles(code):
+    """Cycles of straight-line code made of the instructions in COST."""
+    total = 0
+    for line in code.splitlines():
+        for tok in line.split("#")[0].split():
+            key = tok.split(".")[0]
+            if key == "push":
+                total += tok.count(".")  # one PUSH per immediate
+            else:
+                total += COST[key if key in COST else tok]
+    return total
 
 _fresh = itertools.count()
 
