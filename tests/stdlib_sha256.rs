@@ -212,6 +212,20 @@ proptest! {
     fn hash_memory_matches_sha2(bytes in prop::collection::vec(any::<u8>(), 0..300), w in 0u64..64) {
         check_memory(4 * w, &bytes);
     }
+
+    #[test]
+    fn hash_memory_ignores_random_junk_after_the_message(
+        bytes in prop::collection::vec(any::<u8>(), 0..200),
+        fill in prop::collection::vec(any::<u8>(), 3),
+        junk in prop::collection::vec(any::<u32>(), 0..8),
+    ) {
+        // The rest of the last word, and words after it, hold random values.
+        let mut stored = bytes.clone();
+        stored.extend_from_slice(&fill[..(4 - bytes.len() % 4) % 4]);
+        let junk: Vec<u64> = junk.into_iter().map(u64::from).collect();
+        let src = memory_src(40, &stored, &junk);
+        check(&src, &[40, bytes.len() as u64], 2, &sha256_words(&bytes));
+    }
 }
 
 // ---- bad input -------------------------------------------------------------------------------
