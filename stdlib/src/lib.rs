@@ -19,6 +19,14 @@ pub struct Module {
 /// Every module of the standard library.
 pub const MODULES: &[Module] = &[
     Module {
+        path: "std::crypto::hashes::blake3",
+        source: include_str!("../asm/crypto/hashes/blake3.masm"),
+    },
+    Module {
+        path: "std::crypto::hashes::sha256",
+        source: include_str!("../asm/crypto/hashes/sha256.masm"),
+    },
+    Module {
         path: "std::math::u64",
         source: include_str!("../asm/math/u64.masm"),
     },
