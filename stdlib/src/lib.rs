@@ -19,6 +19,10 @@ pub struct Module {
 /// Every module of the standard library.
 pub const MODULES: &[Module] = &[
     Module {
+        path: "std::crypto::hashes::keccak256",
+        source: include_str!("../asm/crypto/hashes/keccak256.masm"),
+    },
+    Module {
         path: "std::crypto::hashes::rp64",
         source: include_str!("../asm/crypto/hashes/rp64.masm"),
     },
