@@ -19,6 +19,10 @@ pub struct Module {
 /// Every module of the standard library.
 pub const MODULES: &[Module] = &[
     Module {
+        path: "std::collections::mmr",
+        source: include_str!("../asm/collections/mmr.masm"),
+    },
+    Module {
         path: "std::collections::smt",
         source: include_str!("../asm/collections/smt.masm"),
     },
