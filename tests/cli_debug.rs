@@ -191,6 +191,11 @@ step
 print stack
 rewind
 continue
+continue
+rstep
+rstep
+rstep
+rnext 2
 ";
     let r = replies(&session(&prog, &[], script));
     assert!(
@@ -219,6 +224,16 @@ continue
     assert_eq!(r[10], r[4]);
     assert_eq!(cycle_of(&r[11]), 0);
     assert_eq!(cycle_of(&r[12]), first, "the breakpoint is still set");
+    // Backwards by source line from the second visit of add.5: the loop's NEXT, mul.2,
+    // add.5 of the first iteration; then two more lines back: REPEAT and push.0.
+    assert_eq!(cycle_of(&r[13]), second);
+    assert!(r[14].contains("repeat.3"), "{}", r[14]);
+    assert_eq!(cycle_of(&r[14]), second - 1);
+    assert!(r[15].contains("mul.2"), "{}", r[15]);
+    assert!(r[16].contains("add.5"), "{}", r[16]);
+    assert_eq!(cycle_of(&r[16]), first);
+    assert!(r[17].contains("push.0"), "{}", r[17]);
+    assert_eq!(cycle_of(&r[17]), 0);
 }
 
 const LOCALS: &str = "\

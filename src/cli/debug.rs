@@ -178,6 +178,8 @@ impl<'a> Debugger<'a> {
                 let to = self.st.clk().saturating_sub(n);
                 self.go_to(to)
             }),
+            "rstep" | "rs" => count(&rest).map(|n| self.back_lines(n, false)),
+            "rnext" | "rn" => count(&rest).map(|n| self.back_lines(n, true)),
             "rewind" => {
                 self.go_to(0);
                 Ok(())
@@ -309,6 +311,43 @@ impl<'a> Debugger<'a> {
             }
             done && left == 0
         });
+    }
+
+    /// `rstep` (lines of callees count) or `rnext` (over calls): back to where the source
+    /// line started, or the previous one did when the current line has just started, `n`
+    /// times. Re-executes from cycle 0 to find the line starts: the cycles whose next
+    /// instruction is on another line (or in another frame) than the one before.
+    fn back_lines(&mut self, n: u64, over: bool) {
+        let now = self.st.clk();
+        let depth_now = self.call_depth();
+        self.st.host_mut().silent = true;
+        self.st.restart();
+        let mut starts: std::collections::VecDeque<u64> = std::collections::VecDeque::new();
+        let mut prev = None;
+        while self.st.clk() < now {
+            let pc = self.st.pc();
+            let depth = self.call_depth();
+            let key = self.line_key();
+            if key.is_some() && !self.map.is_frame(pc) && (!over || depth <= depth_now) {
+                let cur = Some((key, depth));
+                if cur != prev {
+                    starts.push_back(self.st.clk());
+                    if starts.len() as u64 > n {
+                        starts.pop_front();
+                    }
+                }
+                prev = cur;
+            }
+            if !matches!(self.st.step(), Ok(false)) {
+                break;
+            }
+        }
+        let target = if starts.len() as u64 == n {
+            starts[0]
+        } else {
+            0
+        };
+        self.go_to(target);
     }
 
     fn finish(&mut self) {
@@ -712,6 +751,8 @@ commands (one a line; `#` starts a comment line):
   finish              (fin) to the return from the current procedure
   continue            (c)  to the next breakpoint, failure or the end
   back [n]                 n cycles backwards (re-executes from the start)
+  rstep [n]           (rs) back to the start of the line, or of the previous one, n times
+  rnext [n]           (rn) the same over calls (lines of callees are skipped)
   rewind                   back to cycle 0
   goto <cycle>             to the state after that many cycles
   break <proc>        (b)  stop on entry to a procedure (`name`, `std::word::eqz`, `word::eqz`)
