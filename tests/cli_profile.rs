@@ -368,3 +368,45 @@ fn a_failing_run_reports_the_error() {
     assert!(e.contains("two is not one"), "{e}");
     assert!(e.contains("fail.masm:2"), "{e}");
 }
+
+#[test]
+fn coverage_lists_the_lines_that_never_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let prog = write(
+        dir.path(),
+        "cov.masm",
+        "\
+proc.pick
+    if.true
+        push.1
+    else
+        push.2
+        push.3
+        drop
+    end
+end
+
+begin
+    push.1 exec.pick
+    push.0
+    if.true
+        push.9
+    end
+end
+",
+    );
+    let p = json_of(&["profile", prog.to_str().unwrap(), "--json"]);
+    let cov = p["coverage"].as_array().unwrap();
+    assert_eq!(cov.len(), 1, "{cov:?}");
+    assert!(cov[0]["file"].as_str().unwrap().ends_with("cov.masm"));
+    // Lines with code: 1 (pick's RET), 2, 3, 5, 6, 7, 11, 12, 13, 15.
+    assert_eq!(cov[0]["lines"], 10);
+    assert_eq!(cov[0]["lines_run"], 6);
+    assert_eq!(cov[0]["not_run"], serde_json::json!([5, 6, 7, 15]));
+    let o = vm(&["profile", prog.to_str().unwrap()]);
+    assert!(
+        stdout(&o).contains("cov.masm: 6 of 10 lines; not run: 5-7, 15"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -210,6 +210,22 @@ pub struct Profile {
     pub proving_trace: ProvingTrace,
     /// Cycles per call chain (the folded stacks).
     pub stacks: Vec<StackRow>,
+    /// Which lines of code ran, per source file.
+    pub coverage: Vec<Coverage>,
+}
+
+/// Line coverage of one source file: of the lines that have code in the program (code of
+/// procedures the program never reaches is not linked, so not counted), those that ran.
+#[derive(Clone, Debug, Serialize)]
+pub struct Coverage {
+    /// Source file name.
+    pub file: String,
+    /// Lines with linked code.
+    pub lines: usize,
+    /// Lines whose code ran at least once.
+    pub lines_run: usize,
+    /// The lines with code that never ran, in order.
+    pub not_run: Vec<usize>,
 }
 
 /// A node of the call-chain tree.
@@ -423,6 +439,28 @@ fn summarize(
         });
     }
 
+    // Coverage: per file, the lines with code and whether any of it ran.
+    let mut by_file: std::collections::BTreeMap<u32, std::collections::BTreeMap<usize, bool>> =
+        Default::default();
+    for (pc, &n) in count.iter().enumerate() {
+        if let Some(l) = map.loc(pc) {
+            *by_file
+                .entry(l.file)
+                .or_default()
+                .entry(l.line)
+                .or_default() |= n > 0;
+        }
+    }
+    let coverage = by_file
+        .into_iter()
+        .map(|(f, lines)| Coverage {
+            file: map.file(f).name.clone(),
+            lines: lines.len(),
+            lines_run: lines.values().filter(|r| **r).count(),
+            not_run: lines.into_iter().filter(|l| !l.1).map(|l| l.0).collect(),
+        })
+        .collect();
+
     let shape = vm_prover::trace::TraceShape::new(
         out.cycles as usize,
         out.final_depth,
@@ -451,6 +489,7 @@ fn summarize(
             trace_length: shape.trace_len,
         },
         stacks,
+        coverage,
     }
 }
 
@@ -609,6 +648,20 @@ impl Profile {
                 );
             }
         }
+        let _ = writeln!(s);
+        let _ = writeln!(s, "coverage (lines with code that ran):");
+        for c in &self.coverage {
+            let missed = if c.not_run.is_empty() {
+                String::new()
+            } else {
+                format!("; not run: {}", ranges(&c.not_run))
+            };
+            let _ = writeln!(
+                s,
+                "  {}: {} of {} lines{missed}",
+                c.file, c.lines_run, c.lines
+            );
+        }
         let t = &self.proving_trace;
         let _ = writeln!(s);
         let _ = writeln!(s, "proving trace (default preset):");
@@ -618,6 +671,25 @@ impl Profile {
         let _ = writeln!(s, "  trace length       {:>10}", t.trace_length);
         s
     }
+}
+
+/// Sorted line numbers as ranges: `3, 5-7, 10`.
+fn ranges(lines: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let mut j = i;
+        while j + 1 < lines.len() && lines[j + 1] == lines[j] + 1 {
+            j += 1;
+        }
+        parts.push(if i == j {
+            lines[i].to_string()
+        } else {
+            format!("{}-{}", lines[i], lines[j])
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
 }
 
 /// The flame graph of the folded stacks, as SVG.
