@@ -2,14 +2,12 @@
 //! stepping forwards and backwards, and what `print` shows.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
+mod cli_support;
+
+use cli_support::write;
 
 /// Runs `vm debug <prog> [extra]` with `script` on standard input; returns stdout.
 fn session(prog: &Path, extra: &[&str], script: &str) -> String {

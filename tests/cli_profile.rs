@@ -3,30 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn vm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vm"))
-        .args(args)
-        .output()
-        .expect("vm binary runs")
-}
+mod cli_support;
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
+use cli_support::{stderr, stdout, vm, write};
 
 fn json_of(args: &[&str]) -> Value {
     let o = vm(args);

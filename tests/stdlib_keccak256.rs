@@ -51,25 +51,6 @@ fn packed(bytes: &[u8], fill: u8) -> Vec<u64> {
         .collect()
 }
 
-/// Instructions storing `elems` from word-aligned `addr` (a last partial word padded with
-/// `pad`); the stack is left as it was.
-fn store_elems(addr: u64, elems: &[u64], pad: u64) -> String {
-    let mut src = String::new();
-    for (i, w) in elems.chunks(4).enumerate() {
-        let mut w = w.to_vec();
-        w.resize(4, pad);
-        src += &format!(
-            "push.{}.{}.{}.{} push.{} mem_storew dropw ",
-            w[0],
-            w[1],
-            w[2],
-            w[3],
-            addr + 4 * i as u64
-        );
-    }
-    src
-}
-
 fn run_hash_bytes(addr: u64, elems: &[u64], len: u64) -> Result<Outcome, String> {
     // `addr` may be unaligned: store from the word below it.
     let base = addr & !3;

@@ -16,20 +16,6 @@ use vm::Felt;
 
 const IMPORT: &str = "use.std::crypto::hashes::rp64\n";
 
-/// The hasher state as `hperm` sees it: element j is stack position 11 - j.
-type State = [u64; 12];
-
-fn permute(state: &mut State) {
-    let mut s: [Felt; 12] = state.map(Felt::new);
-    hash::permute(&mut s);
-    *state = s.map(|f| f.as_int());
-}
-
-/// Stack (top first) of a state.
-fn state_stack(state: &State) -> Vec<u64> {
-    (0..12).map(|p| state[11 - p]).collect()
-}
-
 /// A digest as the stack holds it (top first).
 fn digest_stack(d: &[Felt]) -> Vec<u64> {
     let d = ints(d);
@@ -52,25 +38,6 @@ fn sample_elems(n: usize, seed: u64) -> Vec<u64> {
             _ => fmul(seed + 7, i + 0x1234_5678_9abc),
         })
         .collect()
-}
-
-/// Instructions that store `elems` from `addr` (element i at `addr + i`; a last partial
-/// word is padded with `pad`) and leave the stack as it was.
-fn store_elems(addr: u64, elems: &[u64], pad: u64) -> String {
-    let mut src = String::new();
-    for (i, w) in elems.chunks(4).enumerate() {
-        let mut w = w.to_vec();
-        w.resize(4, pad);
-        src += &format!(
-            "push.{}.{}.{}.{} push.{} mem_storew dropw ",
-            w[0],
-            w[1],
-            w[2],
-            w[3],
-            addr + 4 * i as u64
-        );
-    }
-    src
 }
 
 /// Runs `body` after storing `elems` at `addr` (and `pad` behind them, up to the next
