@@ -2,8 +2,12 @@
 //! (outputs, cycles, statistics, errors), and going back by re-execution reaches the same
 //! states.
 
+#[path = "instructions/common.rs"]
+mod common;
+
 use std::path::Path;
 
+use common::EXAMPLES;
 use vm::assembly::Assembler;
 use vm::processor::{execute, DefaultHost, ExecutionOptions, InputFile, StepState, Stepper};
 
@@ -17,18 +21,6 @@ fn example(name: &str) -> (vm::Program, InputFile) {
     let text = std::fs::read_to_string(dir.join(format!("{name}.inputs"))).unwrap();
     (program, InputFile::parse(&text).unwrap())
 }
-
-const EXAMPLES: [&str; 9] = [
-    "secret",
-    "fib",
-    "loops",
-    "procedures",
-    "memory",
-    "u32",
-    "advice",
-    "merkle",
-    "call",
-];
 
 #[test]
 fn stepping_to_the_end_is_the_fast_executor() {

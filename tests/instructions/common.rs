@@ -295,3 +295,16 @@ pub fn permute(state: &mut State) {
 pub fn state_stack(state: &State) -> Vec<u64> {
     (0..12).map(|p| state[11 - p]).collect()
 }
+
+/// Every bundled example (`examples/<name>/<name>.masm` with `<name>.inputs`), by name.
+pub const EXAMPLES: [&str; 9] = [
+    "secret",
+    "fib",
+    "loops",
+    "procedures",
+    "memory",
+    "u32",
+    "advice",
+    "merkle",
+    "call",
+];
