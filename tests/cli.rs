@@ -1,28 +1,8 @@
 //! End-to-end tests of the `vm` binary: the commands a user types.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod cli_support;
 
-fn vm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vm"))
-        .args(args)
-        .output()
-        .expect("vm binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
+use cli_support::{stderr, stdout, vm, write};
 
 const SQUARE: &str = "\
 # Squares a secret from the advice stack and adds the public input.

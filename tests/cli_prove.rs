@@ -4,22 +4,11 @@
 //! Every program here has a trace of 1024 rows, so each proof takes well under a second.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn vm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vm"))
-        .args(args)
-        .output()
-        .expect("vm binary runs")
-}
+mod cli_support;
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use cli_support::{stderr, stdout, vm};
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()

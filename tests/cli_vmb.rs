@@ -1,20 +1,10 @@
 //! `vm run` on compiled programs (`.vmb`) that are well formed but not valid programs: they
 //! are refused with an error when read, never run into a panic.
 
-use std::process::{Command, Output};
+mod cli_support;
 
+use cli_support::{stderr, vm};
 use vm_core::{hash::hash_elements, program::encode_for_hash, Felt, Instruction, Opcode};
-
-fn vm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vm"))
-        .args(args)
-        .output()
-        .expect("vm binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A `.vmb` file of `code` with the hash it would carry and no debug information, written
 /// byte by byte after `core/src/serde_bin.rs`'s layout (so no validity check is involved).

@@ -8,22 +8,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{run_full, Outcome, P};
+use common::{run_full, Outcome, EXAMPLES, P};
 use vm::processor::{ExecutionOptions, InputFile};
 use vm_core::{hash, Felt, Word};
-
-/// Every example, by name.
-const EXAMPLES: [&str; 9] = [
-    "secret",
-    "fib",
-    "loops",
-    "procedures",
-    "memory",
-    "u32",
-    "advice",
-    "merkle",
-    "call",
-];
 
 fn dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

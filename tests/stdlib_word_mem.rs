@@ -11,7 +11,6 @@ use common::*;
 use proptest::prelude::*;
 use vm::core::hash;
 use vm::processor::{AdviceInputs, ExecutionOptions};
-use vm::Felt;
 
 /// Cycles of `exec.p` itself (CALL and RET) and of the HALT that ends every program.
 const EXEC_AND_HALT: u64 = 3;
@@ -239,20 +238,6 @@ fn memcopy_words_cycles() {
 fn check_with_advice(src: &str, advice: &[u64]) {
     let out = ok(src, &with_sentinels(&[]), advice);
     assert_eq!(out, expected(&[], 0, &[]), "{src:?}");
-}
-
-/// The hasher state as `hperm` sees it: element j is stack position 11 - j.
-type State = [u64; 12];
-
-fn permute(state: &mut State) {
-    let mut s: [Felt; 12] = state.map(Felt::new);
-    hash::permute(&mut s);
-    *state = s.map(|f| f.as_int());
-}
-
-/// Stack (top first) of a state.
-fn state_stack(state: &State) -> Vec<u64> {
-    (0..12).map(|p| state[11 - p]).collect()
 }
 
 /// Absorbs pairs of words in overwrite mode: the 8 advice elements become state 4..12.

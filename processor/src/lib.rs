@@ -7,6 +7,8 @@
 //! - [`execute_traced`] also records the [`ExecutionTrace`] the prover builds its columns
 //!   from: one row per cycle with the overflow and control table registers, and the
 //!   requests to the hasher, memory, range checker and bitwise chiplets ([`trace`]).
+//! - [`Stepper`] runs the fast interpreter one cycle at a time and lets debuggers and
+//!   profilers read the state between cycles (stack, memory, advice, call frames).
 //! - `testing` (feature `testing`, for the soundness tests only): the same interpreter one
 //!   cycle at a time, with hooks that may change its state (a malicious prover).
 //!
@@ -18,6 +20,7 @@
 mod errors;
 mod exec;
 mod inputs;
+mod step;
 #[cfg(feature = "testing")]
 pub mod testing;
 #[cfg(test)]
@@ -25,11 +28,12 @@ mod tests;
 pub mod trace;
 
 pub use errors::{ErrorKind, ErrorLocation, ExecutionError};
-pub use exec::{execute, execute_traced};
+pub use exec::{execute, execute_traced, Frame};
 pub use inputs::{
     empty_subtree_root, word_key, AdviceInputs, InputError, InputFile, MerkleDataError, OutputFile,
     WordKey, PMT_MAX_DEPTH, SMT_DEPTH,
 };
+pub use step::{StepState, Stepper};
 pub use trace::ExecutionTrace;
 use vm_core::{ChipletRows, Component};
 pub use vm_core::{Felt, Program, StackInputs, StackOutputs, Word};

@@ -8,6 +8,9 @@ use vm_assembly::Assembler;
 use vm_core::Program;
 
 mod compile;
+mod debug;
+mod devtools;
+mod profile;
 mod prove;
 mod run;
 mod verify;
@@ -32,6 +35,12 @@ enum Command {
     Prove(prove::ProveArgs),
     /// Verify a proof against a program hash, public stack inputs and claimed outputs.
     Verify(verify::VerifyArgs),
+    /// Run a program and report its cycles per procedure, source line and instruction, and
+    /// its trace rows per component (table, folded stacks, flame graph or JSON).
+    Profile(profile::ProfileArgs),
+    /// Step through a program's execution, forwards and backwards, against its source
+    /// (commands from the terminal or, one a line, from standard input).
+    Debug(debug::DebugArgs),
 }
 
 /// Runs the chosen command.
@@ -42,6 +51,8 @@ pub fn dispatch(cli: Cli) -> Result<(), Report> {
         Command::Run(args) => run::run(args),
         Command::Prove(args) => prove::prove(args),
         Command::Verify(args) => verify::verify(args),
+        Command::Profile(args) => profile::profile(args),
+        Command::Debug(args) => debug::debug(args),
     }
 }
 

@@ -19,6 +19,34 @@ pub struct Module {
 /// Every module of the standard library.
 pub const MODULES: &[Module] = &[
     Module {
+        path: "std::collections::mmr",
+        source: include_str!("../asm/collections/mmr.masm"),
+    },
+    Module {
+        path: "std::collections::smt",
+        source: include_str!("../asm/collections/smt.masm"),
+    },
+    Module {
+        path: "std::crypto::hashes::blake3",
+        source: include_str!("../asm/crypto/hashes/blake3.masm"),
+    },
+    Module {
+        path: "std::crypto::hashes::keccak256",
+        source: include_str!("../asm/crypto/hashes/keccak256.masm"),
+    },
+    Module {
+        path: "std::crypto::hashes::rp64",
+        source: include_str!("../asm/crypto/hashes/rp64.masm"),
+    },
+    Module {
+        path: "std::crypto::hashes::sha256",
+        source: include_str!("../asm/crypto/hashes/sha256.masm"),
+    },
+    Module {
+        path: "std::math::u256",
+        source: include_str!("../asm/math/u256.masm"),
+    },
+    Module {
         path: "std::math::u64",
         source: include_str!("../asm/math/u64.masm"),
     },

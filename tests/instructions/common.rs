@@ -6,6 +6,7 @@
 
 #![allow(dead_code)]
 
+use vm::core::hash;
 use vm::processor::{execute, execute_traced, AdviceInputs, DefaultHost, ExecutionOptions};
 use vm::{assembly::Assembler, Felt, StackInputs};
 
@@ -305,3 +306,50 @@ pub fn check_fails(src: &str, args_top_first: &[u64], what: &str) {
 pub fn prog(body: &str) -> String {
     format!("begin {body} end")
 }
+
+/// Instructions that store `elems` from `addr` (element i at `addr + i`; a last partial
+/// word is padded with `pad`) and leave the stack as it was.
+pub fn store_elems(addr: u64, elems: &[u64], pad: u64) -> String {
+    let mut src = String::new();
+    for (i, w) in elems.chunks(4).enumerate() {
+        let mut w = w.to_vec();
+        w.resize(4, pad);
+        src += &format!(
+            "push.{}.{}.{}.{} push.{} mem_storew dropw ",
+            w[0],
+            w[1],
+            w[2],
+            w[3],
+            addr + 4 * i as u64
+        );
+    }
+    src
+}
+
+/// The hasher state as `hperm` sees it: element j is stack position 11 - j.
+pub type State = [u64; 12];
+
+/// Applies the native permutation (`hperm`'s) to `state`.
+pub fn permute(state: &mut State) {
+    let mut s: [Felt; 12] = state.map(Felt::new);
+    hash::permute(&mut s);
+    *state = s.map(|f| f.as_int());
+}
+
+/// Stack (top first) of a state.
+pub fn state_stack(state: &State) -> Vec<u64> {
+    (0..12).map(|p| state[11 - p]).collect()
+}
+
+/// Every bundled example (`examples/<name>/<name>.masm` with `<name>.inputs`), by name.
+pub const EXAMPLES: [&str; 9] = [
+    "secret",
+    "fib",
+    "loops",
+    "procedures",
+    "memory",
+    "u32",
+    "advice",
+    "merkle",
+    "call",
+];

@@ -1,0 +1,183 @@
+"""SHA-256 compression rounds and message schedule as straight-line .masm (FIPS 180-4).
+
+Used by gen_hashes.py. Message word t < 16 of a block lies in local `t ^ 3` (the slot
+`loc_storew` gives it when the block's words are stored top first, four at a time); word
+t >= 16 of the schedule in local t.
+"""
+
+from stack import M32, Emitter, rotr
+
+
+def _root_frac(p, n, bits=32):
+    """floor(frac(p^(1/n)) * 2^bits), exactly (integer n-th root)."""
+    x = p << (n * bits)
+    lo, hi = 0, 1 << (bits + 8)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if mid**n <= x:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo & M32
+
+
+def _primes(n):
+    ps, c = [], 2
+    while len(ps) < n:
+        if all(c % p for p in ps):
+            ps.append(c)
+        c += 1
+    return ps
+
+
+K = [_root_frac(p, 3) for p in _primes(64)]
+IV = [_root_frac(p, 2) for p in _primes(8)]
+assert K[0] == 0x428A2F98 and K[63] == 0xC67178F2
+assert IV[0] == 0x6A09E667 and IV[7] == 0x5BE0CD19
+
+
+def slot(t):
+    return t ^ 3 if t < 16 else t
+
+
+def small_sigma0(x):
+    return rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)
+
+
+def small_sigma1(x):
+    return rotr(x, 17) ^ rotr(x, 19) ^ (x >> 10)
+
+
+def big_sigma0(x):
+    return rotr(x, 2) ^ rotr(x, 13) ^ rotr(x, 22)
+
+
+def big_sigma1(x):
+    return rotr(x, 6) ^ rotr(x, 11) ^ rotr(x, 25)
+
+
+def compress_ref(h, w16):
+    """Reference compression function (for the generator's self-check)."""
+    w = list(w16)
+    for t in range(16, 64):
+        w.append((small_sigma1(w[t - 2]) + w[t - 7] + small_sigma0(w[t - 15]) + w[t - 16]) & M32)
+    a, b, c, d, e, f, g, hh = h
+    for t in range(64):
+        ch = (e & f) ^ (~e & g & M32)
+        maj = (a & b) ^ (a & c) ^ (b & c)
+        t1 = (hh + big_sigma1(e) + ch + K[t] + w[t]) & M32
+        t2 = (big_sigma0(a) + maj) & M32
+        a, b, c, d, e, f, g, hh = (t1 + t2) & M32, a, b, c, (d + t1) & M32, e, f, g
+    return [(x + y) & M32 for x, y in zip(h, [a, b, c, d, e, f, g, hh])]
+
+
+def emit_schedule(em, w):
+    """Extends the 16 sources `w` to 64, emitting the code that computes and stores the
+    non-constant ones."""
+    w = list(w)
+    for t in range(16, 64):
+        parts = [(w[t - 2], small_sigma1, (17, 2, 10)), (w[t - 15], small_sigma0, (7, 11, 3)),
+                 (w[t - 7], None, None), (w[t - 16], None, None)]
+        const = 0
+        dyn = []
+        for (kind, v), f, rot in parts:
+            if kind == "const":
+                const += f(v) if f else v
+            else:
+                dyn.append((t, kind, v, f, rot))
+        const &= M32
+        if not dyn:
+            w.append(("const", const))
+            continue
+        em.comment(f"W[{t}] = sigma1(W[{t - 2}]) + W[{t - 7}] + sigma0(W[{t - 15}]) + W[{t - 16}]")
+        vals = []
+        src_t = {0: t - 2, 1: t - 15, 2: t - 7, 3: t - 16}
+        for i, ((kind, v), f, rot) in enumerate(parts):
+            if kind == "const":
+                continue
+            x = em.loc_load(slot(src_t[i]))
+            if f:
+                r1, r2, sh = rot
+                # sigma(x) = rotr(x ^ rotr(x, r2), r1) ^ (x >> sh)
+                y = em.un(f"u32rotr.{r2}", x, keep=True)
+                y = em.op("u32xor", [(y, False), (x, True)])
+                y = em.un(f"u32rotr.{r1}", y)
+                z = em.un(f"u32shr.{sh}", x)
+                x = em.op("u32xor", [(y, False), (z, False)])
+            vals.append(x)
+            em.flush()
+            if len(vals) == 2:
+                vals = [em.op("add", [(vals[0], False), (vals[1], False)])]
+        acc = vals[0]
+        if const:
+            em.ins(f"add.{const}")
+        if const or len(dyn) > 1:
+            acc = em.un("u32cast", acc)
+        em.loc_store(t, acc)
+        w.append(("loc", None))
+    return w
+
+
+def emit_rounds(em, state, w, h_const=None, h_names=None):
+    """64 rounds on the 8 state names `state` (a..h) with message sources `w` (64 of them),
+    then the final addition of the initial state: the constants `h_const`, or the values
+    `h_names` deeper on the stack. Leaves [H'0, ..., H'7] on top."""
+    a, b, c, d, e, f, g, h = state
+    cache = None  # b ^ c of the coming round (a ^ b of the one before)
+    for t in range(64):
+        last = t == 63
+        em.comment(f"round {t}: T1 = h + S1(e) + Ch(e, f, g) + K + W; e' = d + T1; a' = T1 + S0(a) + Maj(a, b, c)")
+        # S1 = rotr(e ^ rotr(e, 5) ^ rotr(e, 19), 6)
+        x = em.dup(e)
+        y = em.un("u32rotr.5", x, keep=True)
+        z = em.un("u32rotr.19", x, keep=True)
+        y = em.op("u32xor", [(y, False), (z, False)])
+        y = em.op("u32xor", [(y, False), (x, False)])
+        s1 = em.un("u32rotr.6", y)
+        # Ch = g ^ (e & (f ^ g))
+        fg = em.op("u32xor", [(f, True), (g, True)])
+        fg = em.op("u32and", [(fg, False), (e, True)])
+        ch = em.op("u32xor", [(fg, False), (g, True)])
+        t1 = em.op("add", [(ch, False), (s1, False)])
+        t1 = em.op("add", [(t1, False), (h, False)])
+        kind, v = w[t]
+        if kind == "const":
+            em.ins(f"add.{(K[t] + v) & M32}")
+        else:
+            em.ins(f"add.{K[t]}")
+            wv = em.loc_load(slot(t))
+            t1 = em.op("add", [(t1, False), (wv, False)])
+        em.flush()
+        # e' = d + T1
+        en = em.op("add", [(t1, True), (d, False)])
+        en = em.un("u32cast", en)
+        em.flush()
+        # Maj = b ^ ((a ^ b) & (b ^ c))
+        ab = em.op("u32xor", [(a, True), (b, True)])
+        bc = cache if cache else em.op("u32xor", [(b, True), (c, True)])
+        if last:
+            m = em.op("u32and", [(ab, False), (bc, False)])
+        else:
+            m = em.op("u32and", [(ab, True), (bc, False)])
+            cache = ab
+        maj = em.op("u32xor", [(m, False), (b, True)])
+        # S0 = rotr(a ^ rotr(a, 11) ^ rotr(a, 20), 2)
+        x = em.dup(a)
+        y = em.un("u32rotr.11", x, keep=True)
+        z = em.un("u32rotr.20", x, keep=True)
+        y = em.op("u32xor", [(y, False), (z, False)])
+        y = em.op("u32xor", [(y, False), (x, False)])
+        s0 = em.un("u32rotr.2", y)
+        t2 = em.op("add", [(s0, False), (maj, False)])
+        an = em.op("add", [(t2, False), (t1, False)])
+        an = em.un("u32cast", an)
+        a, b, c, d, e, f, g, h = an, a, b, c, en, e, f, g
+    state = [a, b, c, d, e, f, g, h]
+    em.comment("add the initial state")
+    for i in reversed(range(8)):
+        if h_const is not None:
+            em.up(state[i])
+            em.ins(f"add.{h_const[i]}")
+            em.un("u32cast", state[i])
+        else:
+            em.op("u32wrapping_add", [(state[i], False), (h_names[i], False)])
