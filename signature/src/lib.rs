@@ -500,7 +500,10 @@ mod tests {
         }
         assert!(matches!(
             key.sign_leaf(8, &msg(0)),
-            Err(Error::IndexOutOfRange { index: 8, height: 3 })
+            Err(Error::IndexOutOfRange {
+                index: 8,
+                height: 3
+            })
         ));
     }
 
@@ -509,9 +512,17 @@ mod tests {
         let zero = digits(&ZERO_WORD);
         assert_eq!(&zero[..3], &[3, 12, 0]); // 960 = 0x3c0
         assert!(zero[3..].iter().all(|&d| d == 0));
-        let m = [f(0x0123_4567_89ab_cdef), f(1), f(0), f(crate::hash_max())];
+        let m = [
+            f(0x0123_4567_89ab_cdef),
+            f(1),
+            f(0),
+            f(vm_core::MODULUS - 1),
+        ];
         let d = digits(&m);
-        assert_eq!(&d[3..19], &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+        assert_eq!(
+            &d[3..19],
+            &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+        );
         let sum: u64 = d[3..].iter().map(|&x| x as u64).sum();
         let cs = (d[0] as u64) << 8 | (d[1] as u64) << 4 | d[2] as u64;
         assert_eq!(cs + sum, MAX_CHECKSUM);
@@ -524,9 +535,4 @@ mod tests {
         assert!(sig.path.is_empty());
         assert_eq!(key.public_key().verify(&msg(5), &sig), Ok(()));
     }
-}
-
-#[cfg(test)]
-fn hash_max() -> u64 {
-    vm_core::MODULUS - 1
 }

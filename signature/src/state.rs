@@ -118,7 +118,11 @@ impl StatefulSigner {
 }
 
 fn check_word(height: u32, next: u64, root: &Word) -> Word {
-    let mut e = vec![Felt::new(DOM_STATE), Felt::new(height as u64), Felt::new(next)];
+    let mut e = vec![
+        Felt::new(DOM_STATE),
+        Felt::new(height as u64),
+        Felt::new(next),
+    ];
     e.extend_from_slice(root);
     hash::hash_elements(&e)
 }
@@ -190,15 +194,18 @@ fn read_state(path: &Path, key: &PrivateKey) -> Result<u64, Error> {
             .ok_or_else(|| corrupt(&format!("line {} is not `{line} ...`", i + 1)))
     };
     let number = |s: &str| -> Option<u64> {
-        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s == "0" || !s.starts_with('0')))
-            .then(|| s.parse().ok())
-            .flatten()
+        (!s.is_empty()
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && (s == "0" || !s.starts_with('0')))
+        .then(|| s.parse().ok())
+        .flatten()
     };
     let height = number(field("height", 1)?)
         .and_then(|h| u32::try_from(h).ok())
         .ok_or_else(|| corrupt("bad height"))?;
     let next = number(field("next", 2)?).ok_or_else(|| corrupt("bad next index"))?;
-    let root = hash::word_from_hex(field("root", 3)?).map_err(|e| corrupt(&format!("root: {e}")))?;
+    let root =
+        hash::word_from_hex(field("root", 3)?).map_err(|e| corrupt(&format!("root: {e}")))?;
     let check =
         hash::word_from_hex(field("check", 4)?).map_err(|e| corrupt(&format!("check: {e}")))?;
     if check != check_word(height, next, &root) {

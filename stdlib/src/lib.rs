@@ -19,6 +19,10 @@ pub struct Module {
 /// Every module of the standard library.
 pub const MODULES: &[Module] = &[
     Module {
+        path: "std::crypto::dsa::hbs",
+        source: include_str!("../asm/crypto/dsa/hbs.masm"),
+    },
+    Module {
         path: "std::crypto::hashes::blake3",
         source: include_str!("../asm/crypto/hashes/blake3.masm"),
     },
