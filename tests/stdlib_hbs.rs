@@ -320,3 +320,14 @@ proptest! {
         prop_assert_eq!(rust, vm);
     }
 }
+
+#[test]
+fn documented_figures_are_the_measured_ones() {
+    let masm = vm::stdlib::module("std::crypto::dsa::hbs").unwrap().source;
+    let doc = include_str!("../docs/stdlib.md");
+    let formula = format!("{BASE_CYCLES} + {STEP_CYCLES} * steps");
+    assert!(masm.contains(&format!("Cycles: {formula}")), "hbs.masm");
+    assert!(doc.contains(&format!("| `verify` | `[PK, MSG, ...]` | `[...]` | {formula} |")));
+    let max = BASE_CYCLES + STEP_CYCLES * 990;
+    assert!(masm.contains(&format!("at most {max}")) && doc.contains(&format!("{max} cycles")));
+}

@@ -1,7 +1,8 @@
 //! Hash-based many-time signatures on the VM's native hash (Rescue Prime `Rp64_256`):
 //! Winternitz one-time keys (W-OTS, `w = 16`) under a Merkle tree of `2^h` leaves, XMSS-style.
 //! Post-quantum (its security rests only on the hash), and cheap to verify in the VM with
-//! `std::crypto::dsa::hbs::verify` (about 11 000 cycles, see `docs/stdlib.md`).
+//! `std::crypto::dsa::hbs::verify` (2855 + 15 cycles per chain step: about 10 400 cycles for
+//! a random digest, at most 17 705; see `docs/stdlib.md`).
 //!
 //! The scheme is **stateful**: each leaf (one-time key) may sign one message only. A second
 //! signature from the same leaf lets anyone forge signatures for many other messages. Use
@@ -50,15 +51,18 @@
 //!
 //! Why it is secure (the W-OTS+/XMSS argument, with `P` modelled as a random permutation):
 //! the digit map is injective (canonical values), and for two different messages the
-//! checksum forces some digit of the second to be *smaller* than the first's, so a forger must
-//! invert `F` on a chain value it was shown (or find a second preimage of a leaf or a node, or
-//! a collision across domains). Each call to `F` has its own input (`h, l, i` in the capacity,
-//! the step in the rate), so the attacker cannot attack many chain positions at once with
-//! one search; the capacity's domain constant separates chain steps, leaves and Merkle nodes,
-//! so a claimed height or index that is not the signer's lands on a node of another kind.
-//! Outputs are 4 elements (about 256 bits): about 2^128 for collisions, more for preimages,
-//! still about 2^85 or more against quantum search. One-time keys are the only stateful part:
-//! a leaf that signs two messages gives away chain values below the first's.
+//! checksum makes some digit of the second *smaller* than the first's, so a forgery from
+//! signed messages must hit a value the honest signer fixed: invert a chain step on a revealed
+//! chain value, or give a second input for an honest leaf accumulator or Merkle node. Each
+//! chain step has its own function (`h, l, i` in the capacity, the step in the rate), so one
+//! search attacks one chain position; the Merkle nodes share `merge`, at most `2^(h+1)`
+//! targets. The domain constants keep chain steps, leaves and nodes apart, so a claimed height
+//! or index that is not the signer's lands on a node of another kind. With 4-element (about
+//! 256-bit) outputs that is about `2^(256 - h)` classical and `2^(128 - h/2)` quantum (Grover)
+//! work, at least `2^112` for `h <= 32`. Collisions (`2^128`, `2^85` quantum) do not forge:
+//! the attacker does not choose the signer's values. A leaf that signs two messages breaks the
+//! scheme (it reveals chain positions below the first message's); so does restoring an old
+//! copy of the state file.
 //!
 //! Key generation costs `2^h * 67 * 16` permutations (about a million for `h = 10`), done on
 //! all cores.
