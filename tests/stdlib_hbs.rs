@@ -327,7 +327,45 @@ fn documented_figures_are_the_measured_ones() {
     let doc = include_str!("../docs/stdlib.md");
     let formula = format!("{BASE_CYCLES} + {STEP_CYCLES} * steps");
     assert!(masm.contains(&format!("Cycles: {formula}")), "hbs.masm");
-    assert!(doc.contains(&format!("| `verify` | `[PK, MSG, ...]` | `[...]` | {formula} |")));
+    assert!(doc.contains(&format!(
+        "| `verify` | `[PK, MSG, ...]` | `[...]` | {formula} |"
+    )));
     let max = BASE_CYCLES + STEP_CYCLES * 990;
     assert!(masm.contains(&format!("at most {max}")) && doc.contains(&format!("{max} cycles")));
+}
+
+#[test]
+fn the_bundled_example_is_the_signers_and_runs() {
+    // What signature/examples/hbs_sign.rs writes for leaf 0 of its demonstration key.
+    let key = PrivateKey::generate(*b"vm-signature demo seed: public!!", 4).unwrap();
+    let text = "hello, post-quantum world";
+    let m = hash::hash_elements(
+        &text
+            .bytes()
+            .map(|b| Felt::new(b as u64))
+            .collect::<Vec<_>>(),
+    );
+    let sig = key.sign_leaf(0, &m).unwrap();
+    let file = include_str!("../examples/hbs/hbs.inputs");
+    assert_eq!(file, sig.inputs_json(&key.public_key(), &m));
+    let src = include_str!("../examples/hbs/hbs.masm");
+    let inputs = vm::processor::InputFile::parse(file).unwrap();
+    let stack: Vec<u64> = inputs.operand_stack.iter().map(|f| f.as_int()).collect();
+    let out = run_full(
+        src,
+        &stack,
+        inputs.advice_inputs(),
+        ExecutionOptions::default(),
+    )
+    .unwrap();
+    let mut want = [0u64; 16];
+    for (k, e) in m.iter().enumerate() {
+        want[3 - k] = e.as_int();
+    }
+    assert_eq!(out.stack, want);
+    // The same inputs with a chain value changed (the path still leads to the key): refused.
+    let mut adv = inputs.advice_inputs();
+    adv.stack[30] += Felt::new(1);
+    let e = run_full(src, &stack, adv, ExecutionOptions::default()).unwrap_err();
+    assert!(what(&e).contains(INVALID), "{e}");
 }

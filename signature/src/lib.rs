@@ -470,6 +470,48 @@ impl Signature {
         out
     }
 
+    /// A Miden-style inputs file (JSON) for a program that calls `hbs::verify` on `[PK, MSG]`
+    /// first: `operand_stack` `MSG` then `PK` (PK on top), `advice_stack`
+    /// ([`Self::advice_stack`]) and the Merkle path as a `partial_merkle_tree` (the rebuilt
+    /// leaf at depth `h`, index `l`, and its siblings). For `vm run --inputs`.
+    pub fn inputs_json(&self, pk: &PublicKey, msg: &Word) -> String {
+        let num = |e: &Felt| format!("\"{}\"", e.as_int());
+        let list = |v: &[Felt]| v.iter().map(num).collect::<Vec<_>>().join(", ");
+        let mut stack = msg.to_vec();
+        stack.extend_from_slice(&pk.0);
+        let mut nodes = Vec::new();
+        if self.height > 0 {
+            let leaf = self.leaf(msg).unwrap_or(ZERO_WORD);
+            let h = self.height as u64;
+            nodes.push(format!(
+                "[[{h}, {}], \"{}\"]",
+                self.index,
+                hash::word_to_hex(&leaf)
+            ));
+            for (t, sib) in self.path.iter().enumerate() {
+                nodes.push(format!(
+                    "[[{}, {}], \"{}\"]",
+                    h - t as u64,
+                    (self.index >> t) ^ 1,
+                    hash::word_to_hex(sib)
+                ));
+            }
+        }
+        let store = if nodes.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ",\n    \"merkle_store\": [\n        {{ \"partial_merkle_tree\": [\n            {}\n        ] }}\n    ]",
+                nodes.join(",\n            ")
+            )
+        };
+        format!(
+            "{{\n    \"operand_stack\": [{}],\n    \"advice_stack\": [{}]{store}\n}}\n",
+            list(&stack),
+            list(&self.advice_stack())
+        )
+    }
+
     /// Advice inputs for `std::crypto::dsa::hbs::verify`: [`Self::advice_stack`] and
     /// [`Self::merkle_nodes`] in the Merkle store.
     pub fn advice_inputs(&self, msg: &Word) -> AdviceInputs {
