@@ -57,8 +57,8 @@
 //! chain step has its own function (`h, l, i` in the capacity, the step in the rate), so one
 //! search attacks one chain position; the Merkle nodes share `merge`, at most `2^(h+1)`
 //! targets. The domain constants keep chain steps, leaves and nodes apart, so a claimed height
-//! or index that is not the signer's lands on a node of another kind. With 4-element (about
-//! 256-bit) outputs that is about `2^(256 - h)` classical and `2^(128 - h/2)` quantum (Grover)
+//! that is not the signer's lands on a node of another kind (and a claimed index is an attack
+//! on that index's leaf, whose chains carry the index). With 4-element (about 256-bit) outputs that is about `2^(256 - h)` classical and `2^(128 - h/2)` quantum (Grover)
 //! work, at least `2^112` for `h <= 32`. Collisions (`2^128`, `2^85` quantum) do not forge:
 //! the attacker does not choose the signer's values. A leaf that signs two messages breaks the
 //! scheme (it reveals chain positions below the first message's); so does restoring an old
@@ -163,6 +163,10 @@ pub enum Error {
         /// The height in the file.
         file_height: u32,
     },
+    /// The state file's lock file exists: another signer is signing, or one died while
+    /// signing (then remove the lock file by hand, after checking the state file).
+    #[error("{0} exists: another signer is using the state file (remove it only if none is)")]
+    Locked(PathBuf),
     /// [`StatefulSigner::create`] found an existing state file.
     #[error("state file {0} already exists (open it instead)")]
     StateExists(PathBuf),
@@ -253,7 +257,9 @@ fn root_from_path(mut node: Word, index: u64, path: &[Word]) -> Word {
     node
 }
 
-/// A private key: the seed and the whole Merkle tree (built once, at generation).
+/// A private key: the seed and the whole Merkle tree (built once, at generation). A clone
+/// shares nothing with the original: two clones with two state files would reuse leaves.
+#[derive(Clone)]
 pub struct PrivateKey {
     seed: Word,
     height: u32,

@@ -14,12 +14,15 @@
 //! `hash_elements([DOM_STATE, height, next, root0, root1, root2, root3])`, so that a damaged
 //! file (a flipped digit in `next` could otherwise hand out a used leaf again) is an error.
 //! Every write goes to a temporary file in the same folder, which is fsynced and renamed over
-//! the state file; the folder is then fsynced.
+//! the state file; the folder is then fsynced. While one signature is being made, the file
+//! `STATE.lock` is held (created exclusively), so that concurrent signers on one state file
+//! cannot take the same leaf.
 
 use crate::{Error, PrivateKey, PublicKey, Signature, DOM_STATE};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use vm_core::{hash, Felt, Word};
 
 const MAGIC: &str = "vm-signature hbs state v1";
@@ -83,6 +86,13 @@ impl StatefulSigner {
     /// file that moved it on makes this one fail with [`Error::StateAdvanced`]) and the new
     /// next index is written and synced before the signature is made.
     pub fn sign_leaf(&mut self, index: u64, msg: &Word) -> Result<Signature, Error> {
+        let lock = Lock::take(&self.path)?;
+        let result = self.sign_locked(index, msg);
+        lock.release();
+        result
+    }
+
+    fn sign_locked(&mut self, index: u64, msg: &Word) -> Result<Signature, Error> {
         let on_disk = read_state(&self.path, &self.key)?;
         if on_disk != self.next {
             return Err(Error::StateAdvanced {
@@ -114,6 +124,37 @@ impl StatefulSigner {
         )?;
         self.next = index + 1;
         self.key.sign_leaf(index, msg)
+    }
+}
+
+/// `STATE.lock`, created exclusively for the read-check-write of one signature, so that two
+/// signers (threads or processes) on one state file cannot both take the same leaf. A signer
+/// that dies inside leaves it behind; signing then fails with [`Error::Locked`] until it is
+/// removed by hand.
+struct Lock(PathBuf);
+
+impl Lock {
+    fn path(state: &Path) -> PathBuf {
+        let mut p = state.as_os_str().to_os_string();
+        p.push(".lock");
+        PathBuf::from(p)
+    }
+
+    fn take(state: &Path) -> Result<Lock, Error> {
+        let path = Self::path(state);
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(_) => Ok(Lock(path)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Locked(path)),
+            Err(e) => Err(io(&path)(e)),
+        }
+    }
+
+    fn release(self) {
+        let _ = fs::remove_file(&self.0);
     }
 }
 
@@ -152,7 +193,9 @@ fn write_state(path: &Path, height: u32, next: u64, root: &Word) -> Result<(), E
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    static SERIAL: AtomicU64 = AtomicU64::new(0);
+    let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.tmp{}.{serial}", std::process::id()));
     let result = (|| {
         let mut f = fs::File::create(&tmp).map_err(io(&tmp))?;
         f.write_all(render(height, next, root).as_bytes())

@@ -213,3 +213,48 @@ fn key_generation_limits() {
     );
     assert!(!format!("{:?}", key(1)).contains("0x0303"));
 }
+
+#[test]
+fn a_held_lock_stops_signing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let mut s = StatefulSigner::create(&path, key(2)).unwrap();
+    let lock = dir.path().join("s.lock");
+    fs::write(&lock, "").unwrap();
+    assert!(matches!(s.sign(&msg(0)), Err(Error::Locked(p)) if p == lock));
+    assert_eq!(next_in_file(&path), "next 0");
+    fs::remove_file(&lock).unwrap();
+    assert_eq!(s.sign(&msg(0)).unwrap().index, 0);
+    assert!(!lock.exists());
+}
+
+#[test]
+fn concurrent_signers_never_share_a_leaf() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s");
+    let k = key(4);
+    StatefulSigner::create(&path, k.clone()).unwrap();
+    let used = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|sc| {
+        for t in 0..4 {
+            let (path, used, k) = (&path, &used, &k);
+            sc.spawn(move || {
+                for i in 0..12 {
+                    // A fresh signer each time (as separate processes would be).
+                    let Ok(mut s) = StatefulSigner::open(path, k.clone()) else {
+                        continue;
+                    };
+                    if let Ok(sig) = s.sign(&msg(100 * t + i)) {
+                        used.lock().unwrap().push(sig.index);
+                    }
+                }
+            });
+        }
+    });
+    let mut used = used.into_inner().unwrap();
+    let n = used.len();
+    used.sort();
+    used.dedup();
+    assert_eq!(used.len(), n, "a leaf was handed out twice");
+    assert!(n > 0);
+}
