@@ -58,14 +58,15 @@
 //! search attacks one chain position; the Merkle nodes share `merge`, at most `2^(h+1)`
 //! targets. The domain constants keep chain steps, leaves and nodes apart, so a claimed height
 //! that is not the signer's lands on a node of another kind (and a claimed index is an attack
-//! on that index's leaf, whose chains carry the index). With 4-element (about 256-bit) outputs that is about `2^(256 - h)` classical and `2^(128 - h/2)` quantum (Grover)
-//! work, at least `2^112` for `h <= 32`. Collisions (`2^128`, `2^85` quantum) do not forge:
+//! on that index's leaf, whose chains carry the index). With 4-element (about 256-bit)
+//! outputs that is about `2^(256 - h)` classical and `2^(128 - h/2)` quantum (Grover) work, at
+//! least `2^112` for `h <= 32`. Collisions (`2^128`, `2^85` quantum) do not forge:
 //! the attacker does not choose the signer's values. A leaf that signs two messages breaks the
 //! scheme (it reveals chain positions below the first message's); so does restoring an old
 //! copy of the state file.
 //!
-//! Key generation costs `2^h * 67 * 16` permutations (about a million for `h = 10`), done on
-//! all cores.
+//! Key generation costs `2^h * 67 * 17` permutations (a secret start, 15 steps and an
+//! absorption per chain: about 1.2 million for `h = 10`) plus the tree, done on all cores.
 
 #![deny(missing_docs)]
 
@@ -90,7 +91,7 @@ pub const MAX_CHECKSUM: u64 = LEN1 as u64 * (W - 1);
 /// The largest tree height the verifiers accept (leaf indices are u32 values).
 pub const MAX_HEIGHT: u32 = 32;
 /// The largest tree height [`PrivateKey::generate`] builds (`2^20` one-time keys, a 64 MiB
-/// tree; key generation takes about `2^h * 1072` permutations).
+/// tree; key generation takes about `2^h * 1139` permutations).
 pub const MAX_KEYGEN_HEIGHT: u32 = 20;
 
 /// Capacity domain of the secret chain starts (ASCII `WPRF`).
