@@ -10,5 +10,6 @@ pub use vm_core as core;
 pub use vm_core::{Felt, Program, StackInputs, StackOutputs, Word};
 pub use vm_processor as processor;
 pub use vm_prover as prover;
+pub use vm_signature as signature;
 pub use vm_stdlib as stdlib;
 pub use vm_verifier as verifier;

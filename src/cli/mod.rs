@@ -99,3 +99,36 @@ fn read_compiled(path: &Path) -> Result<Program, Report> {
 pub fn sibling(path: &Path, ext: &str) -> PathBuf {
     path.with_extension(ext)
 }
+
+/// The shape of the trace `vm prove` would build for this run under the default preset (its
+/// zero-knowledge random rows, the program's attestation rows, its memory and range
+/// checker rows and the minimum length included), so that `vm run` and `vm prove` report
+/// the same number. A run that touched memory is executed again with the tracing executor,
+/// which records the accesses the memory table is built from.
+pub(crate) fn proving_shape(
+    program: &vm_core::Program,
+    out: &vm_processor::ExecutionOutput,
+    inputs: &vm_processor::InputFile,
+    options: vm_processor::ExecutionOptions,
+) -> vm_prover::trace::TraceShape {
+    let preset = vm_prover::preset::default_preset();
+    if out.stats.memory > 0 {
+        let traced = vm_processor::execute_traced(
+            program,
+            inputs.stack_inputs(),
+            inputs.advice_inputs(),
+            &mut vm_processor::DefaultHost,
+            options,
+        );
+        if let Ok((output, exec)) = traced {
+            return vm_prover::trace::shape(program, &exec, output.final_depth, preset);
+        }
+    }
+    vm_prover::trace::shape_without_memory(
+        out.cycles as usize,
+        out.final_depth,
+        program.code().len(),
+        preset,
+    )
+}
+

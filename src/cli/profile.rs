@@ -179,6 +179,10 @@ pub struct ProvingTrace {
     pub cpu_rows: usize,
     /// Rows the program-hash attestation needs.
     pub program_hash_rows: usize,
+    /// Rows of the memory chiplet (one per access).
+    pub memory_rows: usize,
+    /// Rows of the range checker's table.
+    pub range_rows: usize,
     /// The zero-knowledge random rows of the default preset.
     pub random_rows: usize,
     /// The padded trace length (a power of two), as `vm run` and `vm prove` report it.
@@ -305,12 +309,14 @@ pub fn collect(
         }
     }
     let out = st.output();
-    Ok(summarize(&map, &out, &count, &calls, &nodes))
+    let shape = super::proving_shape(program, &out, inputs, options);
+    Ok(summarize(&map, &out, &shape, &count, &calls, &nodes))
 }
 
 fn summarize(
     map: &SourceMap,
     out: &ExecutionOutput,
+    shape: &vm_prover::trace::TraceShape,
     count: &[u64],
     calls: &[u64],
     nodes: &[Node],
@@ -461,12 +467,6 @@ fn summarize(
         })
         .collect();
 
-    let shape = vm_prover::trace::TraceShape::new(
-        out.cycles as usize,
-        out.final_depth,
-        code.len(),
-        vm_prover::preset::default_preset(),
-    );
     Profile {
         program_hash: program.hash_hex(),
         cycles: out.cycles,
@@ -484,7 +484,9 @@ fn summarize(
         padded_component_rows: out.stats.padded_trace_len(),
         proving_trace: ProvingTrace {
             cpu_rows: shape.cpu_rows,
-            program_hash_rows: shape.chiplet_rows,
+            program_hash_rows: shape.attestation_rows,
+            memory_rows: shape.memory_rows,
+            range_rows: shape.range_rows,
             random_rows: vm_prover::preset::default_preset().random_rows(),
             trace_length: shape.trace_len,
         },
@@ -667,6 +669,8 @@ impl Profile {
         let _ = writeln!(s, "proving trace (default preset):");
         let _ = writeln!(s, "  cpu rows           {:>10}", t.cpu_rows);
         let _ = writeln!(s, "  program hash rows  {:>10}", t.program_hash_rows);
+        let _ = writeln!(s, "  memory rows        {:>10}", t.memory_rows);
+        let _ = writeln!(s, "  range table rows   {:>10}", t.range_rows);
         let _ = writeln!(s, "  random rows        {:>10}", t.random_rows);
         let _ = writeln!(s, "  trace length       {:>10}", t.trace_length);
         s

@@ -64,7 +64,7 @@ pub fn run(args: RunArgs) -> Result<(), Report> {
         options,
     )
     .map_err(|e| miette!("{e}"))?;
-    let shape = proving_shape(&program, &out, &inputs, options);
+    let shape = super::proving_shape(&program, &out, &inputs, options);
     if let Some(path) = &args.output {
         std::fs::write(path, OutputFile::new(&out.stack).to_json())
             .into_diagnostic()
@@ -76,38 +76,6 @@ pub fn run(args: RunArgs) -> Result<(), Report> {
         print_report(&program, &out, &shape, args.stats);
     }
     Ok(())
-}
-
-/// The trace length `vm prove` would use for this run under the default preset (its
-/// zero-knowledge random rows, the program's attestation rows, its memory and range
-/// checker rows and the minimum length included), so that `vm run` and `vm prove` report
-/// the same number. A run that touched memory is executed again with the tracing executor,
-/// which records the accesses the memory table is built from.
-fn proving_shape(
-    program: &vm_core::Program,
-    out: &ExecutionOutput,
-    inputs: &InputFile,
-    options: ExecutionOptions,
-) -> TraceShape {
-    let preset = vm_prover::preset::default_preset();
-    if out.stats.memory > 0 {
-        let traced = vm_processor::execute_traced(
-            program,
-            inputs.stack_inputs(),
-            inputs.advice_inputs(),
-            &mut DefaultHost,
-            options,
-        );
-        if let Ok((output, exec)) = traced {
-            return vm_prover::trace::shape(program, &exec, output.final_depth, preset);
-        }
-    }
-    vm_prover::trace::shape_without_memory(
-        out.cycles as usize,
-        out.final_depth,
-        program.code().len(),
-        preset,
-    )
 }
 
 fn json_report(

@@ -27,6 +27,10 @@ pub const MODULES: &[Module] = &[
         source: include_str!("../asm/collections/smt.masm"),
     },
     Module {
+        path: "std::crypto::dsa::hbs",
+        source: include_str!("../asm/crypto/dsa/hbs.masm"),
+    },
+    Module {
         path: "std::crypto::hashes::blake3",
         source: include_str!("../asm/crypto/hashes/blake3.masm"),
     },
