@@ -64,15 +64,33 @@ pub(super) fn fill_chiplet(
         "the trace shape leaves room for the chiplets"
     );
     let value = |i: usize| range_rows.get(i - first).map_or(range::MAX, |r| r.0);
-    for i in first..=last_real {
-        let v = value(i);
-        let next = if i < last_real { value(i + 1) } else { v };
-        cols[shared(range::cols::VALUE)][i] = Felt::new(v);
-        cols[shared(range::cols::MULT)][i] =
-            Felt::new(range_rows.get(i - first).map_or(0, |r| r.1));
-        let u = range::helpers(Felt::new(next) - Felt::new(v));
-        for (j, x) in u.iter().enumerate() {
-            cols[shared(range::cols::U + j)][i] = *x;
+    let mult = |i: usize| range_rows.get(i - first).map_or(0, |r| r.1);
+    let rows = first..=last_real;
+    let steps: Vec<[Felt; 3]> = rows
+        .clone()
+        .map(|i| {
+            let next = if i < last_real {
+                value(i + 1)
+            } else {
+                value(i)
+            };
+            range::helpers(Felt::new(next) - Felt::new(value(i)))
+        })
+        .collect();
+    let fill = |col: &mut Vec<Felt>, f: &dyn Fn(usize) -> Felt| {
+        for (i, cell) in rows.clone().zip(&mut col[rows.clone()]) {
+            *cell = f(i);
         }
+    };
+    fill(&mut cols[shared(range::cols::VALUE)], &|i| {
+        Felt::new(value(i))
+    });
+    fill(&mut cols[shared(range::cols::MULT)], &|i| {
+        Felt::new(mult(i))
+    });
+    for j in 0..3 {
+        fill(&mut cols[shared(range::cols::U + j)], &|i| {
+            steps[i - first][j]
+        });
     }
 }
