@@ -346,17 +346,17 @@ fn no_zk_warns_and_stats_report_every_phase() {
 #[test]
 fn unprovable_and_failing_programs_give_clean_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let mem = dir.path().join("mem.masm");
-    std::fs::write(&mem, "begin push.1 mem_store.0 end").unwrap();
-    let err = fails(&vm(&["prove", s(&mem)]));
-    assert!(err.to_lowercase().contains("mstore"), "{err}");
+    let u32 = dir.path().join("u32.masm");
+    std::fs::write(&u32, "begin push.1 push.2 u32wrapping_add end").unwrap();
+    let err = fails(&vm(&["prove", s(&u32)]));
+    assert!(err.to_lowercase().contains("u32add"), "{err}");
     assert!(err.contains("cannot prove") && err.contains("yet"), "{err}");
     assert!(
-        err.contains("needs the memory component") && err.contains("(issue: memory proofs)"),
+        err.contains("needs the range checker") && err.contains("(issue: u32 proofs)"),
         "{err}"
     );
-    assert!(err.contains("mem.masm:1:"), "{err}");
-    assert!(!dir.path().join("mem.proof").exists());
+    assert!(err.contains("u32.masm:1:"), "{err}");
+    assert!(!dir.path().join("u32.proof").exists());
 
     let div = dir.path().join("div.masm");
     std::fs::write(&div, "begin push.1 push.0 div end").unwrap();
