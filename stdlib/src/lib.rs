@@ -27,6 +27,14 @@ pub const MODULES: &[Module] = &[
         source: include_str!("../asm/crypto/hashes/sha256.masm"),
     },
     Module {
+        path: "std::math::secp256k1::base_field",
+        source: include_str!("../asm/math/secp256k1/base_field.masm"),
+    },
+    Module {
+        path: "std::math::secp256k1::scalar_field",
+        source: include_str!("../asm/math/secp256k1/scalar_field.masm"),
+    },
+    Module {
         path: "std::math::u64",
         source: include_str!("../asm/math/u64.masm"),
     },
