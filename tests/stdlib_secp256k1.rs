@@ -11,15 +11,21 @@
 mod common;
 
 use common::*;
-
+use k256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+use k256::ecdsa::{Signature, SigningKey};
+use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::elliptic_curve::PrimeField;
-use k256::Scalar;
+use k256::{ProjectivePoint, Scalar};
 use num_bigint::BigUint;
 use proptest::prelude::*;
-use vm::processor::{AdviceInputs, ExecutionOptions};
+use sha2::{Digest, Sha256};
+use vm::processor::{execute, AdviceInputs, DefaultHost, ExecutionOptions};
+use vm::{assembly::Assembler, StackInputs};
 
 const BASE: &str = "use.std::math::secp256k1::base_field\n";
 const SCALAR: &str = "use.std::math::secp256k1::scalar_field\n";
+const GROUP: &str = "use.std::math::secp256k1::group\n";
+const ECDSA: &str = "use.std::crypto::dsa::ecdsa::secp256k1\n";
 
 fn p() -> BigUint {
     BigUint::parse_bytes(
@@ -49,7 +55,6 @@ fn limbs(x: &BigUint) -> Vec<u64> {
     ds.into_iter().map(u64::from).collect()
 }
 
-#[allow(dead_code)]
 fn from_limbs(ls: &[u64]) -> BigUint {
     let ds: Vec<u32> = ls.iter().map(|&l| u32::try_from(l).unwrap()).collect();
     BigUint::from_slice(&ds)
@@ -455,5 +460,485 @@ fn generated_modules_are_up_to_date() {
             String::from_utf8_lossy(&out.stderr)
         ),
         Err(e) => eprintln!("python3 not available ({e}): generator check skipped"),
+    }
+}
+
+// ---- group -----------------------------------------------------------------------------------
+
+/// Runs `src` on the fast executor only (group and ECDSA programs run for millions of
+/// cycles) above the 16 sentinels: the outputs and cycles, or the error text.
+fn run_fast(src: &str) -> Result<([u64; 16], u64), String> {
+    let program = Assembler::new()
+        .assemble_source("test.masm", src)
+        .map_err(|e| format!("assembly failed: {e:?}"))?;
+    let inputs = StackInputs::try_from_ints(with_sentinels(&[])).unwrap();
+    #[allow(clippy::default_constructed_unit_structs)]
+    let out = execute(
+        &program,
+        inputs,
+        AdviceInputs::default(),
+        &mut DefaultHost::default(),
+        ExecutionOptions::default(),
+    )
+    .map_err(|e| format!("{:?}: {e}", e.kind))?;
+    Ok((out.stack.as_ints().try_into().unwrap(), out.cycles))
+}
+
+/// A point in projective coordinates, plain integers (not Montgomery form).
+#[derive(Clone, Debug)]
+struct Proj {
+    x: BigUint,
+    y: BigUint,
+    z: BigUint,
+}
+
+/// The affine coordinates of a k256 point, None for the identity.
+fn affine(q: &ProjectivePoint) -> Option<(BigUint, BigUint)> {
+    let e = q.to_affine().to_encoded_point(false);
+    match (e.x(), e.y()) {
+        (Some(x), Some(y)) => Some((big(x), big(y))),
+        _ => None,
+    }
+}
+
+/// `q` with projective factor `z` (any non-zero z; the identity is (0, 1, 0)).
+fn proj(q: &ProjectivePoint, z: u64) -> Proj {
+    let m = p();
+    match affine(q) {
+        Some((x, y)) => Proj {
+            x: x * z % &m,
+            y: y * z % &m,
+            z: BigUint::from(z),
+        },
+        None => Proj {
+            x: BigUint::from(0u8),
+            y: BigUint::from(1u8),
+            z: BigUint::from(0u8),
+        },
+    }
+}
+
+/// Checks that (X, Y, Z) read back from the VM (Montgomery form) is the point `want`.
+fn assert_point(got: &Proj, want: &ProjectivePoint, what: &str) {
+    let m = p();
+    let (x, y, z) = (
+        from_mont(&got.x, &m),
+        from_mont(&got.y, &m),
+        from_mont(&got.z, &m),
+    );
+    match affine(want) {
+        None => assert!(
+            z == BigUint::from(0u8) && x == BigUint::from(0u8) && y != BigUint::from(0u8),
+            "{what}: expected the identity, got {got:?}"
+        ),
+        Some((wx, wy)) => {
+            assert!(z != BigUint::from(0u8), "{what}: got the identity");
+            assert_eq!(x, wx * &z % &m, "{what}: x");
+            assert_eq!(y, wy * &z % &m, "{what}: y");
+        }
+    }
+    for c in [&got.x, &got.y, &got.z] {
+        assert!(*c < m, "{what}: coordinate not reduced");
+    }
+}
+
+/// Word addresses of points in the test programs' memory.
+const PA: u64 = 1000;
+const PB: u64 = 1024;
+const PC: u64 = 1048;
+
+/// Instructions storing point `q` (plain coordinates, converted to Montgomery form) at the
+/// six words from `at`.
+fn store_point(q: &Proj, at: u64) -> String {
+    let m = p();
+    let mut out = String::new();
+    for (i, c) in [&q.x, &q.y, &q.z].into_iter().enumerate() {
+        let ls = limbs(&to_mont(c, &m));
+        for h in 0..2 {
+            out += &push(&ls[4 * h..4 * h + 4]);
+            out += &format!(
+                "push.{} mem_storew dropw\n",
+                at + 8 * i as u64 + 4 * h as u64
+            );
+        }
+    }
+    out
+}
+
+/// `push`es of the six word addresses of the point at `at`, first address on top.
+fn point_addrs(at: u64) -> String {
+    let a: Vec<u64> = (0..6).map(|i| at + 4 * i).collect();
+    push(&a)
+}
+
+/// Runs `body` (which leaves six addresses on the stack, then dropped) and reads the point
+/// written at `at` back; returns it and the cycles of the first run.
+fn run_point(setup: &str, body: &str, at: u64) -> (Proj, u64) {
+    let read = |coords: &[u64]| {
+        let loads: String = coords
+            .iter()
+            .rev()
+            .map(|&c| {
+                format!(
+                    "padw push.{} mem_loadw padw push.{} mem_loadw\n",
+                    at + 8 * c + 4,
+                    at + 8 * c
+                )
+            })
+            .collect();
+        let src = format!("{GROUP}begin\n{setup}{body}\ndropw drop drop\n{loads}end");
+        run_fast(&src).unwrap_or_else(|e| panic!("{body}: {e}"))
+    };
+    let (xy, cycles) = read(&[0, 1]);
+    let (z, _) = read(&[2]);
+    (
+        Proj {
+            x: from_limbs(&xy[..8]),
+            y: from_limbs(&xy[8..16]),
+            z: from_limbs(&z[..8]),
+        },
+        cycles,
+    )
+}
+
+fn check_double(q: &ProjectivePoint, z: u64) {
+    let setup = store_point(&proj(q, z), PA) + &point_addrs(PC) + &point_addrs(PA);
+    let (got, _) = run_point(&setup, "exec.group::double", PC);
+    assert_point(&got, &q.double(), "double");
+    // in place
+    let setup = store_point(&proj(q, z), PA) + &point_addrs(PA) + &point_addrs(PA);
+    let (got, _) = run_point(&setup, "exec.group::double", PA);
+    assert_point(&got, &q.double(), "double in place");
+}
+
+fn check_add(a: &ProjectivePoint, b: &ProjectivePoint, za: u64, zb: u64) {
+    let setup = store_point(&proj(a, za), PA)
+        + &store_point(&proj(b, zb), PB)
+        + &point_addrs(PC)
+        + &point_addrs(PB)
+        + &point_addrs(PA);
+    let (got, _) = run_point(&setup, "exec.group::add", PC);
+    assert_point(&got, &(a + b), "add");
+}
+
+fn scalar_limbs(k: &BigUint) -> Vec<u64> {
+    limbs(k)
+}
+
+fn k256_scalar(k: &BigUint) -> Scalar {
+    let k = k % n();
+    let mut bytes = [0u8; 32];
+    let b = k.to_bytes_be();
+    bytes[32 - b.len()..].copy_from_slice(&b);
+    Scalar::from_repr(bytes.into()).unwrap()
+}
+
+fn check_mul(q: &ProjectivePoint, z: u64, k: &BigUint) -> u64 {
+    let setup = store_point(&proj(q, z), PA)
+        + &point_addrs(PC)
+        + &push(&scalar_limbs(k))
+        + &point_addrs(PA);
+    let (got, cycles) = run_point(&setup, "exec.group::mul", PC);
+    assert_point(&got, &(q * &k256_scalar(k)), "mul");
+    cycles
+}
+
+fn check_gen_mul(k: &BigUint) -> u64 {
+    let setup = point_addrs(PC) + &push(&scalar_limbs(k));
+    let (got, cycles) = run_point(&setup, "exec.group::gen_mul", PC);
+    assert_point(
+        &got,
+        &(ProjectivePoint::GENERATOR * k256_scalar(k)),
+        "gen_mul",
+    );
+    cycles
+}
+
+fn point_of(seed: u64) -> ProjectivePoint {
+    ProjectivePoint::GENERATOR
+        * Scalar::from(seed)
+        * Scalar::from_u128(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c834)
+}
+
+#[test]
+fn group_double_and_add() {
+    let g = ProjectivePoint::GENERATOR;
+    let id = ProjectivePoint::IDENTITY;
+    let (a, b) = (point_of(3), point_of(5));
+    check_double(&g, 1);
+    check_double(&a, 12345);
+    check_double(&id, 1);
+    check_add(&a, &b, 7, 0xffff_ffff_ffff);
+    check_add(&a, &a, 1, 99); // equal points
+    check_add(&a, &-a, 5, 6); // opposite points
+    check_add(&a, &id, 2, 1);
+    check_add(&id, &b, 1, 3);
+    check_add(&id, &id, 1, 1);
+    check_add(&g, &g.double(), 1, 1);
+}
+
+#[test]
+fn group_mul() {
+    let a = point_of(11);
+    let one = BigUint::from(1u8);
+    for k in [
+        BigUint::from(0u8),
+        one.clone(),
+        BigUint::from(2u8),
+        n() - &one,
+        n(),
+        (one << 256) - 1u8,
+        big(&Sha256::digest(b"scalar")),
+    ] {
+        check_mul(&a, 77, &k);
+        check_gen_mul(&k);
+    }
+    check_mul(&ProjectivePoint::IDENTITY, 1, &big(&Sha256::digest(b"k")));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4))]
+
+    #[test]
+    fn group_random(s in 1u64.., t in 1u64.., z in 1u64..u64::MAX, k in arb_below(n())) {
+        let (a, b) = (point_of(s), point_of(t));
+        check_add(&a, &b, z, 1);
+        check_double(&a, z);
+        check_mul(&b, z, &k);
+        check_gen_mul(&k);
+    }
+}
+
+#[test]
+fn group_scalar_limbs_must_be_u32() {
+    let mut k = vec![1u64; 8];
+    k[3] = TWO32;
+    let setup = store_point(&proj(&ProjectivePoint::GENERATOR, 1), PA)
+        + &point_addrs(PC)
+        + &push(&k)
+        + &point_addrs(PA);
+    let e = run_fast(&format!("{GROUP}begin\n{setup}exec.group::mul\nend")).unwrap_err();
+    assert!(e.contains("NotU32"), "{e}");
+    let setup = point_addrs(PC) + &push(&k);
+    let e = run_fast(&format!("{GROUP}begin\n{setup}exec.group::gen_mul\nend")).unwrap_err();
+    assert!(e.contains("NotU32"), "{e}");
+}
+
+fn popcount(k: &BigUint) -> u64 {
+    k.count_ones()
+}
+
+#[test]
+fn group_cycles_are_the_documented_ones() {
+    let src = module_source("std::math::secp256k1::group");
+    let q = proj(&point_of(2), 3);
+    let setup = store_point(&q, PA) + &point_addrs(PC) + &point_addrs(PA);
+    let (_, with) = run_point(&setup, "exec.group::double", PC);
+    let (_, without) = run_point(&setup, "", PC);
+    assert_eq!(with - without - 2, documented(src, "double"), "double");
+    let setup = store_point(&q, PA) + &point_addrs(PC) + &point_addrs(PA) + &point_addrs(PA);
+    let (_, with) = run_point(&setup, "exec.group::add", PC);
+    let (_, without) = run_point(&setup, "", PC);
+    assert_eq!(with - without - 2, documented(src, "add"), "add");
+    // mul and gen_mul: a fixed part plus a part per set bit of the scalar
+    let formula = |proc: &str| -> (u64, u64) {
+        let line = src
+            .lines()
+            .take_while(|l| !l.starts_with(&format!("export.{proc}.")))
+            .filter(|l| l.starts_with("#! Cycles: "))
+            .last()
+            .unwrap();
+        let nums: Vec<u64> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|t| !t.is_empty())
+            .map(|t| t.parse().unwrap())
+            .collect();
+        (nums[0], nums[1])
+    };
+    for k in [
+        BigUint::from(0u8),
+        BigUint::from(1u8),
+        n() - 1u8,
+        big(&Sha256::digest(b"c")),
+    ] {
+        let base = store_point(&q, PA) + &point_addrs(PC) + &push(&scalar_limbs(&k));
+        let base = base + &point_addrs(PA);
+        let (_, with) = run_point(&base, "exec.group::mul", PC);
+        let (_, without) = run_point(&base, "", PC);
+        let (c0, c1) = formula("mul");
+        assert_eq!(with - without - 2, c0 + c1 * popcount(&k), "mul of {k}");
+        let base = point_addrs(PC) + &push(&scalar_limbs(&k));
+        let (_, with) = run_point(&base, "exec.group::gen_mul", PC);
+        let (_, without) = run_point(&base, "", PC);
+        let (c0, c1) = formula("gen_mul");
+        assert_eq!(with - without - 2, c0 + c1 * popcount(&k), "gen_mul of {k}");
+    }
+}
+
+// ---- ECDSA -----------------------------------------------------------------------------------
+
+/// A signature to verify: public key (projective, plain), h, r, s (plain integers).
+#[derive(Clone, Debug)]
+struct Case {
+    q: Proj,
+    h: BigUint,
+    r: BigUint,
+    s: BigUint,
+}
+
+/// A k256 signature of SHA-256(`msg`) by the key derived from `seed`, checked by k256 too;
+/// the public key with projective factor `z`.
+fn signed(seed: &[u8], msg: &[u8], z: u64) -> Case {
+    let key = SigningKey::from_bytes(&Sha256::digest(seed)).unwrap();
+    let digest = Sha256::digest(msg);
+    let sig: Signature = key.sign_prehash(&digest).unwrap();
+    key.verifying_key().verify_prehash(&digest, &sig).unwrap();
+    let (r, s) = sig.split_bytes();
+    let q = ProjectivePoint::from(*key.verifying_key().as_affine());
+    Case {
+        q: proj(&q, z),
+        h: big(&digest) % n(),
+        r: big(&r),
+        s: big(&s),
+    }
+}
+
+/// The 48 inputs of `verify` (top first), Montgomery form.
+fn verify_args(c: &Case) -> Vec<u64> {
+    let (pm, nm) = (p(), n());
+    let mut args = Vec::new();
+    for v in [&c.q.x, &c.q.y, &c.q.z] {
+        args.extend(limbs(&to_mont(v, &pm)));
+    }
+    for v in [&c.h, &c.r, &c.s] {
+        args.extend(limbs(&to_mont(v, &nm)));
+    }
+    args
+}
+
+fn run_verify(c: &Case) -> Result<([u64; 16], u64), String> {
+    let src = format!(
+        "{ECDSA}begin\n{}exec.secp256k1::verify\nend",
+        push(&verify_args(c))
+    );
+    run_fast(&src)
+}
+
+fn accepted(c: &Case) {
+    let (out, _) = run_verify(c).unwrap_or_else(|e| panic!("{c:?} rejected: {e}"));
+    assert_eq!(
+        out,
+        expected(&[], 0, &[]),
+        "verify leaves the stack below alone"
+    );
+}
+
+fn rejected_with(c: &Case, what: &str) {
+    match run_verify(c) {
+        Ok(_) => panic!("{c:?} accepted"),
+        Err(e) => assert!(
+            e.contains("FailedAssertion") && e.contains(what),
+            "{c:?}: expected a failed assertion {what:?}, got {e}"
+        ),
+    }
+}
+
+const BAD: &str = "ECDSA signature verification failed";
+
+fn check_tampered(c: &Case) {
+    let (nm, pm) = (n(), p());
+    let one = BigUint::from(1u8);
+    let mut t = c.clone();
+    t.r = (&c.r + &one) % &nm;
+    rejected_with(&t, BAD);
+    let mut t = c.clone();
+    t.s = (&c.s + &one) % &nm;
+    rejected_with(&t, BAD);
+    let mut t = c.clone();
+    t.h = (&c.h + &one) % &nm;
+    rejected_with(&t, BAD);
+    // the negated public key
+    let mut t = c.clone();
+    t.q.y = (&pm - &c.q.y) % &pm;
+    rejected_with(&t, BAD);
+}
+
+#[test]
+fn ecdsa_accepts_k256_signatures() {
+    let c = signed(b"key 1", b"hello", 1);
+    accepted(&c);
+    // the same key in other projective coordinates
+    accepted(&signed(b"key 1", b"hello", 0xdead_beef));
+    // (r, n - s) is valid too (ECDSA's malleability; Ethereum's transaction rules reject
+    // high s, the equation does not)
+    let mut high = c.clone();
+    high.s = n() - &c.s;
+    accepted(&high);
+}
+
+#[test]
+fn ecdsa_rejects_tampered_signatures() {
+    let c = signed(b"key 2", b"a message", 3);
+    check_tampered(&c);
+    // another key's public key
+    let other = signed(b"key 3", b"a message", 1);
+    let mut t = c.clone();
+    t.q = other.q.clone();
+    rejected_with(&t, BAD);
+    // another message's signature under the same key
+    let mut t = c.clone();
+    t.h = signed(b"key 2", b"another message", 1).h;
+    rejected_with(&t, BAD);
+}
+
+#[test]
+fn ecdsa_rejects_zero_values() {
+    let c = signed(b"key 4", b"zeros", 1);
+    let zero = BigUint::from(0u8);
+    let mut t = c.clone();
+    t.s = zero.clone();
+    rejected_with(&t, "ECDSA: s is zero");
+    let mut t = c.clone();
+    t.r = zero.clone();
+    rejected_with(&t, "ECDSA: r is zero");
+    // r = s = 0 would pass an unchecked verification (x of the identity is 0)
+    let mut t = c.clone();
+    t.r = zero.clone();
+    t.s = zero.clone();
+    rejected_with(&t, "is zero");
+    let mut t = c.clone();
+    t.q = proj(&ProjectivePoint::IDENTITY, 1);
+    rejected_with(&t, "ECDSA: public key Z is zero");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3))]
+
+    #[test]
+    fn ecdsa_random(seed in any::<[u8; 16]>(), msg in proptest::collection::vec(any::<u8>(), 0..64), z in 1u64..) {
+        let c = signed(&seed, &msg, z);
+        accepted(&c);
+        check_tampered(&c);
+    }
+}
+
+#[test]
+fn ecdsa_cycles_are_the_documented_ones() {
+    let src = module_source("std::crypto::dsa::ecdsa::secp256k1");
+    let line = src.lines().find(|l| l.starts_with("#! Cycles: ")).unwrap();
+    let nums: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.parse().unwrap())
+        .collect();
+    let nm = n();
+    for (seed, msg) in [(&b"key 5"[..], &b"m"[..]), (b"key 6", b"another")] {
+        let c = signed(seed, msg, 1);
+        let (_, with) = run_verify(&c).unwrap();
+        let (_, without) = run_fast(&format!("begin\n{}end", push(&verify_args(&c)))).unwrap();
+        let w = c.s.modinv(&nm).unwrap();
+        let (u1, u2) = (&c.h * &w % &nm, &c.r * &w % &nm);
+        let want = nums[0] + nums[1] * popcount(&u1) + nums[3] * popcount(&u2);
+        assert_eq!(with - without - 2, want, "verify");
     }
 }

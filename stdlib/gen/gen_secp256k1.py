@@ -539,17 +539,415 @@ Cycles: {{cycles}}
     return "\n".join(parts), cycles
 
 
+# ---- group ----------------------------------------------------------------------------------
+
+B3 = 21  # 3 * b for y^2 = x^3 + 7
+COORD = 24 + 2  # cycles of loading an element from two word locals and of storing it back
+
+
+def mont(x, m=P):
+    return x * R % m
+
+
+class Prog:
+    """Field code over elements kept in word locals (8 limbs, two words each)."""
+
+    def __init__(self, names, first=0):
+        self.slot = {}
+        self.lines = []
+        self.cycles = 0
+        self.next = first
+        for v in names:
+            self.alloc(v)
+
+    def alloc(self, v):
+        if v not in self.slot:
+            self.slot[v] = self.next
+            self.next += 8
+        return self.slot[v]
+
+    def load(self, v):
+        k = self.slot[v]
+        self.lines.append(f"padw loc_loadw.{k + 4} padw loc_loadw.{k}")
+        self.cycles += 12
+
+    def store(self, v):
+        k = self.alloc(v)
+        self.lines.append(f"loc_storew.{k} dropw loc_storew.{k + 4} dropw")
+        self.cycles += 12
+
+    def op(self, dst, name, x, y=None):
+        """dst = x (op) y; `mul21` multiplies by 3b = 21."""
+        if name == "mul21":
+            self.load(x)
+            self.lines.append(push_limbs(mont(B3)))
+            self.cycles += 8
+            name = "mul"
+        else:
+            self.load(y)
+            self.load(x)
+        self.lines.append(f"exec.base_field::{name}  # {dst} = {x} {name} {y or 21}")
+        self.cycles += EXEC + FIELD_CYCLES[name]
+        self.store(dst)
+
+
+FIELD_CYCLES = {}
+
+
+def run_formula(prog, text):
+    """Runs the `dst = x op y` lines of an algorithm of https://eprint.iacr.org/2015/1060."""
+    for line in text.strip().splitlines():
+        for stmt in line.split(";"):
+            stmt = stmt.strip()
+            if not stmt:
+                continue
+            dst, expr = [t.strip() for t in stmt.split("=")]
+            toks = expr.split()
+            if toks[0] == "b3":
+                prog.op(dst, "mul21", toks[2])
+            else:
+                x, o, y = toks
+                prog.op(dst, {"*": "mul", "+": "add", "-": "sub"}[o], x, y)
+
+
+ADD_FORMULA = """
+t0 = X1 * X2; t1 = Y1 * Y2; t2 = Z1 * Z2
+t3 = X1 + Y1; t4 = X2 + Y2; t3 = t3 * t4
+t4 = t0 + t1; t3 = t3 - t4; t4 = Y1 + Z1
+X3 = Y2 + Z2; t4 = t4 * X3; X3 = t1 + t2
+t4 = t4 - X3; X3 = X1 + Z1; Y3 = X2 + Z2
+X3 = X3 * Y3; Y3 = t0 + t2; Y3 = X3 - Y3
+X3 = t0 + t0; t0 = X3 + t0; t2 = b3 * t2
+Z3 = t1 + t2; t1 = t1 - t2; Y3 = b3 * Y3
+X3 = t4 * Y3; t2 = t3 * t1; X3 = t2 - X3
+Y3 = Y3 * t0; t1 = t1 * Z3; Y3 = t1 + Y3
+t0 = t0 * t3; Z3 = Z3 * t4; Z3 = Z3 + t0
+"""
+
+DOUBLE_FORMULA = """
+t0 = Y * Y; Z3 = t0 + t0; Z3 = Z3 + Z3
+Z3 = Z3 + Z3; t1 = Y * Z; t2 = Z * Z
+t2 = b3 * t2; X3 = t2 * Z3; Y3 = t0 + t2
+Z3 = t1 * Z3; t1 = t2 + t2; t2 = t1 + t2
+t0 = t0 - t2; Y3 = t0 * Y3; Y3 = X3 + Y3
+t1 = X * Y; X3 = t0 * t1; X3 = X3 + X3
+"""
+
+
+def point_proc(inputs, formula, outputs):
+    """Loads the input coordinates from the memory words whose addresses are on the stack,
+    runs the formula in locals, writes the outputs to the next addresses."""
+    prog = Prog(inputs)
+    lines = ["    # input coordinates into locals (element v in locals slot(v)..slot(v)+7)"]
+    for v in inputs:
+        k = prog.slot[v]
+        lines.append(
+            f"    padw movup.4 mem_loadw loc_storew.{k} dropw"
+            f" padw movup.4 mem_loadw loc_storew.{k + 4} dropw"
+        )
+    cycles = FMP + 24 * len(inputs)
+    run_formula(prog, formula)
+    lines += ["    " + l for l in prog.lines]
+    lines.append("    # the result to the output addresses, which stay on the stack")
+    j = 0
+    for v in outputs:
+        k = prog.slot[v]
+        for half in (0, 4):
+            lines.append(f"    padw loc_loadw.{k + half} dup.{4 + j} mem_storew dropw")
+            j += 1
+    cycles += prog.cycles + 12 * 2 * len(outputs)
+    return "\n".join(lines), cycles, prog.next
+
+
+def addrs(base, count=3):
+    """`locaddr`s of `count` elements at locals base.. (two words each), pushed so that the
+    first address ends on top."""
+    return " ".join(f"locaddr.{base + 4 * i}" for i in reversed(range(2 * count)))
+
+
+def point_to_locals(x, y, z, base):
+    """Stores the Montgomery-form constants x, y, z in locals base..base+23."""
+    out = []
+    for i, v in enumerate((x, y, z)):
+        ls = limbs(v)
+        for h in (0, 1):
+            w = ls[4 * h: 4 * h + 4]
+            out.append(f"push.{'.'.join(str(t) for t in reversed(w))} loc_storew.{base + 8 * i + 4 * h} dropw")
+    return out
+
+
+def mul_body():
+    """Double-and-add, least significant bit first: base in locals 0..23, res in 24..47."""
+    lines = ["    # base = the input point (locals 0..23)"]
+    lines.append("    " + " ".join(f"padw movup.4 mem_loadw loc_storew.{4 * i} dropw" for i in range(3)))
+    lines.append("    " + " ".join(f"padw movup.4 mem_loadw loc_storew.{4 * i} dropw" for i in range(3, 6)))
+    lines.append("    # res = the identity (0, 1, 0) (locals 24..47)")
+    lines += ["    " + l for l in point_to_locals(0, mont(1), 0, 24)]
+    lines += [
+        "    # for each scalar limb, least significant first, and each of its bits",
+        "    repeat.8",
+        "        repeat.32",
+        "            u32divmod.2",
+        "            if.true",
+        f"                {addrs(24)} {addrs(0)} {addrs(24)}",
+        "                exec.add dropw drop drop",
+        "            end",
+        f"            {addrs(0)} {addrs(0)}",
+        "            exec.double dropw drop drop",
+        "        end",
+        "        drop",
+        "    end",
+        "    # res to the output addresses",
+    ]
+    for j in range(6):
+        lines.append(f"    padw loc_loadw.{24 + 4 * j} dup.{4 + j} mem_storew dropw")
+    return "\n".join(lines)
+
+
+def gen_mul_body():
+    """Adds 2^i G (precomputed, affine, z = 1) for each set bit i: res in locals 0..23, the
+    table point in locals 24..47."""
+    lines = ["    # res = the identity (0, 1, 0)"]
+    lines += ["    " + l for l in point_to_locals(0, mont(1), 0, 0)]
+    q = (GX, GY)
+    for limb in range(8):
+        lines.append(f"    # scalar limb {limb}")
+        for bit in range(32):
+            i = 32 * limb + bit
+            lines.append(f"    u32divmod.2 if.true  # bit {i}: res += 2^{i} G")
+            lines += ["        " + l for l in point_to_locals(mont(q[0]), mont(q[1]), mont(1), 24)]
+            lines.append(f"        {addrs(0)} {addrs(24)} {addrs(0)} exec.add dropw drop drop")
+            lines.append("    end")
+            q = affine_double(q)
+        lines.append("    drop")
+    lines.append("    # res to the output addresses")
+    for j in range(6):
+        lines.append(f"    padw loc_loadw.{4 * j} dup.{4 + j} mem_storew dropw")
+    return "\n".join(lines)
+
+
+def affine_double(pt):
+    x, y = pt
+    lam = 3 * x * x * pow(2 * y, -1, P) % P
+    x3 = (lam * lam - 2 * x) % P
+    return (x3, (lam * (x - x3) - y) % P)
+
+
+def check_formulas():
+    """The two formulas on plain integers against affine arithmetic."""
+    def run(text, env):
+        env = dict(env)
+        for line in text.strip().splitlines():
+            for stmt in line.split(";"):
+                stmt = stmt.strip()
+                if not stmt:
+                    continue
+                dst, expr = [t.strip() for t in stmt.split("=")]
+                toks = expr.split()
+                if toks[0] == "b3":
+                    env[dst] = B3 * env[toks[2]] % P
+                else:
+                    x, o, y = env[toks[0]], toks[1], env[toks[2]]
+                    env[dst] = (x * y if o == "*" else x + y if o == "+" else x - y) % P
+        return env
+    g = (GX, GY)
+    g2 = affine_double(g)
+    e = run(DOUBLE_FORMULA, {"X": GX * 5 % P, "Y": GY * 5 % P, "Z": 5})
+    zi = pow(e["Z3"], -1, P)
+    assert (e["X3"] * zi % P, e["Y3"] * zi % P) == g2
+    e = run(ADD_FORMULA, {"X1": GX, "Y1": GY, "Z1": 1, "X2": g2[0] * 3 % P, "Y2": g2[1] * 3 % P, "Z2": 3})
+    lam = (g2[1] - GY) * pow(g2[0] - GX, -1, P) % P
+    x3 = (lam * lam - GX - g2[0]) % P
+    zi = pow(e["Z3"], -1, P)
+    assert (e["X3"] * zi % P, e["Y3"] * zi % P) == (x3, (lam * (GX - x3) - GY) % P)
+
+
+# Measured by tests/stdlib_secp256k1.rs (data-dependent: a fixed part and a part per set
+# bit of the scalar).
+MUL_CYCLES = (3808871, 23989)
+GEN_MUL_CYCLES = (910, 24049)
+VERIFY_CYCLES = (5176272, 24049, 23989)
+
+
+def gen_group():
+    check_formulas()
+    dbl, dbl_cycles, dbl_locals = point_proc(["X", "Y", "Z"], DOUBLE_FORMULA, ["X3", "Y3", "Z3"])
+    add, add_cycles, add_locals = point_proc(
+        ["X1", "Y1", "Z1", "X2", "Y2", "Z2"], ADD_FORMULA, ["X3", "Y3", "Z3"]
+    )
+    header = """\
+#! secp256k1 group operations, Miden 0.16/0.17's `std::math::secp256k1::group`, with Miden's
+#! stack conventions: a point is in projective coordinates (X, Y, Z), (x, y) = (X/Z, Y/Z),
+#! the identity has Z = 0; each coordinate is a base field element in Montgomery form
+#! (`std::math::secp256k1::base_field`) kept in memory as two words: the word at the first
+#! address holds limbs 0..3, the one at the second limbs 4..7, as `mem_storew` of
+#! `[l0, l1, l2, l3, ...]` writes them (and `mem_loadw` gives them back, l0 on top). A
+#! point is given by six word addresses `[x_0, x_1, y_0, y_1, z_0, z_1]`.
+#!
+#! The formulas are the complete (exception-free) ones of Renes, Costello and Batina
+#! (https://eprint.iacr.org/2015/1060, algorithms 7 and 9 for a = 0, 3b = 21): any two
+#! points, equal or opposite or the identity, add correctly. Every input is read before any
+#! output is written, so the output addresses may be those of an input.
+#!
+#! This file is generated by `stdlib/gen/gen_secp256k1.py`; edit the generator, not this
+#! file. Cycle figures count the procedure's own instructions (including its frame-pointer
+#! updates and the `exec` of what it calls), not the caller's `exec`.
+
+use.std::math::secp256k1::base_field
+"""
+    parts = [header]
+    parts.append(proc("export", "double", dbl_locals, """
+Point doubling: (X3, Y3, Z3) = 2 (X, Y, Z).
+
+Inputs:  [x_0, x_1, y_0, y_1, z_0, z_1, x3_0, x3_1, y3_0, y3_1, z3_0, z3_1, ...]
+Outputs: [x3_0, x3_1, y3_0, y3_1, z3_0, z3_1, ...]
+
+Cycles: {cycles}
+""", dbl, dbl_cycles))
+    parts.append(proc("export", "add", add_locals, """
+Point addition: (X3, Y3, Z3) = (X1, Y1, Z1) + (X2, Y2, Z2).
+
+Inputs:  [x1_0, x1_1, y1_0, y1_1, z1_0, z1_1, x2_0, x2_1, y2_0, y2_1, z2_0, z2_1,
+          x3_0, x3_1, y3_0, y3_1, z3_0, z3_1, ...]
+Outputs: [x3_0, x3_1, y3_0, y3_1, z3_0, z3_1, ...]
+
+Cycles: {cycles}
+""", add, add_cycles))
+    parts.append(proc("export", "mul", 48, """
+Scalar multiplication: (X', Y', Z') = k (X, Y, Z) for a 256-bit scalar k (eight u32 limbs,
+k0 least significant; any value, not only below the group order), by double-and-add from
+the least significant bit. A scalar limb that is not a u32 fails with `NotU32`.
+
+Inputs:  [x_0, x_1, y_0, y_1, z_0, z_1, k0, k1, k2, k3, k4, k5, k6, k7,
+          x'_0, x'_1, y'_0, y'_1, z'_0, z'_1, ...]
+Outputs: [x'_0, x'_1, y'_0, y'_1, z'_0, z'_1, ...]
+
+Cycles: {cycles}, with w the number of set bits of k
+""", mul_body(), f"{MUL_CYCLES[0]} + {MUL_CYCLES[1]} * w"))
+    parts.append(proc("export", "gen_mul", 48, """
+Scalar multiplication of the generator G: (X, Y, Z) = k G, adding the precomputed 2^i G
+for each set bit i of k (no doublings). A scalar limb that is not a u32 fails with
+`NotU32`.
+
+Inputs:  [k0, k1, k2, k3, k4, k5, k6, k7, x_0, x_1, y_0, y_1, z_0, z_1, ...]
+Outputs: [x_0, x_1, y_0, y_1, z_0, z_1, ...]
+
+Cycles: {cycles}, with w the number of set bits of k
+""", gen_mul_body(), f"{GEN_MUL_CYCLES[0]} + {GEN_MUL_CYCLES[1]} * w"))
+    return "\n".join(parts), {"double": dbl_cycles, "add": add_cycles}
+
+
+# ---- ECDSA ----------------------------------------------------------------------------------
+
+# locals of verify: the public key (X, Y, Z) 0..23, h 24..31, r 32..39, P0 40..63, P1 64..87,
+# u1 88..95, u2 96..103
+ERR = '"ECDSA signature verification failed"'
+
+
+def nonzero(what):
+    """Fails unless the element on top (eight u32 limbs, kept) is not zero."""
+    adds = "dup.7 dup.7 add " + " ".join(f"dup.{i} add" for i in range(6, 0, -1)) + " neq.0"
+    return "    " + adds + ' assert.err="ECDSA: ' + what + ' is zero"'
+
+
+def x_mod_n():
+    """[x0..x7] (below p) to x mod n: x - n when x >= n."""
+    em = Emitter([f"x{i}" for i in range(8)])
+    zero = em.push(0, "zero")
+    out = reduce_once(em, [f"x{i}" for i in range(8)], zero, N)
+    arrange(em, out)
+    rnd = random.Random(3)
+    for x in [0, N - 1, N, N + 5, P - 1] + [rnd.randrange(P) for _ in range(50)]:
+        assert FieldSim(limbs(x) + [1]).run(em.code()) == limbs(x % N) + [1], x
+    return em
+
+
+def verify_body():
+    l = []
+    l.append("    # cache the public key, h and r; s stays on the stack")
+    l.append("    " + " ".join(f"loc_storew.{4 * i} dropw" for i in range(10)))
+    l.append("    # s, r and the public key's Z must not be zero (r = s = 0 would pass otherwise)")
+    l.append(nonzero("s"))
+    l.append("    padw loc_loadw.36 padw loc_loadw.32")
+    l.append(nonzero("r"))
+    l.append("    dropw dropw padw loc_loadw.20 padw loc_loadw.16")
+    l.append(nonzero("public key Z"))
+    l.append("    dropw dropw")
+    l.append("    # w = s^-1, u1 = h w, u2 = r w (mod n, plain form)")
+    l.append("    exec.scalar_field::inv dupw.1 dupw.1")
+    l.append("    padw loc_loadw.28 padw loc_loadw.24 exec.scalar_field::mul exec.scalar_field::from_mont")
+    l.append("    loc_storew.88 dropw loc_storew.92 dropw")
+    l.append("    padw loc_loadw.36 padw loc_loadw.32 exec.scalar_field::mul exec.scalar_field::from_mont")
+    l.append("    loc_storew.96 dropw loc_storew.100 dropw")
+    l.append("    # P0 = u1 G, P1 = u2 Q, P0 = P0 + P1")
+    l.append(f"    {addrs(40)} padw loc_loadw.92 padw loc_loadw.88 exec.group::gen_mul dropw drop drop")
+    l.append(f"    {addrs(64)} padw loc_loadw.100 padw loc_loadw.96 {addrs(0)} exec.group::mul dropw drop drop")
+    l.append(f"    {addrs(40)} {addrs(64)} {addrs(40)} exec.group::add dropw drop drop")
+    l.append("    # x = X / Z (plain form), not the identity")
+    l.append("    padw loc_loadw.60 padw loc_loadw.56")
+    l.append(nonzero("u1 G + u2 Q's Z"))
+    l.append("    exec.base_field::inv padw loc_loadw.44 padw loc_loadw.40 exec.base_field::mul")
+    l.append("    exec.base_field::from_mont")
+    l.append("    # x mod n")
+    l.append(x_mod_n().code())
+    l.append("    # r (plain form) == x mod n")
+    l.append("    padw loc_loadw.36 padw loc_loadw.32 exec.scalar_field::from_mont")
+    l.append("    " + " ".join(f"movup.{8 - i} assert_eq.err={ERR}" for i in range(7)))
+    l.append(f"    assert_eq.err={ERR}")
+    return "\n".join(l)
+
+
+def gen_ecdsa():
+    header = """\
+#! ECDSA over secp256k1, Miden 0.16/0.17's `std::crypto::dsa::ecdsa::secp256k1`, with Miden's
+#! stack convention: the public key in projective coordinates and the message hash and the
+#! signature as scalar field elements, all in Montgomery form
+#! (`std::math::secp256k1::{base_field, scalar_field}`).
+#!
+#! This file is generated by `stdlib/gen/gen_secp256k1.py`; edit the generator, not this
+#! file.
+
+use.std::math::secp256k1::base_field
+use.std::math::secp256k1::scalar_field
+use.std::math::secp256k1::group
+"""
+    text = proc("export", "verify", 104, """
+Verifies an ECDSA signature (r, s) of the message hash h under the public key Q = (X, Y, Z):
+with w = s^-1 mod n, it computes u1 G + u2 Q for u1 = h w, u2 = r w and checks that its
+affine x coordinate, reduced mod n, is r. Fails with "ECDSA signature verification failed"
+when it is not, and with "ECDSA: ... is zero" when s, r, Q's Z or the sum's Z is zero
+(the checks that keep r = s = 0 or the identity as public key from passing; Miden's code has
+none). The public key is not checked to lie on the curve. Inversions are exponentiations
+(no advice).
+
+h is the message digest as an integer (its 256 bits, big-endian) reduced mod n, as in
+Ethereum and k256.
+
+Inputs:  [X, Y, Z, h, r, s, ...] (48 elements; each value eight limbs, limb 0 on top:
+          X, Y, Z base field elements, h, r, s scalar field elements, Montgomery form)
+Outputs: [...]
+
+Cycles: {cycles}, with w1, w2 the numbers of set bits of u1 and u2
+""", verify_body(), f"{VERIFY_CYCLES[0]} + {VERIFY_CYCLES[1]} * w1 + {VERIFY_CYCLES[2]} * w2")
+    return header + "\n" + text
+
+
 def main():
     check = "--check" in sys.argv[1:]
     base, base_cycles = gen_field("base", P, True)
+    FIELD_CYCLES.update(base_cycles)
     scalar, scalar_cycles = gen_field("scalar", N, False)
+    group, group_cycles = gen_group()
     files = [
+        ("crypto/dsa/ecdsa/secp256k1.masm", gen_ecdsa()),
+        ("math/secp256k1/group.masm", group),
         ("math/secp256k1/base_field.masm", base),
         ("math/secp256k1/scalar_field.masm", scalar),
     ]
     if "--cycles" in sys.argv[1:]:
         print("base", base_cycles)
         print("scalar", scalar_cycles)
+        print("group", group_cycles)
     stale = []
     for rel, src in files:
         path = os.path.join(ROOT, rel)
