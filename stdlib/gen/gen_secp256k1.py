@@ -398,8 +398,9 @@ def gen_field(name, m, full):
     sqr_cycles = 8 + mul_cycles + EXEC
     parts = []
     header = f"""\
-#! secp256k1 {what}, Miden 0.16/0.17's `std::math::secp256k1::{name}_field`, with Miden's
-#! stack conventions: an element is eight u32 limbs, least significant on top
+#! secp256k1 {what},
+#! Miden 0.16/0.17's `std::math::secp256k1::{name}_field`, with Miden's stack
+#! conventions: an element is eight u32 limbs, least significant on top
 #! (`[a0, a1, ..., a7, ...]`, value = sum of a_i * 2^(32 i)), in Montgomery form (a stands for
 #! a * 2^-256 mod {sym}; `to_mont`/`from_mont` convert).
 #!
