@@ -1239,3 +1239,63 @@ fn miden_ecdsa_vector() {
         assert!(e.contains(BAD), "{e}");
     }
 }
+
+/// docs/stdlib.md's tables give the figures of the `.masm` doc comments.
+#[test]
+fn docs_give_the_documented_cycles() {
+    let all = include_str!("../docs/stdlib.md");
+    // the section whose heading names the module (base_field and scalar_field share one)
+    let section = |path: &str| {
+        let key = path.trim_end_matches("::scalar_field");
+        let key = if key == path {
+            path
+        } else {
+            "std::math::secp256k1::base_field"
+        };
+        let start = all
+            .find(&format!("## `{key}`"))
+            .unwrap_or_else(|| panic!("no section for {path}"));
+        let rest = &all[start + 3..];
+        &rest[..rest.find("\n## ").unwrap_or(rest.len())]
+    };
+    for (path, prefix, procs) in [
+        (
+            "std::math::secp256k1::base_field",
+            "base_field::",
+            &["mul", "add", "sub", "neg", "to_mont", "from_mont", "inv"][..],
+        ),
+        (
+            "std::math::secp256k1::scalar_field",
+            "scalar_field::",
+            &["mul", "from_mont", "inv"][..],
+        ),
+        (
+            "std::math::secp256k1::group",
+            "",
+            &["double", "add", "mul", "gen_mul"][..],
+        ),
+        ("std::crypto::dsa::ecdsa::secp256k1", "", &["verify"][..]),
+    ] {
+        let src = module_source(path);
+        let docs = section(path);
+        for proc in procs {
+            let at = src
+                .find(&format!("\nexport.{proc}"))
+                .unwrap_or_else(|| panic!("{path}::{proc}"));
+            let line = src[..at]
+                .lines()
+                .rev()
+                .find_map(|l| l.strip_prefix("#! Cycles: "))
+                .unwrap();
+            let figure = line.split(", with").next().unwrap();
+            let row = docs
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{prefix}{proc}` |")))
+                .unwrap_or_else(|| panic!("no docs row for {prefix}{proc}"));
+            assert!(
+                row.contains(&format!("| {figure} |")),
+                "{prefix}{proc}: docs say {row:?}, the module {figure:?}"
+            );
+        }
+    }
+}
