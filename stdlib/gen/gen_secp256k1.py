@@ -364,33 +364,40 @@ def proc(kind, name, n_locals, docs, body, cycles):
     return text
 
 
+INV_LOCALS = 120
+
+
 def inv_body(m, mul_cycles, sqr_cycles):
-    """a^(m - 2) by left-to-right square-and-multiply over the constant exponent: the base in
-    locals 0..7, the accumulator on the stack (starting at a for the leading 1 bit)."""
+    """a^(m - 2) by fixed 4-bit windows over the constant exponent: a^1..a^15 in locals
+    8 (k - 1).. (the table), then for each nibble after the first four squarings and, for a
+    non-zero nibble, a multiplication by its table entry."""
     e = m - 2
-    bits = bin(e)[3:]  # after the leading 1
-    lines = [
-        "    # the base in locals 0..7; the accumulator starts at a (the exponent's top bit)",
-        "    loc_storew.0 swapw loc_storew.4 swapw",
-    ]
-    load = "padw loc_loadw.4 padw loc_loadw.0 exec.mul"
+    nibbles = [(e >> (4 * i)) & 15 for i in reversed(range(64))]
+    assert nibbles[0] == 15  # the table's last entry is the accumulator's start
+
+    def slot(k):
+        return 8 * (k - 1)
+
+    def load(k):
+        return f"padw loc_loadw.{slot(k) + 4} padw loc_loadw.{slot(k)}"
+
+    def keep(k):
+        return f"loc_storew.{slot(k)} swapw loc_storew.{slot(k) + 4} swapw"
+
+    lines = ["    # the table a^1..a^15 (a^k in locals 8 (k - 1)..8 k - 1), a^15 left on the stack"]
+    lines.append(f"    {keep(1)}")
     cycles = FMP + 6
-    # runs of equal bits
-    i = 0
-    while i < len(bits):
-        j = i
-        while j < len(bits) and bits[j] == bits[i]:
-            j += 1
-        run = j - i
-        if bits[i] == "1":
-            step, step_cycles = f"exec.sqr {load}", sqr_cycles + EXEC + 12 + mul_cycles + EXEC
-        else:
-            step, step_cycles = "exec.sqr", sqr_cycles + EXEC
-        # written out (a `repeat` would add its loop's cycles)
-        for k in range(0, run, 4):
-            lines.append("    " + " ".join([step] * min(4, run - k)))
-        cycles += run * step_cycles
-        i = j
+    for k in range(2, 16):
+        lines.append(f"    {load(1)} exec.mul {keep(k)}  # a^{k}")
+        cycles += 12 + mul_cycles + EXEC + 6
+    lines.append("    # the other 63 nibbles of the exponent, most significant first")
+    for nib in nibbles[1:]:
+        line = "    exec.sqr exec.sqr exec.sqr exec.sqr"
+        cycles += 4 * (sqr_cycles + EXEC)
+        if nib:
+            line += f" {load(nib)} exec.mul"
+            cycles += 12 + mul_cycles + EXEC
+        lines.append(line + f"  # {nib:x}")
     return "\n".join(lines), cycles
 
 
@@ -522,11 +529,11 @@ Cycles: {{cycles}}
     body, inv_cycles = inv_body(m, mul_cycles, sqr_cycles)
     parts.append(
         proc(
-            "export", "inv", 8,
+            "export", "inv", INV_LOCALS,
             f"""
 Multiplicative inverse, both in Montgomery form: c = a^({sym} - 2) (Fermat), so that
-a * c = 1; the inverse of 0 is 0 (as in Miden). A fixed sequence of 255 squarings and one
-multiplication per set bit of {sym} - 2 (no advice).
+a * c = 1; the inverse of 0 is 0 (as in Miden). A fixed sequence: a table of a^1..a^15,
+then 252 squarings and a multiplication per non-zero 4-bit digit of {sym} - 2 (no advice).
 
 Inputs:  [a0, a1, a2, a3, a4, a5, a6, a7, ...]
 Outputs: [c0, c1, c2, c3, c4, c5, c6, c7, ...]
