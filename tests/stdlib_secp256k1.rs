@@ -1299,3 +1299,63 @@ fn docs_give_the_documented_cycles() {
         }
     }
 }
+
+/// r or s in a non-canonical Montgomery form (the canonical one plus n, still below 2^256)
+/// would verify as the same value; they are rejected. Such forms exist only for Montgomery
+/// forms below 2^256 - n (about 2^128), so the signature is built for them: r R = t (the
+/// first small t for which r is a curve point's x), s R = 7, and a public key that fits,
+/// Q = (R - u1 G) / u2 with u2 = r / s (as in `ecdsa_reduces_x_mod_n`).
+#[test]
+fn ecdsa_rejects_non_canonical_r_and_s() {
+    use k256::ecdsa::VerifyingKey;
+    use k256::elliptic_curve::point::DecompressPoint;
+    use k256::AffinePoint;
+    let nm = n();
+    let ri = r().modinv(&nm).unwrap();
+    let be32 = |x: &BigUint| {
+        let mut bytes = [0u8; 32];
+        let b = x.to_bytes_be();
+        bytes[32 - b.len()..].copy_from_slice(&b);
+        bytes
+    };
+    let (rv, rpt) = (1u64..)
+        .find_map(|t| {
+            let rv = BigUint::from(t) * &ri % &nm;
+            let pt = AffinePoint::decompress(&be32(&rv).into(), 0.into());
+            Option::<AffinePoint>::from(pt).map(|pt| (rv, ProjectivePoint::from(pt)))
+        })
+        .unwrap();
+    let r_s = k256_scalar(&rv);
+    let s_s = k256_scalar(&(BigUint::from(7u8) * &ri % &nm));
+    let u1 = Scalar::from(4242u64);
+    let u2 = r_s * s_s.invert().unwrap();
+    let q = (rpt - ProjectivePoint::GENERATOR * u1) * u2.invert().unwrap();
+    let h = u1 * s_s;
+    let sig = Signature::from_scalars(r_s.to_bytes(), s_s.to_bytes()).unwrap();
+    // k256 accepts low s only; (r, n - s) verifies exactly when (r, s) does
+    let sig = sig.normalize_s().unwrap_or(sig);
+    VerifyingKey::from_affine(q.to_affine())
+        .unwrap()
+        .verify_prehash(&h.to_bytes(), &sig)
+        .expect("k256 accepts it");
+    let c = Case {
+        q: proj(&q, 1),
+        h: big(&h.to_bytes()),
+        r: rv,
+        s: big(&s_s.to_bytes()),
+    };
+    accepted(&c);
+    let args = verify_args(&c);
+    assert_eq!(args[40], 7);
+    for (what, at) in [("r", 32), ("s", 40)] {
+        let mut bad = args.clone();
+        let v = from_limbs(&bad[at..at + 8]);
+        bad[at..at + 8].copy_from_slice(&limbs(&(&v + &nm)));
+        let src = format!("{ECDSA}begin\n{}exec.secp256k1::verify\nend", push(&bad));
+        let e = run_fast(&src).unwrap_err();
+        assert!(
+            e.contains(&format!("ECDSA: {what} is not below n")),
+            "{what}: {e}"
+        );
+    }
+}

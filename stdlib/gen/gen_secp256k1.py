@@ -793,7 +793,7 @@ def data_dependent_cycles(dbl, add, base, scalar):
         scalar["inv"] + base["inv"] + 2 * scalar["mul"] + 3 * scalar["from_mont"]
         + base["mul"] + base["from_mont"] + GEN_MUL_CYCLES[0] + MUL_CYCLES[0] + add
     )
-    VERIFY_CYCLES[:] = [calls + 550, GEN_MUL_CYCLES[1], MUL_CYCLES[1]]
+    VERIFY_CYCLES[:] = [calls + 550 + 2 * (below_emitter(N).cycles + 1), GEN_MUL_CYCLES[1], MUL_CYCLES[1]]
 
 
 def gen_group():
@@ -878,6 +878,42 @@ def nonzero(what):
     return "    " + adds + ' assert.err="ECDSA: ' + what + ' is zero"'
 
 
+def below_check(m, what):
+    """Fails unless the element on top (eight limbs, kept) is below m: the borrow of x - m."""
+    em = below_emitter(m)
+    return em.code() + f' assert.err="ECDSA: {what} is not below n"'
+
+
+def below_emitter(m):
+    """The borrow of x - m on top of x (eight limbs, kept)."""
+    names = [f"x{i}" for i in range(8)]
+    em = Emitter(names)
+    ml = limbs(m)
+    borrow = None
+    for j in range(8):
+        em.dup(names[j])
+        em.push(ml[j])
+        b1, d = stack.fresh("b"), stack.fresh("d")
+        two(em, "u32overflowing_sub", [b1, d])
+        if borrow is None:
+            em.drop(d)
+            borrow = b1
+        else:
+            em.fetch(d, False)
+            em.fetch(borrow, False)
+            b2, d2 = stack.fresh("b"), stack.fresh("d")
+            two(em, "u32overflowing_sub", [b2, d2])
+            em.drop(d2)
+            borrow = em.op("add", [(b1, False), (b2, False)])
+    em.up(borrow)
+    assert em.s == [borrow] + names
+    code = em.code()
+    for x in [0, m - 1, m, M32 << 224]:
+        out = FieldSim(limbs(x)).run(code)
+        assert out == [1 if x < m else 0] + limbs(x), x
+    return em
+
+
 def x_mod_n():
     """[x0..x7] (below p) to x mod n: x - n when x >= n."""
     em = Emitter([f"x{i}" for i in range(8)])
@@ -894,10 +930,13 @@ def verify_body():
     l = []
     l.append("    # cache the public key, h and r; s stays on the stack")
     l.append("    " + " ".join(f"loc_storew.{4 * i} dropw" for i in range(10)))
-    l.append("    # s, r and the public key's Z must not be zero (r = s = 0 would pass otherwise)")
+    l.append("    # s, r and the public key's Z must not be zero (r = s = 0 would pass otherwise);")
+    l.append("    # r and s below n (one Montgomery form each, so that r + n cannot pass for r)")
     l.append(nonzero("s"))
+    l.append(below_check(N, "s"))
     l.append("    padw loc_loadw.36 padw loc_loadw.32")
     l.append(nonzero("r"))
+    l.append(below_check(N, "r"))
     l.append("    dropw dropw padw loc_loadw.20 padw loc_loadw.16")
     l.append(nonzero("public key Z"))
     l.append("    dropw dropw")
@@ -943,9 +982,10 @@ use.std::math::secp256k1::group
 Verifies an ECDSA signature (r, s) of the message hash h under the public key Q = (X, Y, Z):
 with w = s^-1 mod n, it computes u1 G + u2 Q for u1 = h w, u2 = r w and checks that its
 affine x coordinate, reduced mod n, is r. Fails with "ECDSA signature verification failed"
-when it is not, and with "ECDSA: ... is zero" when s, r, Q's Z or the sum's Z is zero
-(the checks that keep r = s = 0 or the identity as public key from passing; Miden's code has
-none). The public key is not checked to lie on the curve. Inversions are exponentiations
+when it is not, with "ECDSA: ... is zero" when s, r, Q's Z or the sum's Z is zero (the
+checks that keep r = s = 0 or the identity as public key from passing; Miden's code has
+none), and with "ECDSA: r is not below n" (or s) for a non-canonical Montgomery form (which
+would let r + n pass for r). The public key is not checked to lie on the curve. Inversions are exponentiations
 (no advice).
 
 h is the message digest as an integer (its 256 bits, big-endian) reduced mod n, as in
