@@ -31,6 +31,10 @@ pub const MODULES: &[Module] = &[
         source: include_str!("../asm/crypto/dsa/hbs.masm"),
     },
     Module {
+        path: "std::crypto::dsa::ecdsa::secp256k1",
+        source: include_str!("../asm/crypto/dsa/ecdsa/secp256k1.masm"),
+    },
+    Module {
         path: "std::crypto::hashes::blake3",
         source: include_str!("../asm/crypto/hashes/blake3.masm"),
     },
@@ -49,6 +53,18 @@ pub const MODULES: &[Module] = &[
     Module {
         path: "std::math::u256",
         source: include_str!("../asm/math/u256.masm"),
+    },
+    Module {
+        path: "std::math::secp256k1::base_field",
+        source: include_str!("../asm/math/secp256k1/base_field.masm"),
+    },
+    Module {
+        path: "std::math::secp256k1::group",
+        source: include_str!("../asm/math/secp256k1/group.masm"),
+    },
+    Module {
+        path: "std::math::secp256k1::scalar_field",
+        source: include_str!("../asm/math/secp256k1/scalar_field.masm"),
     },
     Module {
         path: "std::math::u64",
