@@ -131,4 +131,3 @@ pub(crate) fn proving_shape(
         preset,
     )
 }
-
