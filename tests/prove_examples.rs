@@ -9,7 +9,7 @@ use vm_assembly::Assembler;
 use vm_prover::{preset, prove, ProveError};
 
 /// The examples and whether this version of the AIR proves them.
-const EXAMPLES: [(&str, bool); 9] = [
+const EXAMPLES: [(&str, bool); 10] = [
     ("secret", true),
     ("fib", true),
     ("loops", false),
@@ -19,6 +19,7 @@ const EXAMPLES: [(&str, bool); 9] = [
     ("advice", true),
     ("merkle", false),
     ("call", true),
+    ("hashes", false),
 ];
 
 #[test]
