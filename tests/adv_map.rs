@@ -309,6 +309,10 @@ fn diagnostics_of_bad_declarations() {
         &e,
         &["is already defined", "t.masm:1:1", "defined again here"],
     );
+    // Two invalid keys are two errors, not also a duplicate key.
+    let e = err("adv_map.A(0x12)=[1]\nadv_map.B(0x34)=[1]\nbegin end");
+    assert_has(&e, &["`0x12` is not a word", "`0x34` is not a word"]);
+    assert!(!e.contains("already defined"), "{e}");
     // Syntax: the list is bracketed.
     let e = err("adv_map.A=1\nbegin end");
     assert_has(&e, &["t.masm:1:11", "`[`"]);

@@ -250,8 +250,12 @@ impl ModuleSet {
                     }
                 }
                 Form::AdvMap(d) => {
+                    let before = errors.len();
                     let entry = adv_entry(&d, &src, &mut errors);
-                    if let Some(first) = adv_map.iter().find(|e: &&AdvEntry| e.key == entry.key) {
+                    // (An invalid key stands as zeros: not compared.)
+                    let valid = errors.len() == before;
+                    let first = adv_map.iter().find(|e: &&AdvEntry| e.key == entry.key);
+                    if let Some(first) = first.filter(|_| valid) {
                         errors.push(AssemblyError::AdvMapDuplicateKey {
                             key: vm_core::hash::word_to_hex(&entry.key),
                             src: src.clone(),
