@@ -302,3 +302,38 @@ fn secret_checks_a_root_it_does_not_reveal() {
     .unwrap();
     assert!(run_with(&source("secret"), &wrong).is_err());
 }
+
+#[test]
+fn hashes_match_the_reference_crates() {
+    use sha2::Digest as _;
+    let msg = b"abc";
+    let be = |d: &[u8]| -> Vec<u64> {
+        d.chunks(4)
+            .map(|c| u64::from(u32::from_be_bytes(c.try_into().unwrap())))
+            .collect()
+    };
+    let le = |d: &[u8]| -> Vec<u64> {
+        d.chunks(4)
+            .map(|c| u64::from(u32::from_le_bytes(c.try_into().unwrap())))
+            .collect()
+    };
+    let sha = sha2::Sha256::digest(msg);
+    let blake = blake3::hash(msg);
+    let keccak = sha3::Keccak256::digest(msg);
+    // Keccak lanes [hi, lo] of the little-endian u64s of bytes 0..8 and 8..16.
+    let lanes: Vec<u64> = keccak[..16]
+        .chunks(8)
+        .flat_map(|c| {
+            let v = u64::from_le_bytes(c.try_into().unwrap());
+            [v >> 32, v & 0xffff_ffff]
+        })
+        .collect();
+    let rp: Word = hash::hash_elements(&[97, 98, 99].map(Felt::new));
+    let mut expected = Vec::new();
+    expected.extend(be(&sha[..16]));
+    expected.extend(le(&blake.as_bytes()[..16]));
+    expected.extend(lanes);
+    expected.extend(rp.iter().rev().map(|e| e.as_int()));
+    assert_eq!(run("hashes").to_vec(), expected);
+    assert_eq!(expected[0], 0xba78_16bf, "FIPS 180-4's \"abc\"");
+}

@@ -25,6 +25,8 @@ pub struct Module {
     pub reexports: Vec<ReExport>,
     /// The `begin ... end` body of a program, with the span of `begin`.
     pub body: Option<(Vec<Op>, Span)>,
+    /// `adv_map.NAME[(KEY)]=[...]` declarations, in order.
+    pub adv_maps: Vec<AdvMapDecl>,
 }
 
 /// One top-level form, as produced by the grammar.
@@ -40,6 +42,8 @@ pub enum Form {
     ReExport(ReExport),
     /// `begin ... end`
     Body(Vec<Op>, Span),
+    /// `adv_map.NAME[(KEY)]=[v, ...]`
+    AdvMap(AdvMapDecl),
     /// Text that did not parse (already reported).
     Error,
 }
@@ -52,6 +56,29 @@ pub struct ReExport {
     pub target: Target,
     /// The name in this module (the target's last component unless renamed).
     pub name: Name,
+}
+
+/// `adv_map.NAME[(KEY)]=[v, ...]`: an entry of the program's advice map, and a constant
+/// `NAME` whose value is its key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdvMapDecl {
+    /// The name (of the constant holding the key).
+    pub name: Name,
+    /// The key as written; without one, the key is the native hash of the values.
+    pub key: Option<AdvKey>,
+    /// The values, as written.
+    pub values: Vec<Lit>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// The key of an `adv_map` declaration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AdvKey {
+    /// A literal (valid when it is a 64-hex-digit word).
+    Lit(Lit),
+    /// `[a, b, c, d]` (valid with four field elements).
+    Word(Vec<Lit>, Span),
 }
 
 /// `use.path[->alias]`

@@ -259,6 +259,75 @@ pub enum AssemblyError {
         #[label("not a field element")]
         span: SourceSpan,
     },
+    /// A value of an `adv_map` declaration that is not a field element.
+    #[error("advice-map values are field elements; `{value}` is not one")]
+    #[diagnostic(
+        code(assembly::adv_map_value),
+        help("values are numbers below 2^64 - 2^32 + 1 = 18446744069414584321 (a word is four values)")
+    )]
+    AdvMapValue {
+        /// The literal as written.
+        value: String,
+        /// The file.
+        #[source_code]
+        src: Source,
+        /// The literal.
+        #[label("not a field element")]
+        span: SourceSpan,
+    },
+    /// The key of an `adv_map` declaration that is not a word of field elements.
+    #[error("invalid advice-map key: {reason}")]
+    #[diagnostic(
+        code(assembly::adv_map_key),
+        help("a key is a word: `0x` and 64 hex digits (4 elements, 8 little-endian bytes each), or `[a, b, c, d]`; without a key, the key is the hash of the values")
+    )]
+    AdvMapKey {
+        /// What is wrong.
+        reason: String,
+        /// The file.
+        #[source_code]
+        src: Source,
+        /// The key.
+        #[label("not a valid key")]
+        span: SourceSpan,
+    },
+    /// Two `adv_map` declarations of one module with the same key.
+    #[error("advice-map key {key} is already defined")]
+    #[diagnostic(
+        code(assembly::adv_map_duplicate),
+        help("two entries without a written key and with the same values have the same key")
+    )]
+    AdvMapDuplicateKey {
+        /// The key, as hex.
+        key: String,
+        /// The file.
+        #[source_code]
+        src: Source,
+        /// The first declaration.
+        #[label("first defined here")]
+        first: SourceSpan,
+        /// The second declaration.
+        #[label("defined again here")]
+        span: SourceSpan,
+    },
+    /// An `adv_map` entry whose key an entry of another module maps to other values.
+    #[error("advice-map key {key} is defined by `{first}` with other values")]
+    #[diagnostic(
+        code(assembly::adv_map_conflict),
+        help("the program's advice map holds the entries of every module it uses; one key has one list of values")
+    )]
+    AdvMapConflict {
+        /// The key, as hex.
+        key: String,
+        /// The other entry, `module::NAME`.
+        first: String,
+        /// The file.
+        #[source_code]
+        src: Source,
+        /// This declaration.
+        #[label("conflicting entry")]
+        span: SourceSpan,
+    },
     /// A word constant without exactly four elements.
     #[error("a word constant has exactly 4 elements, this one has {count}")]
     #[diagnostic(code(assembly::word_constant))]

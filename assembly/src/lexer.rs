@@ -53,6 +53,9 @@ pub enum Tok<'a> {
     /// `procref`
     #[token("procref")]
     Procref,
+    /// `adv_map` (an advice-map declaration)
+    #[token("adv_map")]
+    AdvMap,
     /// `.`
     #[token(".")]
     Dot,

@@ -8,8 +8,10 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::ast::{Form, Module, Span};
-use crate::consts::{eval_all, Consts};
+use vm_core::{Felt, Word, MODULUS};
+
+use crate::ast::{AdvKey, AdvMapDecl, ConstDecl, ConstExpr, Form, Lit, Module, Span};
+use crate::consts::{eval_all, parse_lit, ConstVal, Consts};
 use crate::error::{at, did_you_mean, source, AssemblyError, Source};
 use crate::parse::parse_module;
 
@@ -31,6 +33,21 @@ pub struct ParsedModule {
     pub broken_imports: HashSet<String>,
     /// Constants by name.
     pub consts: Consts,
+    /// The module's advice-map entries (`adv_map` declarations), in order.
+    pub adv_map: Vec<AdvEntry>,
+}
+
+/// A checked `adv_map` declaration.
+#[derive(Clone, Debug)]
+pub struct AdvEntry {
+    /// The name.
+    pub name: String,
+    /// The key (written, or the native hash of the values).
+    pub key: Word,
+    /// The values.
+    pub values: Vec<Felt>,
+    /// The declaration.
+    pub span: Span,
 }
 
 /// Why a module could not be loaded.
@@ -68,6 +85,11 @@ impl ModuleSet {
         let m = set.build(source(file_name, text), EXEC_PATH.into(), true)?;
         set.modules.push(m);
         Ok(set)
+    }
+
+    /// The number of modules loaded (the program's is index 0).
+    pub fn len(&self) -> usize {
+        self.modules.len()
     }
 
     /// The module with index `i`.
@@ -169,6 +191,7 @@ impl ModuleSet {
         let forms = parse_module(&src)?;
         let mut errors = Vec::new();
         let mut ast = Module::default();
+        let mut adv_map: Vec<AdvEntry> = Vec::new();
         // Every name this module defines (procedures and re-exports), with its first span.
         let mut defined: HashMap<String, Span> = HashMap::new();
         let mut define = |name: &crate::ast::Name, errors: &mut Vec<AssemblyError>| {
@@ -225,6 +248,31 @@ impl ModuleSet {
                     } else {
                         ast.body = Some((b, span));
                     }
+                }
+                Form::AdvMap(d) => {
+                    let before = errors.len();
+                    let entry = adv_entry(&d, &src, &mut errors);
+                    // (An invalid key stands as zeros: not compared.)
+                    let valid = errors.len() == before;
+                    let first = adv_map.iter().find(|e: &&AdvEntry| e.key == entry.key);
+                    if let Some(first) = first.filter(|_| valid) {
+                        errors.push(AssemblyError::AdvMapDuplicateKey {
+                            key: vm_core::hash::word_to_hex(&entry.key),
+                            src: src.clone(),
+                            first: at(first.span),
+                            span: at(d.span),
+                        });
+                    }
+                    // `NAME` is a constant holding the key, as in Miden.
+                    ast.consts.push(ConstDecl {
+                        name: d.name.clone(),
+                        value: ConstExpr::Lit(Lit {
+                            text: vm_core::hash::word_to_hex(&entry.key),
+                            span: d.name.span,
+                        }),
+                    });
+                    adv_map.push(entry);
+                    ast.adv_maps.push(d);
                 }
                 // Parse errors stop `parse_module`; nothing to add here.
                 Form::Error => {}
@@ -291,7 +339,86 @@ impl ModuleSet {
             imports,
             broken_imports,
             consts,
+            adv_map,
         })
+    }
+}
+
+/// Checks an `adv_map` declaration: its values are field elements, its key (when written) a
+/// word of field elements; without a key, the key is the native hash of the values
+/// (`Rp64_256::hash_elements`, where Miden uses RPO). Errors are pushed and the entry is
+/// still returned (with zeros in place of what was invalid), so that later uses of its name
+/// do not echo the error.
+fn adv_entry(d: &AdvMapDecl, src: &Source, errors: &mut Vec<AssemblyError>) -> AdvEntry {
+    let felt = |l: &Lit| match parse_lit(&l.text) {
+        Some(ConstVal::Felt(v)) if v < MODULUS => Some(Felt::new(v)),
+        _ => None,
+    };
+    let mut values = Vec::with_capacity(d.values.len());
+    for l in &d.values {
+        match felt(l) {
+            Some(v) => values.push(v),
+            None => {
+                errors.push(AssemblyError::AdvMapValue {
+                    value: l.text.clone(),
+                    src: src.clone(),
+                    span: at(l.span),
+                });
+                values.push(Felt::new(0));
+            }
+        }
+    }
+    let bad_key = |span: Span, reason: String| AssemblyError::AdvMapKey {
+        reason,
+        src: src.clone(),
+        span: at(span),
+    };
+    let key = match &d.key {
+        None => Some(vm_core::hash::hash_elements(&values)),
+        Some(AdvKey::Lit(l)) => match parse_lit(&l.text) {
+            Some(ConstVal::Word(w)) if w.iter().all(|x| *x < MODULUS) => Some(w.map(Felt::new)),
+            Some(ConstVal::Word(_)) => {
+                errors.push(bad_key(
+                    l.span,
+                    "an element of this word is not a field element".into(),
+                ));
+                None
+            }
+            _ => {
+                errors.push(bad_key(
+                    l.span,
+                    format!("`{}` is not a word (64 hex digits)", l.text),
+                ));
+                None
+            }
+        },
+        Some(AdvKey::Word(lits, span)) => {
+            if lits.len() != 4 {
+                errors.push(bad_key(
+                    *span,
+                    format!("a word has 4 elements, this one has {}", lits.len()),
+                ));
+                None
+            } else {
+                let w: Vec<Option<Felt>> = lits.iter().map(felt).collect();
+                match w.iter().position(Option::is_none) {
+                    Some(i) => {
+                        errors.push(bad_key(
+                            lits[i].span,
+                            format!("`{}` is not a field element", lits[i].text),
+                        ));
+                        None
+                    }
+                    None => Some([0, 1, 2, 3].map(|i| w[i].unwrap_or(Felt::new(0)))),
+                }
+            }
+        }
+    };
+    AdvEntry {
+        name: d.name.text.clone(),
+        key: key.unwrap_or([Felt::new(0); 4]),
+        values,
+        span: d.span,
     }
 }
 

@@ -229,6 +229,7 @@ fn keyword(t: &Tok<'_>) -> &'static str {
         Tok::Call => "call",
         Tok::Syscall => "syscall",
         Tok::Procref => "procref",
+        Tok::AdvMap => "adv_map",
         Tok::Dot => ".",
         Tok::ColonColon => "::",
         Tok::Arrow => "->",

@@ -29,7 +29,9 @@ pub mod stack;
 
 pub use decorator::Decorator;
 pub use op::{ChipletRows, Component, ImmKind, OpInfo, Opcode, OPCODES};
-pub use program::{DebugInfo, Instruction, ProcedureInfo, Program, SourceFile, SourceSpan};
+pub use program::{
+    AdviceMapEntry, DebugInfo, Instruction, ProcedureInfo, Program, SourceFile, SourceSpan,
+};
 pub use stack::{StackError, StackInputs, StackOutputs};
 pub use winter_math::fields::f64::BaseElement as Felt;
 pub use winter_math::{FieldElement, StarkField};

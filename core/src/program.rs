@@ -4,7 +4,10 @@
 //! a `HALT`. The program's identity is its hash ([`Program::hash`]), computed over the code
 //! only (see [`encode_for_hash`] and `docs/isa.md`); the debug information (procedure
 //! names, source locations, decorators, assertion messages) is carried along for error
-//! reporting and advice injection, but does not change the hash.
+//! reporting and advice injection, but does not change the hash. Nor does the program's
+//! advice map ([`Program::advice_map`], from `adv_map.NAME=[...]` declarations), as in Miden
+//! where a MAST forest's advice map is not part of the program's MAST root: advice is
+//! untrusted input whatever its origin, so a proof attests the code only.
 
 use alloc::{string::String, vec::Vec};
 use core::fmt;
@@ -119,12 +122,27 @@ pub struct DebugInfo {
     pub messages: Vec<(u32, String)>,
 }
 
+/// An entry of a program's advice map, declared in source by `adv_map.NAME=[...]` or
+/// `adv_map.NAME(KEY)=[...]`. The processor adds every entry to the advice map before the
+/// first cycle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdviceMapEntry {
+    /// Where it was declared, `module::NAME` (`#exec::NAME` for the program's own), for
+    /// error messages.
+    pub name: String,
+    /// The key: the one written, or the native hash of the values (`hash_elements`).
+    pub key: Word,
+    /// The values.
+    pub values: Vec<Felt>,
+}
+
 /// A compiled program: native code plus debug information, and the hash of the code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     code: Vec<Instruction>,
     debug: DebugInfo,
     hash: Word,
+    advice_map: Vec<AdviceMapEntry>,
 }
 
 /// Reasons a sequence of instructions is not a valid program.
@@ -192,7 +210,25 @@ impl Program {
     pub fn new(code: Vec<Instruction>, debug: DebugInfo) -> Result<Self, ProgramError> {
         validate(&code)?;
         let hash = hash::hash_elements(&encode_for_hash(&code));
-        Ok(Self { code, debug, hash })
+        Ok(Self {
+            code,
+            debug,
+            hash,
+            advice_map: Vec::new(),
+        })
+    }
+
+    /// The program with `entries` as its advice map (replacing any). The entries do not
+    /// change the program hash.
+    pub fn with_advice_map(mut self, entries: Vec<AdviceMapEntry>) -> Self {
+        self.advice_map = entries;
+        self
+    }
+
+    /// The advice-map entries the program carries (loaded into the advice map before the
+    /// first cycle; not part of the hash).
+    pub fn advice_map(&self) -> &[AdviceMapEntry] {
+        &self.advice_map
     }
 
     /// The native code.

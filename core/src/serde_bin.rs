@@ -3,14 +3,18 @@
 //! Layout, all integers little-endian:
 //!
 //! ```text
-//! magic "VMPG" | version u16 (= 1) | hash: 4 x u64
+//! magic "VMPG" | version u16 (= 2) | hash: 4 x u64
 //! code:        u32 count, then per instruction: opcode u8 [imm u64 if the op has one]
 //! files:       u32 count, then (string name, string text)
 //! spans:       u32 count, then per instruction: u8 present [file u32, start u32, end u32]
 //! procedures:  u32 count, then (string name, start u32, end u32, num_locals u32)
 //! decorators:  u32 count, then (addr u32, tag u8, payload)
 //! messages:    u32 count, then (addr u32, string)
+//! advice map:  u32 count, then (string name, key 4 x u64, u32 count, values u64...)
 //! ```
+//!
+//! Version 1 files (written before programs carried an advice map) have no advice-map
+//! section and are still read.
 //!
 //! Strings are a u32 byte length followed by UTF-8. Reading recomputes the hash and rejects
 //! a file whose stored hash differs, so a corrupted file cannot masquerade as another
@@ -20,14 +24,16 @@ use alloc::{format, string::String, vec::Vec};
 use core::fmt;
 
 use crate::{
-    program::ProgramError, DebugInfo, Decorator, Felt, Instruction, Opcode, ProcedureInfo, Program,
-    SourceFile, SourceSpan, Word, MODULUS,
+    program::ProgramError, AdviceMapEntry, DebugInfo, Decorator, Felt, Instruction, Opcode,
+    ProcedureInfo, Program, SourceFile, SourceSpan, Word, MODULUS,
 };
 
 /// Magic bytes at the start of every compiled program.
 pub const MAGIC: &[u8; 4] = b"VMPG";
 /// Current format version.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
+/// The oldest format version still read (no advice-map section).
+pub const OLDEST_VERSION: u16 = 1;
 
 /// Why bytes could not be read as a program.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,7 +62,7 @@ impl fmt::Display for DecodeError {
             DecodeError::UnsupportedVersion(v) => {
                 write!(
                     f,
-                    "program format version {v} is not supported (this build reads {VERSION})"
+                    "program format version {v} is not supported (this build reads {OLDEST_VERSION} to {VERSION})"
                 )
             }
             DecodeError::UnexpectedEnd(what) => write!(f, "file ends in the middle of {what}"),
@@ -163,7 +169,7 @@ impl<'a> Reader<'a> {
 impl Program {
     /// Serializes the program (code, hash and debug information).
     pub fn to_bytes(&self) -> Vec<u8> {
-        write_program(&self.hash(), self.code(), self.debug())
+        write_program(&self.hash(), self.code(), self.debug(), self.advice_map())
     }
 
     /// Reads a program written by [`Program::to_bytes`], validating it completely.
@@ -173,7 +179,7 @@ impl Program {
             return Err(DecodeError::BadMagic);
         }
         let version = r.u16("the version")?;
-        if version != VERSION {
+        if !(OLDEST_VERSION..=VERSION).contains(&version) {
             return Err(DecodeError::UnsupportedVersion(version));
         }
         let mut hash = [Felt::new(0); 4];
@@ -235,6 +241,22 @@ impl Program {
             let addr = r.u32("a message")?;
             debug.messages.push((addr, r.str("a message")?));
         }
+        let mut advice_map = Vec::new();
+        if version >= 2 {
+            for _ in 0..r.count("the advice map", 40)? {
+                let name = r.str("an advice-map entry")?;
+                let mut key = [Felt::new(0); 4];
+                for k in key.iter_mut() {
+                    *k = r.felt("an advice-map key")?;
+                }
+                let n = r.count("advice-map values", 8)?;
+                let mut values = Vec::with_capacity(n);
+                for _ in 0..n {
+                    values.push(r.felt("an advice-map value")?);
+                }
+                advice_map.push(AdviceMapEntry { name, key, values });
+            }
+        }
         if r.pos != bytes.len() {
             return Err(DecodeError::TrailingBytes(bytes.len() - r.pos));
         }
@@ -249,13 +271,18 @@ impl Program {
         if program.hash() != hash {
             return Err(DecodeError::HashMismatch);
         }
-        Ok(program)
+        Ok(program.with_advice_map(advice_map))
     }
 }
 
-/// Writes the file format for `hash`, `code` and `debug` without checking them (so that the
-/// tests can write files that the reader must reject).
-fn write_program(hash: &Word, code: &[Instruction], d: &DebugInfo) -> Vec<u8> {
+/// Writes the file format for `hash`, `code`, `debug` and `advice` without checking them (so
+/// that the tests can write files that the reader must reject).
+fn write_program(
+    hash: &Word,
+    code: &[Instruction],
+    d: &DebugInfo,
+    advice: &[AdviceMapEntry],
+) -> Vec<u8> {
     let mut w = Writer(Vec::new());
     w.0.extend_from_slice(MAGIC);
     w.u16(VERSION);
@@ -302,6 +329,17 @@ fn write_program(hash: &Word, code: &[Instruction], d: &DebugInfo) -> Vec<u8> {
     for (addr, m) in &d.messages {
         w.u32(*addr);
         w.str(m);
+    }
+    w.len(advice.len());
+    for e in advice {
+        w.str(&e.name);
+        for k in &e.key {
+            w.u64(k.as_int());
+        }
+        w.len(e.values.len());
+        for v in &e.values {
+            w.u64(v.as_int());
+        }
     }
     w.0
 }
@@ -451,6 +489,37 @@ mod tests {
     fn roundtrip() {
         let p = sample();
         assert_eq!(Program::from_bytes(&p.to_bytes()).unwrap(), p);
+        let with_map = sample().with_advice_map(vec![
+            AdviceMapEntry {
+                name: "#exec::A".into(),
+                key: [Felt::new(1), Felt::new(2), Felt::new(3), Felt::new(4)],
+                values: vec![Felt::new(7), Felt::new(MODULUS - 1)],
+            },
+            AdviceMapEntry {
+                name: "#exec::EMPTY".into(),
+                key: [Felt::new(0); 4],
+                values: vec![],
+            },
+        ]);
+        assert_eq!(with_map.hash(), p.hash(), "the advice map is not hashed");
+        let back = Program::from_bytes(&with_map.to_bytes()).unwrap();
+        assert_eq!(back, with_map);
+        assert_eq!(back.advice_map().len(), 2);
+    }
+
+    #[test]
+    fn version_1_files_are_read_without_an_advice_map() {
+        let p = sample();
+        let mut bytes = write_program(&p.hash(), p.code(), p.debug(), &[]);
+        // A version 1 file is a version 2 file without the advice-map count.
+        bytes[4..6].copy_from_slice(&1u16.to_le_bytes());
+        bytes.truncate(bytes.len() - 4);
+        assert_eq!(Program::from_bytes(&bytes).unwrap(), p);
+        bytes[4..6].copy_from_slice(&3u16.to_le_bytes());
+        assert_eq!(
+            Program::from_bytes(&bytes),
+            Err(DecodeError::UnsupportedVersion(3))
+        );
     }
 
     /// `JMP.2 HALT NOOP`: well formed, but NOOP falls through to address 3.
@@ -472,7 +541,7 @@ mod tests {
         let code = runs_past_end();
         // With the hash the file would carry: the code itself is what is rejected.
         let hash = crate::hash::hash_elements(&crate::program::encode_for_hash(&code));
-        let bytes = write_program(&hash, &code, &DebugInfo::default());
+        let bytes = write_program(&hash, &code, &DebugInfo::default(), &[]);
         assert_eq!(Program::from_bytes(&bytes), Err(RUNS_PAST_END));
         assert_eq!(
             RUNS_PAST_END.to_string(),
@@ -482,7 +551,7 @@ mod tests {
         // The same file written by hand, independently of the writer.
         let mut by_hand = Vec::new();
         by_hand.extend_from_slice(b"VMPG");
-        by_hand.extend_from_slice(&1u16.to_le_bytes());
+        by_hand.extend_from_slice(&2u16.to_le_bytes());
         for e in hash {
             by_hand.extend_from_slice(&e.as_int().to_le_bytes());
         }
@@ -491,8 +560,8 @@ mod tests {
         by_hand.extend_from_slice(&2u64.to_le_bytes());
         by_hand.push(2); // HALT
         by_hand.push(1); // NOOP
-        for _ in 0..5 {
-            // No files, spans, procedures, decorators or messages.
+        for _ in 0..6 {
+            // No files, spans, procedures, decorators, messages or advice-map entries.
             by_hand.extend_from_slice(&0u32.to_le_bytes());
         }
         assert_eq!(by_hand, bytes);
@@ -505,7 +574,7 @@ mod tests {
         ];
         let hash = crate::hash::hash_elements(&crate::program::encode_for_hash(&code));
         assert_eq!(
-            Program::from_bytes(&write_program(&hash, &code, &DebugInfo::default())),
+            Program::from_bytes(&write_program(&hash, &code, &DebugInfo::default(), &[])),
             Err(DecodeError::Program(ProgramError::RunsPastEnd {
                 addr: 2,
                 op: Opcode::Call

@@ -80,6 +80,19 @@ pub enum ErrorKind {
         /// End address.
         end: u64,
     },
+    /// An `adv_map` entry of the program has a key that the advice inputs map to other
+    /// values (checked before the first cycle).
+    #[error("the program's advice-map entry {name} (key {key}, {program} values) conflicts with the advice inputs, which map that key to other values ({inputs} values)")]
+    AdviceMapConflict {
+        /// The entry, `module::NAME`.
+        name: String,
+        /// The key, as hex.
+        key: String,
+        /// Number of values the program declares.
+        program: usize,
+        /// Number of values the inputs give.
+        inputs: usize,
+    },
     /// The advice map has no entry under the key.
     #[error("the advice map has no key {key}")]
     MapKeyNotFound {

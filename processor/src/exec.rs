@@ -110,6 +110,9 @@ pub(crate) struct Vm<'a, H: Host, T: Tracer> {
     /// Testing only: failed checks are recorded in `ignored` instead of ending the run.
     pub(crate) lenient: bool,
     pub(crate) ignored: Vec<ExecutionError>,
+    /// A conflict between the program's advice map and the advice inputs, reported by the
+    /// first cycle (before it runs).
+    pub(crate) init_error: Option<ExecutionError>,
 }
 
 /// Executes `program` on the given inputs until `HALT`.
@@ -147,6 +150,41 @@ pub fn execute_traced(
     vm.run()?;
     let out = vm.output();
     Ok((out, vm.tracer))
+}
+
+/// Adds the program's advice-map entries (its `adv_map` declarations) to the advice map of
+/// the inputs, as Miden loads a MAST forest's advice map before execution. An entry whose
+/// key the inputs already map to the same values is accepted; to different values, it is
+/// an error (Miden's `MapKeyAlreadyPresent`), reported before the first cycle.
+fn merge_program_advice(
+    program: &Program,
+    advice: &mut AdviceInputs,
+) -> Result<(), ExecutionError> {
+    for e in program.advice_map() {
+        let key = word_key(&e.key);
+        match advice.map.get(&key) {
+            None => {
+                advice.map.insert(key, e.values.clone());
+            }
+            Some(v) if *v == e.values => {}
+            Some(v) => {
+                return Err(ExecutionError {
+                    kind: ErrorKind::AdviceMapConflict {
+                        name: e.name.clone(),
+                        key: vm_core::hash::word_to_hex(&e.key),
+                        program: e.values.len(),
+                        inputs: v.len(),
+                    },
+                    pc: 0,
+                    clk: 0,
+                    op: None,
+                    location: None,
+                    call_chain: Vec::new(),
+                })
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What the interpreter loop reads every cycle and never changes, kept apart from the
@@ -204,6 +242,8 @@ impl<'a, H: Host, T: Tracer> Vm<'a, H, T> {
         let mut adv = advice.stack.clone();
         adv.reverse();
         let code_len = program.code().len();
+        let mut advice = advice;
+        let init_error = merge_program_advice(program, &mut advice).err();
         Vm {
             program,
             host,
@@ -231,6 +271,7 @@ impl<'a, H: Host, T: Tracer> Vm<'a, H, T> {
             ctl_addrs: Vec::new(),
             lenient: false,
             ignored: Vec::new(),
+            init_error,
         }
     }
 
@@ -485,6 +526,9 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
 
     /// Runs from address 0 until `HALT` or an error.
     fn run(&mut self) -> Result<(), ExecutionError> {
+        if let Some(e) = self.init_error.take() {
+            return Err(e);
+        }
         let code = Code::new(self.program, &self.options);
         let mut pc: usize = 0;
         loop {

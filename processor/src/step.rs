@@ -62,11 +62,16 @@ impl<'a, H: Host> Stepper<'a, H> {
             options,
             NoTrace,
         );
+        let mut vm = vm;
+        let state = match vm.init_error.take() {
+            Some(e) => StepState::Failed(e),
+            None => StepState::Running,
+        };
         Self {
             vm: Some(vm),
             code: Code::new(program, &options),
             pc: 0,
-            state: StepState::Running,
+            state,
             stack_inputs: stack,
             advice_inputs: advice,
         }
@@ -176,16 +181,20 @@ impl<'a, H: Host> Stepper<'a, H> {
     pub fn restart(&mut self) {
         let vm = self.vm.take().expect("the stepper always has a state");
         let (program, options, host) = (vm.program, vm.options, vm.host);
-        self.vm = Some(Vm::new(
+        let mut vm = Vm::new(
             program,
             self.stack_inputs.clone(),
             self.advice_inputs.clone(),
             host,
             options,
             NoTrace,
-        ));
+        );
+        self.state = match vm.init_error.take() {
+            Some(e) => StepState::Failed(e),
+            None => StepState::Running,
+        };
+        self.vm = Some(vm);
         self.pc = 0;
-        self.state = StepState::Running;
     }
 
     /// Goes to the state after `clk` cycles: restarts first when `clk` is behind, then

@@ -164,6 +164,9 @@ impl<'a, H: Host> Process<'a, H> {
         hook: &mut impl FnMut(Phase, usize, Instruction, &mut State),
     ) -> Result<bool, ExecutionError> {
         assert!(!self.halted, "the process has halted");
+        if let Some(e) = self.vm.init_error.take() {
+            return Err(e);
+        }
         let clk = self.vm.clk;
         self.check_pc(clk)?;
         let ins = self.vm.program.code()[self.pc];

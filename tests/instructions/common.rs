@@ -342,7 +342,7 @@ pub fn state_stack(state: &State) -> Vec<u64> {
 }
 
 /// Every bundled example (`examples/<name>/<name>.masm` with `<name>.inputs`), by name.
-pub const EXAMPLES: [&str; 9] = [
+pub const EXAMPLES: [&str; 10] = [
     "secret",
     "fib",
     "loops",
@@ -352,4 +352,5 @@ pub const EXAMPLES: [&str; 9] = [
     "advice",
     "merkle",
     "call",
+    "hashes",
 ];

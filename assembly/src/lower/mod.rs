@@ -17,7 +17,8 @@ mod resolve;
 use std::collections::{BTreeMap, HashMap};
 
 use vm_core::{
-    DebugInfo, Decorator, Felt, Instruction, Opcode, ProcedureInfo, Program, SourceFile, SourceSpan,
+    AdviceMapEntry, DebugInfo, Decorator, Felt, Instruction, Opcode, ProcedureInfo, Program,
+    SourceFile, SourceSpan,
 };
 
 use crate::ast::{self, Op, Span};
@@ -340,6 +341,7 @@ impl Linker<'_> {
 
     /// Builds the program and its debug information.
     fn finish(mut self) -> Result<Program, Vec<AssemblyError>> {
+        let advice_map = self.advice_map()?;
         let mut files = vec![None; self.used_files.len()];
         for (module, idx) in &self.used_files {
             let src = &self.modules.get(*module).src;
@@ -357,6 +359,45 @@ impl Linker<'_> {
             decorators: self.decorators,
             messages: self.messages,
         };
-        Program::new(self.code, debug).map_err(|e| vec![AssemblyError::Internal(e.to_string())])
+        Program::new(self.code, debug)
+            .map(|p| p.with_advice_map(advice_map))
+            .map_err(|e| vec![AssemblyError::Internal(e.to_string())])
+    }
+
+    /// The program's advice map: the `adv_map` entries of the program module and of every
+    /// library module it uses, in that order. One key in two modules is accepted when the
+    /// values are the same (the entry is kept once), and an error otherwise.
+    fn advice_map(&self) -> Result<Vec<AdviceMapEntry>, Vec<AssemblyError>> {
+        let mut entries: Vec<AdviceMapEntry> = Vec::new();
+        let mut by_key: HashMap<[u64; 4], usize> = HashMap::new();
+        let mut errors = Vec::new();
+        for m in 0..self.modules.len() {
+            let module = self.modules.get(m);
+            for e in &module.adv_map {
+                let key = e.key.map(|x| x.as_int());
+                match by_key.get(&key) {
+                    Some(&i) if entries[i].values == e.values => {}
+                    Some(&i) => errors.push(AssemblyError::AdvMapConflict {
+                        key: vm_core::hash::word_to_hex(&e.key),
+                        first: entries[i].name.clone(),
+                        src: module.src.clone(),
+                        span: at(e.span),
+                    }),
+                    None => {
+                        by_key.insert(key, entries.len());
+                        entries.push(AdviceMapEntry {
+                            name: format!("{}::{}", module.path, e.name),
+                            key: e.key,
+                            values: e.values.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(entries)
+        } else {
+            Err(errors)
+        }
     }
 }
