@@ -10,7 +10,11 @@
 //! procedures:  u32 count, then (string name, start u32, end u32, num_locals u32)
 //! decorators:  u32 count, then (addr u32, tag u8, payload)
 //! messages:    u32 count, then (addr u32, string)
+//! [decorator spans: u32 count, then per decorator: u8 present [file u32, start u32, end u32]]
 //! ```
+//!
+//! The decorator spans are optional (files written before they existed end after the
+//! messages).
 //!
 //! Strings are a u32 byte length followed by UTF-8. Reading recomputes the hash and rejects
 //! a file whose stored hash differs, so a corrupted file cannot masquerade as another
@@ -200,23 +204,7 @@ impl Program {
             debug.files.push(SourceFile { name, text });
         }
         for _ in 0..r.count("the source map", 1)? {
-            let span = match r.u8("the source map")? {
-                0 => None,
-                1 => Some(SourceSpan {
-                    file: r.u32("a span")?,
-                    start: r.u32("a span")?,
-                    end: r.u32("a span")?,
-                }),
-                t => return Err(DecodeError::Invalid(format!("bad span tag {t}"))),
-            };
-            if let Some(s) = span {
-                let file = debug.files.get(s.file as usize).ok_or_else(|| {
-                    DecodeError::Invalid(format!("span refers to missing file {}", s.file))
-                })?;
-                if s.start > s.end || s.end as usize > file.text.len() {
-                    return Err(DecodeError::Invalid("span outside its file".into()));
-                }
-            }
+            let span = read_span(&mut r, &debug.files)?;
             debug.spans.push(span);
         }
         for _ in 0..r.count("the procedures", 16)? {
@@ -236,6 +224,12 @@ impl Program {
             debug.messages.push((addr, r.str("a message")?));
         }
         if r.pos != bytes.len() {
+            for _ in 0..r.count("the decorator spans", 1)? {
+                let span = read_span(&mut r, &debug.files)?;
+                debug.decorator_spans.push(span);
+            }
+        }
+        if r.pos != bytes.len() {
             return Err(DecodeError::TrailingBytes(bytes.len() - r.pos));
         }
         if !debug.decorators.windows(2).all(|w| w[0].0 <= w[1].0)
@@ -250,6 +244,40 @@ impl Program {
             return Err(DecodeError::HashMismatch);
         }
         Ok(program)
+    }
+}
+
+/// Reads an optional span and checks that it lies in one of `files`.
+fn read_span(r: &mut Reader<'_>, files: &[SourceFile]) -> Result<Option<SourceSpan>, DecodeError> {
+    let span = match r.u8("the source map")? {
+        0 => None,
+        1 => Some(SourceSpan {
+            file: r.u32("a span")?,
+            start: r.u32("a span")?,
+            end: r.u32("a span")?,
+        }),
+        t => return Err(DecodeError::Invalid(format!("bad span tag {t}"))),
+    };
+    if let Some(s) = span {
+        let file = files.get(s.file as usize).ok_or_else(|| {
+            DecodeError::Invalid(format!("span refers to missing file {}", s.file))
+        })?;
+        if s.start > s.end || s.end as usize > file.text.len() {
+            return Err(DecodeError::Invalid("span outside its file".into()));
+        }
+    }
+    Ok(span)
+}
+
+fn write_span(w: &mut Writer, s: &Option<SourceSpan>) {
+    match s {
+        Some(s) => {
+            w.u8(1);
+            w.u32(s.file);
+            w.u32(s.start);
+            w.u32(s.end);
+        }
+        None => w.u8(0),
     }
 }
 
@@ -276,15 +304,7 @@ fn write_program(hash: &Word, code: &[Instruction], d: &DebugInfo) -> Vec<u8> {
     }
     w.len(d.spans.len());
     for s in &d.spans {
-        match s {
-            Some(s) => {
-                w.u8(1);
-                w.u32(s.file);
-                w.u32(s.start);
-                w.u32(s.end);
-            }
-            None => w.u8(0),
-        }
+        write_span(&mut w, s);
     }
     w.len(d.procedures.len());
     for p in &d.procedures {
@@ -302,6 +322,12 @@ fn write_program(hash: &Word, code: &[Instruction], d: &DebugInfo) -> Vec<u8> {
     for (addr, m) in &d.messages {
         w.u32(*addr);
         w.str(m);
+    }
+    if !d.decorator_spans.is_empty() {
+        w.len(d.decorator_spans.len());
+        for s in &d.decorator_spans {
+            write_span(&mut w, s);
+        }
     }
     w.0
 }
@@ -441,6 +467,14 @@ mod tests {
             decorators: vec![
                 (1, Decorator::DebugStack(Some(4))),
                 (1, Decorator::AdvPushMapval(0)),
+            ],
+            decorator_spans: vec![
+                None,
+                Some(SourceSpan {
+                    file: 0,
+                    start: 13,
+                    end: 19,
+                }),
             ],
             messages: vec![(1, "must be one".into())],
         };
