@@ -3,18 +3,19 @@
 //! Layout, all integers little-endian:
 //!
 //! ```text
-//! magic "VMPG" | version u16 (= 1) | hash: 4 x u64
+//! magic "VMPG" | version u16 (1, or 2 with decorator spans) | hash: 4 x u64
 //! code:        u32 count, then per instruction: opcode u8 [imm u64 if the op has one]
 //! files:       u32 count, then (string name, string text)
 //! spans:       u32 count, then per instruction: u8 present [file u32, start u32, end u32]
 //! procedures:  u32 count, then (string name, start u32, end u32, num_locals u32)
 //! decorators:  u32 count, then (addr u32, tag u8, payload)
 //! messages:    u32 count, then (addr u32, string)
-//! [decorator spans: u32 count, then per decorator: u8 present [file u32, start u32, end u32]]
+//! decorator spans (version 2 only): u32 count, then per decorator: u8 present [file u32,
+//!              start u32, end u32]
 //! ```
 //!
-//! The decorator spans are optional (files written before they existed end after the
-//! messages).
+//! A program without decorator spans is written as version 1, the format from before they
+//! existed.
 //!
 //! Strings are a u32 byte length followed by UTF-8. Reading recomputes the hash and rejects
 //! a file whose stored hash differs, so a corrupted file cannot masquerade as another
@@ -30,8 +31,9 @@ use crate::{
 
 /// Magic bytes at the start of every compiled program.
 pub const MAGIC: &[u8; 4] = b"VMPG";
-/// Current format version.
-pub const VERSION: u16 = 1;
+/// Current format version (written for programs with decorator spans; others are written
+/// as version 1, which every build reads).
+pub const VERSION: u16 = 2;
 
 /// Why bytes could not be read as a program.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,7 +62,7 @@ impl fmt::Display for DecodeError {
             DecodeError::UnsupportedVersion(v) => {
                 write!(
                     f,
-                    "program format version {v} is not supported (this build reads {VERSION})"
+                    "program format version {v} is not supported (this build reads 1 to {VERSION})"
                 )
             }
             DecodeError::UnexpectedEnd(what) => write!(f, "file ends in the middle of {what}"),
@@ -177,7 +179,7 @@ impl Program {
             return Err(DecodeError::BadMagic);
         }
         let version = r.u16("the version")?;
-        if version != VERSION {
+        if version != 1 && version != VERSION {
             return Err(DecodeError::UnsupportedVersion(version));
         }
         let mut hash = [Felt::new(0); 4];
@@ -223,7 +225,7 @@ impl Program {
             let addr = r.u32("a message")?;
             debug.messages.push((addr, r.str("a message")?));
         }
-        if r.pos != bytes.len() {
+        if version >= 2 {
             for _ in 0..r.count("the decorator spans", 1)? {
                 let span = read_span(&mut r, &debug.files)?;
                 debug.decorator_spans.push(span);
@@ -286,7 +288,11 @@ fn write_span(w: &mut Writer, s: &Option<SourceSpan>) {
 fn write_program(hash: &Word, code: &[Instruction], d: &DebugInfo) -> Vec<u8> {
     let mut w = Writer(Vec::new());
     w.0.extend_from_slice(MAGIC);
-    w.u16(VERSION);
+    w.u16(if d.decorator_spans.is_empty() {
+        1
+    } else {
+        VERSION
+    });
     for e in hash {
         w.u64(e.as_int());
     }
