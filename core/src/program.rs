@@ -120,6 +120,9 @@ pub struct DebugInfo {
     pub decorators: Vec<(u32, Decorator)>,
     /// Assertion messages as (address of the failing instruction, message), sorted.
     pub messages: Vec<(u32, String)>,
+    /// Source span of each decorator (parallel to `decorators`; may be shorter): the advice
+    /// hint or `debug.*` instruction that produced it, for errors that point at the hint.
+    pub decorator_spans: Vec<Option<SourceSpan>>,
 }
 
 /// An entry of a program's advice map, declared in source by `adv_map.NAME=[...]` or
@@ -258,6 +261,15 @@ impl Program {
             .iter()
             .filter(|p| p.start <= addr && addr < p.end)
             .min_by_key(|p| p.end - p.start)
+    }
+
+    /// Source span of the `nth` decorator (0-based) of the instruction at `addr`, if known.
+    pub fn decorator_span(&self, addr: u32, nth: usize) -> Option<SourceSpan> {
+        let index = (self.debug.decorators.iter().enumerate())
+            .filter(|(_, (a, _))| *a == addr)
+            .nth(nth)?
+            .0;
+        self.debug.decorator_spans.get(index).copied().flatten()
     }
 
     /// Source span of the instruction at `addr`, if known.

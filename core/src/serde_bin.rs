@@ -3,7 +3,7 @@
 //! Layout, all integers little-endian:
 //!
 //! ```text
-//! magic "VMPG" | version u16 (= 2) | hash: 4 x u64
+//! magic "VMPG" | version u16 (= 3) | hash: 4 x u64
 //! code:        u32 count, then per instruction: opcode u8 [imm u64 if the op has one]
 //! files:       u32 count, then (string name, string text)
 //! spans:       u32 count, then per instruction: u8 present [file u32, start u32, end u32]
@@ -11,10 +11,11 @@
 //! decorators:  u32 count, then (addr u32, tag u8, payload)
 //! messages:    u32 count, then (addr u32, string)
 //! advice map:  u32 count, then (string name, key 4 x u64, u32 count, values u64...)
+//! decorator spans: u32 count, then per decorator: u8 present [file u32, start u32, end u32]
 //! ```
 //!
-//! Version 1 files (written before programs carried an advice map) have no advice-map
-//! section and are still read.
+//! Older versions are still read: version 1 (before programs carried an advice map) has
+//! neither of the last two sections, version 2 no decorator spans.
 //!
 //! Strings are a u32 byte length followed by UTF-8. Reading recomputes the hash and rejects
 //! a file whose stored hash differs, so a corrupted file cannot masquerade as another
@@ -31,7 +32,7 @@ use crate::{
 /// Magic bytes at the start of every compiled program.
 pub const MAGIC: &[u8; 4] = b"VMPG";
 /// Current format version.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
 /// The oldest format version still read (no advice-map section).
 pub const OLDEST_VERSION: u16 = 1;
 
@@ -206,23 +207,7 @@ impl Program {
             debug.files.push(SourceFile { name, text });
         }
         for _ in 0..r.count("the source map", 1)? {
-            let span = match r.u8("the source map")? {
-                0 => None,
-                1 => Some(SourceSpan {
-                    file: r.u32("a span")?,
-                    start: r.u32("a span")?,
-                    end: r.u32("a span")?,
-                }),
-                t => return Err(DecodeError::Invalid(format!("bad span tag {t}"))),
-            };
-            if let Some(s) = span {
-                let file = debug.files.get(s.file as usize).ok_or_else(|| {
-                    DecodeError::Invalid(format!("span refers to missing file {}", s.file))
-                })?;
-                if s.start > s.end || s.end as usize > file.text.len() {
-                    return Err(DecodeError::Invalid("span outside its file".into()));
-                }
-            }
+            let span = read_span(&mut r, &debug.files)?;
             debug.spans.push(span);
         }
         for _ in 0..r.count("the procedures", 16)? {
@@ -257,6 +242,12 @@ impl Program {
                 advice_map.push(AdviceMapEntry { name, key, values });
             }
         }
+        if version >= 3 {
+            for _ in 0..r.count("the decorator spans", 1)? {
+                let span = read_span(&mut r, &debug.files)?;
+                debug.decorator_spans.push(span);
+            }
+        }
         if r.pos != bytes.len() {
             return Err(DecodeError::TrailingBytes(bytes.len() - r.pos));
         }
@@ -272,6 +263,40 @@ impl Program {
             return Err(DecodeError::HashMismatch);
         }
         Ok(program.with_advice_map(advice_map))
+    }
+}
+
+/// Reads an optional span and checks that it lies in one of `files`.
+fn read_span(r: &mut Reader<'_>, files: &[SourceFile]) -> Result<Option<SourceSpan>, DecodeError> {
+    let span = match r.u8("the source map")? {
+        0 => None,
+        1 => Some(SourceSpan {
+            file: r.u32("a span")?,
+            start: r.u32("a span")?,
+            end: r.u32("a span")?,
+        }),
+        t => return Err(DecodeError::Invalid(format!("bad span tag {t}"))),
+    };
+    if let Some(s) = span {
+        let file = files.get(s.file as usize).ok_or_else(|| {
+            DecodeError::Invalid(format!("span refers to missing file {}", s.file))
+        })?;
+        if s.start > s.end || s.end as usize > file.text.len() {
+            return Err(DecodeError::Invalid("span outside its file".into()));
+        }
+    }
+    Ok(span)
+}
+
+fn write_span(w: &mut Writer, s: &Option<SourceSpan>) {
+    match s {
+        Some(s) => {
+            w.u8(1);
+            w.u32(s.file);
+            w.u32(s.start);
+            w.u32(s.end);
+        }
+        None => w.u8(0),
     }
 }
 
@@ -303,15 +328,7 @@ fn write_program(
     }
     w.len(d.spans.len());
     for s in &d.spans {
-        match s {
-            Some(s) => {
-                w.u8(1);
-                w.u32(s.file);
-                w.u32(s.start);
-                w.u32(s.end);
-            }
-            None => w.u8(0),
-        }
+        write_span(&mut w, s);
     }
     w.len(d.procedures.len());
     for p in &d.procedures {
@@ -340,6 +357,10 @@ fn write_program(
         for v in &e.values {
             w.u64(v.as_int());
         }
+    }
+    w.len(d.decorator_spans.len());
+    for s in &d.decorator_spans {
+        write_span(&mut w, s);
     }
     w.0
 }
@@ -480,6 +501,14 @@ mod tests {
                 (1, Decorator::DebugStack(Some(4))),
                 (1, Decorator::AdvPushMapval(0)),
             ],
+            decorator_spans: vec![
+                None,
+                Some(SourceSpan {
+                    file: 0,
+                    start: 13,
+                    end: 19,
+                }),
+            ],
             messages: vec![(1, "must be one".into())],
         };
         Program::new(code, debug).unwrap()
@@ -510,15 +539,22 @@ mod tests {
     #[test]
     fn version_1_files_are_read_without_an_advice_map() {
         let p = sample();
-        let mut bytes = write_program(&p.hash(), p.code(), p.debug(), &[]);
-        // A version 1 file is a version 2 file without the advice-map count.
+        let mut debug = p.debug().clone();
+        debug.decorator_spans.clear();
+        let mut bytes = write_program(&p.hash(), p.code(), &debug, &[]);
+        let p = Program::from_bytes(&bytes).unwrap();
+        // A version 2 file is a version 3 file without the decorator-span count, a version 1
+        // file a version 2 file without the advice-map count.
+        bytes[4..6].copy_from_slice(&2u16.to_le_bytes());
+        bytes.truncate(bytes.len() - 4);
+        assert_eq!(Program::from_bytes(&bytes).unwrap(), p);
         bytes[4..6].copy_from_slice(&1u16.to_le_bytes());
         bytes.truncate(bytes.len() - 4);
         assert_eq!(Program::from_bytes(&bytes).unwrap(), p);
-        bytes[4..6].copy_from_slice(&3u16.to_le_bytes());
+        bytes[4..6].copy_from_slice(&4u16.to_le_bytes());
         assert_eq!(
             Program::from_bytes(&bytes),
-            Err(DecodeError::UnsupportedVersion(3))
+            Err(DecodeError::UnsupportedVersion(4))
         );
     }
 
@@ -551,7 +587,7 @@ mod tests {
         // The same file written by hand, independently of the writer.
         let mut by_hand = Vec::new();
         by_hand.extend_from_slice(b"VMPG");
-        by_hand.extend_from_slice(&2u16.to_le_bytes());
+        by_hand.extend_from_slice(&3u16.to_le_bytes());
         for e in hash {
             by_hand.extend_from_slice(&e.as_int().to_le_bytes());
         }
@@ -560,8 +596,9 @@ mod tests {
         by_hand.extend_from_slice(&2u64.to_le_bytes());
         by_hand.push(2); // HALT
         by_hand.push(1); // NOOP
-        for _ in 0..6 {
-            // No files, spans, procedures, decorators, messages or advice-map entries.
+        for _ in 0..7 {
+            // No files, spans, procedures, decorators, messages, advice-map entries or
+            // decorator spans.
             by_hand.extend_from_slice(&0u32.to_le_bytes());
         }
         assert_eq!(by_hand, bytes);

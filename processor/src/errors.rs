@@ -157,7 +157,7 @@ fn with_message(message: &Option<String>, what: String) -> String {
     }
 }
 
-/// Source location of the failing instruction.
+/// Source location of an instruction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorLocation {
     /// Source file name.
@@ -168,6 +168,56 @@ pub struct ErrorLocation {
     pub col: usize,
     /// Text of the line.
     pub text: String,
+    /// Index of the file in the program's debug information ([`vm_core::DebugInfo::files`]).
+    pub file_index: u32,
+    /// Byte range of the instruction in the file.
+    pub span: (u32, u32),
+}
+
+impl ErrorLocation {
+    /// The source location of the instruction at `pc`, when the program knows it.
+    pub fn of(program: &Program, pc: u32) -> Option<Self> {
+        let span = program.span_at(pc)?;
+        Self::of_span(program, span)
+    }
+
+    /// The source location of a span of the program's sources.
+    pub fn of_span(program: &Program, span: vm_core::SourceSpan) -> Option<Self> {
+        let file = program.debug().files.get(span.file as usize)?;
+        let (line, col) = file.line_col(span.start as usize);
+        Some(Self {
+            file: file.name.clone(),
+            line,
+            col,
+            text: file.line_text(line).to_string(),
+            file_index: span.file,
+            span: (span.start, span.end),
+        })
+    }
+}
+
+impl fmt::Display for ErrorLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// One call on the chain of a failure: the procedure that called and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallSite {
+    /// The calling procedure, as the user wrote it (see [`user_name`]).
+    pub caller: String,
+    /// Address of the calling instruction (`exec`, `call`, `syscall`, `dynexec`, ...).
+    pub pc: u32,
+    /// Source location of the call, when known.
+    pub location: Option<ErrorLocation>,
+}
+
+/// A procedure's name as the user wrote it: the program's own procedures without the
+/// program module's internal path (`#exec::check` reads `check`), the body as `#main`,
+/// library procedures by their full path (`std::math::u64::div`).
+pub fn user_name(name: &str) -> &str {
+    name.strip_prefix("#exec::").unwrap_or(name)
 }
 
 /// An execution failure: what happened, where, and through which calls.
@@ -181,10 +231,17 @@ pub struct ExecutionError {
     pub clk: u64,
     /// The failing operation.
     pub op: Option<Opcode>,
-    /// Source location of the failing instruction, when known.
+    /// Source location of what failed, when known: the instruction, or the advice hint
+    /// (`adv.push_u64div`, ...) for a hint's failure.
     pub location: Option<ErrorLocation>,
-    /// Names of the procedures on the call chain, innermost first.
+    /// Names of the procedures on the call chain, innermost first, as the user wrote them.
     pub call_chain: Vec<String>,
+    /// The calls on the chain, innermost first: `call_sites[i]` is the call made by
+    /// `call_chain[i + 1]` (into `call_chain[i]`).
+    pub call_sites: Vec<CallSite>,
+    /// Whether an advice hint (a decorator of the instruction at `pc`) failed rather than
+    /// the instruction.
+    pub in_hint: bool,
 }
 
 impl ExecutionError {
@@ -198,18 +255,24 @@ impl ExecutionError {
         return_addrs: impl IntoIterator<Item = u32>,
     ) -> Self {
         let op = program.code().get(pc as usize).map(|i| i.op);
-        let location = program.location_at(pc).map(|(f, line, col)| ErrorLocation {
-            file: f.name.clone(),
-            line,
-            col,
-            text: f.line_text(line).to_string(),
-        });
-        let name = |addr: u32| program.procedure_at(addr).map(|p| p.name.clone());
+        let location = ErrorLocation::of(program, pc);
+        let name = |addr: u32| {
+            program
+                .procedure_at(addr)
+                .map(|p| user_name(&p.name).to_string())
+        };
         let mut call_chain: Vec<String> = name(pc).into_iter().collect();
+        let mut call_sites = Vec::new();
         for ret in return_addrs {
             // The call site is the instruction before the return address.
-            if let Some(n) = name(ret.saturating_sub(1)) {
-                call_chain.push(n);
+            let site = ret.saturating_sub(1);
+            if let Some(n) = name(site) {
+                call_chain.push(n.clone());
+                call_sites.push(CallSite {
+                    caller: n,
+                    pc: site,
+                    location: ErrorLocation::of(program, site),
+                });
             }
         }
         Self {
@@ -219,6 +282,28 @@ impl ExecutionError {
             op,
             location,
             call_chain,
+            call_sites,
+            in_hint: false,
+        }
+    }
+
+    /// The same error, failed in the advice hint with source span `span` (a decorator of
+    /// the instruction at `pc`) rather than in the instruction.
+    pub fn in_hint(mut self, program: &Program, span: Option<vm_core::SourceSpan>) -> Self {
+        self.in_hint = true;
+        if let Some(loc) = span.and_then(|s| ErrorLocation::of_span(program, s)) {
+            self.location = Some(loc);
+        }
+        self
+    }
+
+    /// What failed, for the location line: the native operation, or `advice hint` when a
+    /// hint did.
+    pub fn what_failed(&self) -> &'static str {
+        if self.in_hint {
+            "advice hint"
+        } else {
+            self.op.map(|o| o.mnemonic()).unwrap_or("?")
         }
     }
 }
@@ -226,16 +311,23 @@ impl ExecutionError {
 impl fmt::Display for ExecutionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.kind)?;
-        let op = self.op.map(|o| o.mnemonic()).unwrap_or("?");
+        let what = self.what_failed();
         match &self.location {
             Some(l) => {
-                write!(f, "\n  at {}:{}:{} ({op})", l.file, l.line, l.col)?;
+                write!(f, "\n  at {l} ({what}), cycle {}", self.clk)?;
                 write!(f, "\n{:>4} | {}", l.line, l.text)?;
             }
-            None => write!(f, "\n  at pc {} ({op})", self.pc)?,
+            None => write!(f, "\n  at pc {} ({what}), cycle {}", self.pc, self.clk)?,
         }
-        for name in &self.call_chain {
+        for (i, name) in self.call_chain.iter().enumerate() {
             write!(f, "\n  in {name}")?;
+            // The call made by this procedure (the innermost one holds the failure).
+            if let Some(site) = i.checked_sub(1).and_then(|j| self.call_sites.get(j)) {
+                match &site.location {
+                    Some(l) => write!(f, ", call at {l}")?,
+                    None => write!(f, ", call at pc {}", site.pc)?,
+                }
+            }
         }
         Ok(())
     }

@@ -180,6 +180,8 @@ fn merge_program_advice(
                     op: None,
                     location: None,
                     call_chain: Vec::new(),
+                    call_sites: Vec::new(),
+                    in_hint: false,
                 })
             }
         }
@@ -727,10 +729,12 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
         }
         if code.has_decs {
             let (s, e) = (code.dec_off[pc] as usize, code.dec_off[pc + 1] as usize);
-            for d in &code.decs[s..e] {
-                // A decorator's failure is not the instruction's: no message.
+            for (nth, d) in code.decs[s..e].iter().enumerate() {
+                // A decorator's failure is not the instruction's: no message, and the
+                // location is the hint's (`adv.push_u64div`), not the instruction's.
                 if let Err(k) = self.decorator(d, pc) {
-                    return Err(self.error(k, pc, clk));
+                    let span = program.decorator_span(pc as u32, nth);
+                    return Err(self.error(k, pc, clk).in_hint(program, span));
                 }
             }
         }

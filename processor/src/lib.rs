@@ -27,7 +27,7 @@ pub mod testing;
 mod tests;
 pub mod trace;
 
-pub use errors::{ErrorKind, ErrorLocation, ExecutionError};
+pub use errors::{user_name, CallSite, ErrorKind, ErrorLocation, ExecutionError};
 pub use exec::{execute, execute_traced, Frame};
 pub use inputs::{
     empty_subtree_root, word_key, AdviceInputs, InputError, InputFile, MerkleDataError, OutputFile,

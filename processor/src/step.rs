@@ -23,6 +23,8 @@ use crate::{ExecutionOptions, ExecutionOutput, Host};
 
 /// Where a [`Stepper`] stands.
 #[derive(Clone, Debug, PartialEq, Eq)]
+// One state per stepper: the failure's size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum StepState {
     /// The next cycle can run.
     Running,

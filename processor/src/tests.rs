@@ -740,6 +740,7 @@ fn error_rendering() {
         ],
         decorators: vec![],
         messages: vec![(3, "two is not one".into())],
+        decorator_spans: vec![],
     };
     let code = vec![
         im(Opcode::Call, 2),
@@ -755,12 +756,12 @@ fn error_rendering() {
     assert_eq!(e.clk, 2);
     assert_eq!(
         e.to_string(),
-        "assertion failed: two is not one\n  at fail.masm:3:5 (ASSERT)\n   3 |     assert.err=\"two is not one\"\n  in check\n  in #main"
+        "assertion failed: two is not one\n  at fail.masm:3:5 (ASSERT), cycle 2\n   3 |     assert.err=\"two is not one\"\n  in check\n  in #main, call at fail.masm:6:5"
     );
     let e = run(vec![im(Opcode::Push, 2), i(Opcode::Assert)], &[]).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "assertion failed: expected 1, found 2\n  at pc 1 (ASSERT)"
+        "assertion failed: expected 1, found 2\n  at pc 1 (ASSERT), cycle 1"
     );
 }
 

@@ -10,6 +10,7 @@ use vm_core::Program;
 mod compile;
 mod debug;
 mod devtools;
+mod diagnostic;
 mod profile;
 mod prove;
 mod run;

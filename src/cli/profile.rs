@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use miette::{miette, IntoDiagnostic, Report, WrapErr};
+use miette::{IntoDiagnostic, Report, WrapErr};
 use serde::Serialize;
 use vm_core::{ChipletRows, Component, Opcode, Program};
 use vm_processor::{
@@ -57,7 +57,8 @@ pub fn profile(args: ProfileArgs) -> Result<(), Report> {
     let options = ExecutionOptions::default()
         .with_max_cycles(args.max_cycles)
         .with_debug(false);
-    let profile = collect(&program, &inputs, options).map_err(|e| miette!("{e}"))?;
+    let profile = collect(&program, &inputs, options)
+        .map_err(|e| super::diagnostic::RuntimeDiagnostic::report(&program, e))?;
     if let Some(path) = &args.svg {
         let svg = flame_graph(&profile, &args.source.program.display().to_string())?;
         std::fs::write(path, svg)

@@ -144,7 +144,12 @@ pub fn prove(args: ProveArgs) -> Result<(), Report> {
         options,
         preset,
     )
-    .map_err(|e| miette!("{e}"))?;
+    .map_err(|e| match e {
+        vm_prover::ProveError::Execution(e) => {
+            super::diagnostic::RuntimeDiagnostic::report(&program, *e)
+        }
+        e => miette!("{e}"),
+    })?;
     let prove_time = started.elapsed();
 
     let proof_bytes = proved.proof.to_bytes();

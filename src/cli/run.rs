@@ -7,6 +7,7 @@ use vm_processor::{
     execute, DefaultHost, ExecutionOptions, ExecutionOutput, InputFile, OutputFile,
 };
 
+use super::diagnostic::RuntimeDiagnostic;
 use super::{sibling, SourceArgs};
 use vm_prover::trace::TraceShape;
 
@@ -63,7 +64,7 @@ pub fn run(args: RunArgs) -> Result<(), Report> {
         &mut host,
         options,
     )
-    .map_err(|e| miette!("{e}"))?;
+    .map_err(|e| RuntimeDiagnostic::report(&program, e))?;
     let shape = super::proving_shape(&program, &out, &inputs, options);
     if let Some(path) = &args.output {
         std::fs::write(path, OutputFile::new(&out.stack).to_json())

@@ -88,15 +88,18 @@ pub fn link(modules: &mut ModuleSet, debug_mode: bool) -> Result<Program, Vec<As
     l.finish()
 }
 
+/// A decorator with the source span of the instruction that produced it (`adv.push_u64div`).
+pub(crate) type Hint = (Decorator, Option<SourceSpan>);
+
 /// The state of one linking run.
 struct Linker<'m> {
     modules: &'m mut ModuleSet,
     code: Vec<Instruction>,
     spans: Vec<Option<SourceSpan>>,
-    decorators: Vec<(u32, Decorator)>,
+    decorators: Vec<(u32, Hint)>,
     messages: Vec<(u32, String)>,
     /// Decorators waiting for the next emitted instruction.
-    pending: Vec<Decorator>,
+    pending: Vec<Hint>,
     errors: Vec<AssemblyError>,
     /// Address of each linked procedure (`u32::MAX` until it is lowered).
     placed: HashMap<ProcId, u32>,
@@ -158,18 +161,21 @@ impl Linker<'_> {
         if let Some(m) = message {
             self.messages.push((addr as u32, m));
         }
-        let span = span.map(|(module, (s, e))| {
-            let next = self.used_files.len() as u32;
-            let file = *self.used_files.entry(module).or_insert(next);
-            SourceSpan {
-                file,
-                start: s as u32,
-                end: e as u32,
-            }
-        });
+        let span = span.map(|(module, span)| self.source_span(module, span));
         self.code.push(ins);
         self.spans.push(span);
         addr
+    }
+
+    /// A span of a module as a span of the program's sources (registering the file).
+    fn source_span(&mut self, module: usize, (s, e): Span) -> SourceSpan {
+        let next = self.used_files.len() as u32;
+        let file = *self.used_files.entry(module).or_insert(next);
+        SourceSpan {
+            file,
+            start: s as u32,
+            end: e as u32,
+        }
     }
 
     /// Sets the address immediate of the instruction at `at` to the next address.
@@ -356,7 +362,12 @@ impl Linker<'_> {
             files: files.into_iter().flatten().collect(),
             spans: self.spans,
             procedures: self.procs,
-            decorators: self.decorators,
+            decorator_spans: self.decorators.iter().map(|(_, (_, s))| *s).collect(),
+            decorators: self
+                .decorators
+                .into_iter()
+                .map(|(a, (d, _))| (a, d))
+                .collect(),
             messages: self.messages,
         };
         Program::new(self.code, debug)

@@ -151,7 +151,10 @@ impl Linker<'_> {
                         Emitted::Op { ins, message } => {
                             self.emit(ins, Some((module, span)), message);
                         }
-                        Emitted::Decorator(d) => self.pending.push(d),
+                        Emitted::Decorator(d) => {
+                            let at = self.source_span(module, span);
+                            self.pending.push((d, Some(at)));
+                        }
                     }
                 }
             }

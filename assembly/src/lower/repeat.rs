@@ -37,7 +37,7 @@
 //! its source spans, decorators, assertion messages and call fixups duplicated: every copy
 //! reports the body's own source lines, and the body's errors are reported once.
 
-use vm_core::{Decorator, Felt, Instruction, Opcode, SourceSpan};
+use vm_core::{Felt, Instruction, Opcode, SourceSpan};
 
 use super::instructions::LowerContext;
 use super::{Linker, ProcId};
@@ -93,11 +93,11 @@ struct Body {
     start: usize,
     code: Vec<Instruction>,
     spans: Vec<Option<SourceSpan>>,
-    decorators: Vec<(u32, Decorator)>,
+    decorators: Vec<(u32, super::Hint)>,
     messages: Vec<(u32, String)>,
     fixups: Vec<(usize, ProcId)>,
     /// Decorators after the last instruction: they attach to what follows each copy.
-    tail: Vec<Decorator>,
+    tail: Vec<super::Hint>,
 }
 
 impl Linker<'_> {
