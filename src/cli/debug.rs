@@ -117,7 +117,7 @@ enum Stop {
     /// `HALT` ran.
     Halted,
     /// The next cycle fails with this error.
-    Failed(ExecutionError),
+    Failed(Box<ExecutionError>),
 }
 
 /// Most values one `print` shows.
@@ -252,7 +252,7 @@ impl<'a> Debugger<'a> {
             match self.step1() {
                 Ok(true) => break Stop::Halted,
                 Ok(false) => {}
-                Err(e) => break Stop::Failed(e),
+                Err(e) => break Stop::Failed(Box::new(e)),
             }
             if let Some(id) = self.break_at[self.st.pc()] {
                 break Stop::Breakpoint(id);
