@@ -167,6 +167,18 @@ fn check_openings(proof: &Proof) -> Result<(), ProofError> {
         let opening = r.read_slice(n).map_err(|_| malformed("FRI opening"))?;
         check_batch_opening(opening).map_err(|_| malformed("FRI layer opening"))?;
     }
+    // The out-of-domain frame: two u16-length-prefixed byte strings (trace states, then
+    // quotient states), each starting with its frame size, which winterfell asserts is 2
+    // (an abort without `std`) rather than returning an error.
+    let bytes = proof.ood_frame.to_bytes();
+    let mut r = BoundedReader::new(&bytes);
+    for what in ["out-of-domain trace frame", "out-of-domain quotient frame"] {
+        let n = r.read_u16().map_err(|_| malformed(what))? as usize;
+        let states = r.read_slice(n).map_err(|_| malformed(what))?;
+        if states.first() != Some(&2) {
+            return Err(malformed(what));
+        }
+    }
     Ok(())
 }
 
