@@ -77,10 +77,6 @@ pub const PENDING: &[(&str, &str)] = &[
         "mem.sel_count",
         "an element access selecting two elements: forgery to write",
     ),
-    ("mem.written[0]", "a read that writes: forgery to write"),
-    ("mem.written[1]", "a read that writes: forgery to write"),
-    ("mem.written[2]", "a read that writes: forgery to write"),
-    ("mem.written[3]", "a read that writes: forgery to write"),
     (
         "mem.cc_binary",
         "a non-binary new-context flag: forgery to write",
@@ -141,6 +137,9 @@ pub fn cases() -> Vec<Case> {
     for j in 1..4 {
         v.push(Case::new(format!("mem.value[{j}]"), stale_read(j)));
     }
+    for j in 0..4 {
+        v.push(Case::new(format!("mem.written[{j}]"), read_that_writes(j)));
+    }
     v
 }
 
@@ -190,6 +189,20 @@ fn stale_read(j: usize) -> Forgery {
     let mut f = forge(&src, &[], read_returns(77));
     let last = f.trace.last_real;
     let (_, mut rows) = mem_rows(f.trace.columns_mut_for_testing(), last);
+    rows[1][m::V + j] = Felt::new(77);
+    rows[1][m::U] = Felt::new(77);
+    put_mem_rows(&mut f, &rows);
+    f
+}
+
+/// `mem.written[j]`: a read of element `j` after a store of 5 flags the element as written,
+/// so its row may hold 77 and the read returns a value nobody stored.
+fn read_that_writes(j: usize) -> Forgery {
+    let src = format!("begin push.5 mem_store.{a} mem_load.{a} end", a = 8 + j);
+    let mut f = forge(&src, &[], read_returns(77));
+    let last = f.trace.last_real;
+    let (_, mut rows) = mem_rows(f.trace.columns_mut_for_testing(), last);
+    rows[1][m::WR + j] = Felt::ONE;
     rows[1][m::V + j] = Felt::new(77);
     rows[1][m::U] = Felt::new(77);
     put_mem_rows(&mut f, &rows);
