@@ -74,10 +74,6 @@ pub const PENDING: &[(&str, &str)] = &[
         "a non-binary selector: forgery to write",
     ),
     (
-        "mem.sel_count",
-        "an element access selecting two elements: forgery to write",
-    ),
-    (
         "mem.cc_binary",
         "a non-binary new-context flag: forgery to write",
     ),
@@ -108,6 +104,7 @@ pub fn cases() -> Vec<Case> {
     let mut v = vec![
         Case::new("mem.value[0]", first_read_not_zero()),
         Case::new("mem.value_of_access", message_not_the_word()),
+        Case::new("mem.sel_count", two_elements_selected()),
         Case::new("mem.first_is_new", first_row_continues_the_hasher()),
         Case::new("mem.delta", write_hidden_by_reordering()),
         Case::new("mem.word_kept", two_words_merged()),
@@ -205,6 +202,22 @@ fn read_that_writes(j: usize) -> Forgery {
     rows[1][m::WR + j] = Felt::ONE;
     rows[1][m::V + j] = Felt::new(77);
     rows[1][m::U] = Felt::new(77);
+    put_mem_rows(&mut f, &rows);
+    f
+}
+
+/// `mem.sel_count`: a read of element 1 (never written) also selects element 0, so its
+/// value is the sum of both, the 5 stored at element 0.
+fn two_elements_selected() -> Forgery {
+    let mut f = forge(
+        "begin push.5 mem_store.8 mem_load.9 end",
+        &[],
+        read_returns(5),
+    );
+    let last = f.trace.last_real;
+    let (_, mut rows) = mem_rows(f.trace.columns_mut_for_testing(), last);
+    rows[1][m::SEL] = Felt::ONE;
+    rows[1][m::U] = Felt::new(5);
     put_mem_rows(&mut f, &rows);
     f
 }
