@@ -24,64 +24,6 @@ use crate::Case;
 /// sweep until the entry is removed).
 pub const PENDING: &[(&str, &str)] = &[
     (
-        "overflow.callee_depth",
-        "a callee seeing its caller's overflow: forgery to write",
-    ),
-    (
-        "overflow.callee_ptr",
-        "a callee seeing its caller's overflow: forgery to write",
-    ),
-    (
-        "control.ctx_flag_on_push",
-        "a CALLCTX frame saved as an exec frame: forgery to write",
-    ),
-    (
-        "control.ctx_flag_binary",
-        "a non-binary frame flag on a pop: forgery to write",
-    ),
-    (
-        "control.call_returns_at_depth_16",
-        "a `call` returning deeper than 16: forgery to write",
-    ),
-    (
-        "chiplet.mem_binary",
-        "a non-binary memory selector: forgery to write",
-    ),
-    (
-        "chiplet.mem_after_hasher",
-        "a memory row inside the hasher: forgery to write",
-    ),
-    (
-        "chiplet.mem_contiguous",
-        "a memory section restarting: forgery to write",
-    ),
-    ("mem.rw_binary", "a non-binary write flag: forgery to write"),
-    ("mem.ew_binary", "a non-binary word flag: forgery to write"),
-    (
-        "mem.sel_binary[0]",
-        "a non-binary selector: forgery to write",
-    ),
-    (
-        "mem.sel_binary[1]",
-        "a non-binary selector: forgery to write",
-    ),
-    (
-        "mem.sel_binary[2]",
-        "a non-binary selector: forgery to write",
-    ),
-    (
-        "mem.sel_binary[3]",
-        "a non-binary selector: forgery to write",
-    ),
-    (
-        "mem.cc_binary",
-        "a non-binary new-context flag: forgery to write",
-    ),
-    (
-        "mem.nw_binary",
-        "a non-binary new-word flag: forgery to write",
-    ),
-    (
         "bus.memory",
         "a tampered memory-request helper: forgery to write",
     ),
@@ -96,6 +38,85 @@ pub const PENDING: &[(&str, &str)] = &[
     (
         "bus.range_word",
         "a tampered range-lookup helper: forgery to write",
+    ),
+];
+
+/// Constraints of this component no forgery can isolate, with the reason switching one
+/// off alone cannot yield a false proof (the tests at the end of this module check the
+/// arithmetic the reasons rest on).
+pub const REDUNDANT: &[(&str, &str)] = &[
+    (
+        "overflow.callee_depth",
+        "the depth moves by push - pop on every row (overflow.depth) except CALLCTX, where it \
+         jumps from the caller's D to the callee's first depth d, and the RET from a call, \
+         where it jumps from the callee's last depth, 16 (control.call_returns_at_depth_16), \
+         back to D (restored from the frame by the bus); so depth[last] - depth[0] = \
+         sum(push) - sum(pop) + sum over calls of (d - 16), and with 16 at both ends \
+         (init.depth, final.depth) a callee started at d != 16 makes the run's pushes and \
+         pops differ in number. Each push inserts one overflow row and each pop removes one \
+         (nothing else has the OVERFLOW tag), so the bus (bus.ends_at_program_hash) cannot \
+         balance",
+    ),
+    (
+        "control.call_returns_at_depth_16",
+        "the mirror of overflow.callee_depth: with the callee started at 16 \
+         (overflow.callee_depth) and its RET jumping from its last depth e back to the \
+         caller's D, depth[last] - depth[0] = sum(push) - sum(pop) + sum over calls of \
+         (16 - e), so a return at e != 16 makes the overflow table's insertions and \
+         removals differ in number (e > 16: the callee's rows are never removed, as the RET \
+         restores the caller's pointer; e < 16: a pop removed a row no push inserted) and \
+         the bus does not balance",
+    ),
+    (
+        "control.ctx_flag_binary",
+        "a pop's flag k must reproduce, through the bus, its push's frame: the fields \
+         kind + 2k, k depth' and k ovf_ptr' against the push's kind + 2k0, k0 D and k0 P, \
+         with k0 binary (control.ctx_flag_on_push). For a loop or exec frame (k0 = 0), \
+         k depth' = 0 while the depth never drops below 16 (a pop at depth 16 has \
+         ovf_ptr = 0 and would remove a row at address 0, which no push inserts): k = 0. \
+         For a call frame (k0 = 1), on its RET control.call_returns_at_depth_16 \
+         (k (depth - 16)) puts the callee at depth 16 and overflow.depth ((1 - k)(depth' - \
+         depth)) makes depth' = 16 unless k = 1; then k = D / 16, and overflow.ptr_kept \
+         ((1 - k)(ovf_ptr' - ovf_ptr)) makes ovf_ptr' the callee's pointer at depth 16, 0, \
+         so P = k 0 = 0: the caller was at depth D = 16 and k = 1",
+    ),
+    (
+        "chiplet.mem_binary",
+        "a non-binary m can sit only on the memory section's last row (chiplet.mem_contiguous: \
+         the row after one with m not in {0, 1} below the hasher has m = 0, and m = 0 stays \
+         0), which is then also a range row (selector 1 - m != 0): range.starts_at_zero on \
+         its two transitions makes its rw 0 and the next value 0, so its step is 0 and the \
+         step helpers, its sel[0..3], are 0: an element read of element 3 (mem.sel_count, \
+         ew = 0). Its chiplet answer is m / (alpha - X) with X = m M + (1 - m) fp(RANGE, 0): \
+         a fingerprint of tag 3m + 5 and values m (ctx, addr, clk, u), which other terms of \
+         total weight m must cancel. Every tag's weights are integers except ROM's (the \
+         multiplicities) and RANGE's (tag 5: m = 0); ROM (tag 1, m = -4/3) needs an opcode \
+         -4 (4w + 3) / 3 mod p, no byte for w < 2^30; with integer m, OVERFLOW (tag 2, \
+         m = -1) makes the row an extra insertion, never removed, as the depth's count \
+         removes exactly as many overflow rows as pushes insert (see overflow.callee_depth), \
+         and the word-write tag 11 (m = 2) needs two CPU requests of one message, while no \
+         two requests share a clock and an address (MSTREAM and PIPE's two words are 4 \
+         apart). m = 1 is binary",
+    ),
+    (
+        "chiplet.mem_after_hasher",
+        "on a row with h = m = 1 the range selector 1 - h - m is -1 and the chiplet answer's \
+         denominator m fp_mem + g fp_range + h has no alpha: the answer is (1 - ew) / (fp_range \
+         - fp_mem + 1), and as the verifier's 1/fp(PROGRAM, H) and every other term vanish \
+         as alpha grows, the alpha-free terms must cancel among themselves for a random beta. \
+         At beta = 0 each is -1 / (2 + rw), a half or a third, and fewer than p/3 of them \
+         never sum to 0 (3a + 2b < p), so every such row has ew = 1: a word access, all four \
+         selectors 1 (mem.sel_count), and those cells are the range checker's step helpers \
+         u1, u2, u3 on that row, where u3 = 1 needs a step d of 729 or 2187 (range.step) \
+         but then u1 = d (d - 1) (d - 3) is not 1 (range.u1)",
+    ),
+    (
+        "mem.ew_binary",
+        "with the selectors binary mem.sel_count makes ew = (count - 1) / 3 for the 0..4 \
+         elements selected, so a non-binary ew is -1/3, 1/3 or 2/3 and the row's tag MEM + rw \
+         + 2 ew is 8 + rw - 2/3, + 2/3 or + 4/3 (rw binary): no message of the bus has such a \
+         tag (the CPU's memory requests have 8..11, the other messages 1..5), so nothing \
+         cancels the row's answer",
     ),
 ];
 
@@ -136,7 +157,26 @@ pub fn cases() -> Vec<Case> {
     }
     for j in 0..4 {
         v.push(Case::new(format!("mem.written[{j}]"), read_that_writes(j)));
+        v.push(Case::new(
+            format!("mem.sel_binary[{j}]"),
+            selector_not_binary(j),
+        ));
     }
+    v.push(Case::new("mem.rw_binary", read_flagged_two()));
+    v.push(Case::new("mem.cc_binary", word_index_steps_back()));
+    v.push(Case::new("mem.nw_binary", kept_values_doubled()));
+    v.push(Case::new(
+        "chiplet.mem_contiguous",
+        memory_section_restarts(),
+    ));
+    v.push(Case::new(
+        "overflow.callee_ptr",
+        callee_sees_callers_pointer(),
+    ));
+    v.push(Case::new(
+        "control.ctx_flag_on_push",
+        call_frame_saved_as_exec(),
+    ));
     v
 }
 
@@ -163,6 +203,43 @@ fn read_returns(
     v: u64,
 ) -> impl FnMut(crate::common::Phase, usize, vm_core::Instruction, &mut crate::common::State) {
     after_first(Opcode::Mload, move |st| st.top[0] = Felt::new(v))
+}
+
+/// Sets the read value on the stack after the `n`-th `MLOAD` (from 1).
+fn nth_read_returns(
+    n: usize,
+    v: u64,
+) -> impl FnMut(crate::common::Phase, usize, vm_core::Instruction, &mut crate::common::State) {
+    let mut seen = 0;
+    move |phase, _, ins, st| {
+        if phase == crate::common::Phase::After && ins.op == Opcode::Mload {
+            seen += 1;
+            if seen == n {
+                st.top[0] = Felt::new(v);
+            }
+        }
+    }
+}
+
+/// The rows (below the last real one) that execute `op`.
+fn op_rows(f: &mut Forgery, op: Opcode) -> Vec<usize> {
+    let last = f.trace.last_real;
+    let cols = f.trace.columns_mut_for_testing();
+    (0..last)
+        .filter(|&r| {
+            cols.get(GROUP + op.group_index(), r) == Felt::ONE
+                && cols.get(LOW + op.low_index(), r) == Felt::ONE
+        })
+        .collect()
+}
+
+/// A field element from a small signed integer.
+fn signed(x: i64) -> Felt {
+    if x < 0 {
+        -Felt::new(x.unsigned_abs())
+    } else {
+        Felt::new(x as u64)
+    }
 }
 
 // ---- memory chiplet -------------------------------------------------------------------------
@@ -332,6 +409,132 @@ fn word_limbs_lie() -> Forgery {
     f
 }
 
+/// `mem.sel_binary[j]`: an element read whose selectors are `-1` at `j` and `1` at two
+/// other elements still sums to one selected element; its address index `sel1 + 2 sel2 +
+/// 3 sel3` names one element and its value `sum sel_k v_k` is another's: a read of a cell
+/// never written returns the 5 stored beside it.
+fn selector_not_binary(j: usize) -> Forgery {
+    // (selectors, element stored to, element read).
+    let (sel, stored, read): ([i64; 4], usize, usize) = match j {
+        0 => ([-1, 1, 1, 0], 1, 3),
+        1 => ([1, -1, 0, 1], 0, 2),
+        2 => ([1, 0, -1, 1], 0, 1),
+        _ => ([0, 1, 1, -1], 1, 0),
+    };
+    let src = format!(
+        "begin push.5 mem_store.{} mem_load.{} end",
+        8 + stored,
+        8 + read
+    );
+    let mut f = forge(&src, &[], read_returns(5));
+    let last = f.trace.last_real;
+    let (_, mut rows) = mem_rows(f.trace.columns_mut_for_testing(), last);
+    for (k, &x) in sel.iter().enumerate() {
+        rows[1][m::SEL + k] = signed(x);
+    }
+    rows[1][m::U] = Felt::new(5);
+    put_mem_rows(&mut f, &rows);
+    f
+}
+
+/// `mem.rw_binary`: an element read of element 0 with the write flag 2 sends the tag `MEM +
+/// 2`, a word read's: it answers a `mem_loadw` with the word `(v0, 0, 0, 0)` (an element
+/// access's message carries no other elements), and as `1 - wr[0] = -1` its value is
+/// still kept. The word stored was `(4, 3, 2, 1)`; the load returns `(4, 0, 0, 0)`.
+fn read_flagged_two() -> Forgery {
+    let mut f = forge(
+        "begin mem_storew.8 mem_loadw.8 end",
+        &[1, 2, 3, 4],
+        after_first(Opcode::Mloadw, |st| {
+            st.top[0] = Felt::ZERO;
+            st.top[1] = Felt::ZERO;
+            st.top[2] = Felt::ZERO;
+        }),
+    );
+    let last = f.trace.last_real;
+    let (_, mut rows) = mem_rows(f.trace.columns_mut_for_testing(), last);
+    let r = &mut rows[1];
+    r[m::RW] = Felt::new(2);
+    r[m::EW] = Felt::ZERO;
+    for k in 0..4 {
+        r[m::SEL + k] = Felt::from((k == 0) as u8);
+        r[m::WR + k] = Felt::new(2 * (k == 0) as u64);
+    }
+    r[m::U] = r[m::V];
+    put_mem_rows(&mut f, &rows);
+    f
+}
+
+/// `mem.cc_binary`: with `cc = 2` (and `nw = 1`) on a row of the same context the delta
+/// reads `2 (0 - 1) - (w' - w - 1)`, zero for `w' = w - 1`: the table steps back from word
+/// 2 to word 1 and then starts word 2 afresh, so the read of word 2 after its store of 5
+/// returns 0.
+fn word_index_steps_back() -> Forgery {
+    let src = "begin push.5 mem_store.8 mem_load.4 mem_load.8 end";
+    let mut f = forge(src, &[], nth_read_returns(2, 0));
+    // Execution order: the store of word 2, the read of word 1, the read of word 2.
+    let acc = accesses_of(&f, src, &[]);
+    let mut rows = rows_in_order(&acc);
+    rows[1][m::CC] = Felt::new(2);
+    rows[1][m::D0] = Felt::ZERO;
+    rows[1][m::D1] = Felt::ZERO;
+    put_mem_rows(&mut f, &rows);
+    f
+}
+
+/// `mem.nw_binary`: with `nw = -1` on the read after a store of 5 the word's elements are
+/// kept as `(1 - nw) v = 2 v` and the delta reads `(-1)(0 - 1) + 2 (clk' - clk - 1)`, in
+/// range: the read returns 10.
+fn kept_values_doubled() -> Forgery {
+    let mut f = forge(
+        "begin push.5 mem_store.8 mem_load.8 end",
+        &[],
+        read_returns(10),
+    );
+    let last = f.trace.last_real;
+    let (_, mut rows) = mem_rows(f.trace.columns_mut_for_testing(), last);
+    rows[1][m::NW] = -Felt::ONE;
+    for k in 0..4 {
+        rows[1][m::V + k] = rows[0][m::V + k].double();
+    }
+    rows[1][m::U] = rows[1][m::V];
+    let delta = 2 * (rows[1][m::CLK].as_int() - rows[0][m::CLK].as_int()) - 1;
+    rows[1][m::D0] = Felt::new(delta % (1 << 16));
+    rows[1][m::D1] = Felt::new(delta >> 16);
+    put_mem_rows(&mut f, &rows);
+    f
+}
+
+/// `chiplet.mem_contiguous`: the memory section stops after the store of 5, one range row
+/// (value 0) follows, and a second section starts with the read as a fresh word: nothing
+/// sorts the second section after the first, so the read returns 0.
+fn memory_section_restarts() -> Forgery {
+    let src = "begin push.5 mem_store.8 mem_load.8 end";
+    let mut f = forge(src, &[], read_returns(0));
+    let acc = accesses_of(&f, src, &[]);
+    let store = rows_in_order(&acc[..1])[0];
+    let read = rows_in_order(&acc[1..])[0];
+    let last = f.trace.last_real;
+    let cols = f.trace.columns_mut_for_testing();
+    let (start, _) = mem_rows(cols, last);
+    let gap = [Felt::ZERO; m::WIDTH];
+    for (k, row) in [store, gap, read].iter().enumerate() {
+        cols.set(MEM_ACTIVE, start + k, Felt::from((k != 1) as u8));
+        for (c, v) in row.iter().enumerate() {
+            cols.set(shared(c), start + k, *v);
+        }
+    }
+    // The gap row is a range row: value 0, multiplicity 0, and the step to the read's
+    // first cell (its write flag, 0) is 0, whose helpers are zeros.
+    let table = range_table(&[store, read]);
+    assert!(
+        start + 3 + table.len() <= last + 1,
+        "room for the range table"
+    );
+    write_range(cols, start + 3, last, &table, |_| {});
+    f
+}
+
 // ---- context and frame pointer ----------------------------------------------------------
 
 /// `system.ctx_on_call`: `call` keeps the caller's context, so the callee reads the 5 its
@@ -431,6 +634,41 @@ fn initial_context_lies() -> Forgery {
     f
 }
 
+/// `overflow.callee_ptr`: a `call`ed procedure starts with its caller's overflow pointer
+/// (the caller is at depth 17) instead of an empty view; its push and pop chain on from
+/// there, and the `RET` restores the caller's pointer from the frame as before.
+fn callee_sees_callers_pointer() -> Forgery {
+    let mut f = honest_run(
+        &assemble("proc.f push.1 drop end begin push.9 call.f drop end"),
+        &[],
+    );
+    let call = op_rows(&mut f, Opcode::CallCtx)[0];
+    let ret = op_rows(&mut f, Opcode::Ret)[0];
+    let cols = f.trace.columns_mut_for_testing();
+    let caller = cols.get(OVF_PTR, call);
+    assert_ne!(caller, Felt::ZERO);
+    for r in call + 1..=ret {
+        if cols.get(OVF_PTR, r) == Felt::ZERO {
+            cols.set(OVF_PTR, r, caller);
+        }
+    }
+    f
+}
+
+/// `control.ctx_flag_on_push`: `CALLCTX` saves its frame with the flag `k = 0`, an `exec`
+/// frame's, and the `RET` pops it as one: it then restores neither the caller's depth nor
+/// its overflow pointer (here the same as the callee's, 16 and 0) and does not require
+/// depth 16.
+fn call_frame_saved_as_exec() -> Forgery {
+    let mut f = honest_run(&assemble("proc.f push.1 drop end begin call.f end"), &[]);
+    let call = op_rows(&mut f, Opcode::CallCtx)[0];
+    let ret = op_rows(&mut f, Opcode::Ret)[0];
+    let cols = f.trace.columns_mut_for_testing();
+    cols.set(HELPER + 1, call, Felt::ZERO);
+    cols.set(HELPER + 1, ret, Felt::ZERO);
+    f
+}
+
 // ---- range checker ---------------------------------------------------------------------------
 
 /// A run without memory whose range checker's table starts with `prefix` and then climbs
@@ -474,4 +712,65 @@ fn range_ending_below_max() -> Forgery {
         .expect("the hasher ends");
     write_range(cols, from, last, &table, |_| {});
     f
+}
+
+// ---- the arithmetic of the redundant constraints' reasons ----------------------------------
+
+/// `chiplet.mem_after_hasher`: on a row with `h = m = 1` the chiplet answer's denominator
+/// does not depend on alpha; a word access's selectors, read as the range checker's step
+/// helpers, admit no step.
+#[test]
+fn a_memory_row_on_a_hasher_row_answers_without_alpha_and_has_no_step() {
+    use vm_air::bus::chiplet_response;
+    use vm_air::chiplets::cols as c;
+    let mut row = vec![Felt::ZERO; vm_air::layout::BASE_WIDTH];
+    row[c::HASH_ACTIVE] = Felt::ONE;
+    row[c::MEM_ACTIVE] = Felt::ONE;
+    for (k, v) in [0u64, 0, 0, 0, 0, 1, 0, 0, 0, 0, 3, 5, 7, 9, 0, 0, 0, 9]
+        .iter()
+        .enumerate()
+    {
+        row[c::shared(k)] = Felt::new(*v);
+    }
+    let beta = Felt::new(0x1234_5678);
+    let (d1, n) = chiplet_response(&[Felt::new(11), beta], &row);
+    let (d2, _) = chiplet_response(&[Felt::new(0xdead_beef), beta], &row);
+    assert_eq!(d1, d2, "the denominator depends on alpha");
+    assert_eq!(n, Felt::ONE, "an element access answers 1 - ew = 1");
+    // u3 = 1 leaves d = 729 or 2187 (range.step), where u1 != 1.
+    for d in [729u64, 2187] {
+        assert_ne!(range::helpers(Felt::new(d))[0], Felt::ONE);
+    }
+    // At beta = 0 the alpha-free terms are -1/2 or -1/3 (rw = 0 or 1): 3a + 2b = 0 has no
+    // solution below p.
+    for rw in [0u64, 1] {
+        row[c::shared(m::RW)] = Felt::new(rw);
+        let (d, _) = chiplet_response(&[Felt::new(11), Felt::ZERO], &row);
+        assert_eq!(d, -Felt::new(2 + rw));
+    }
+}
+
+/// `mem.ew_binary`: the tags a non-binary word flag can give are none of the bus's.
+#[test]
+fn a_non_binary_word_flag_has_no_tag_of_the_bus() {
+    let tags: Vec<Felt> = [1u64, 2, 3, 4, 5, 8, 9, 10, 11].map(Felt::new).to_vec();
+    for count in [0u64, 2, 3] {
+        let ew = (Felt::new(count) - Felt::ONE) / Felt::new(3);
+        for rw in [0u64, 1] {
+            let tag = Felt::new(8 + rw) + ew.double();
+            assert!(!tags.contains(&tag), "count {count}, rw {rw}");
+        }
+    }
+}
+
+/// `chiplet.mem_binary`: the ROM fingerprint a row with `m = -4/3` would match needs an
+/// opcode `-4 (4w + 3) / 3`, never a byte for `w < 2^30`, since `4 (4w + 3) + 3 op < p`.
+#[test]
+fn a_non_binary_memory_selector_matches_no_opcode() {
+    let m = -Felt::new(4) / Felt::new(3);
+    assert_eq!(Felt::new(3) * m + Felt::new(5), Felt::ONE, "the ROM tag");
+    for w in [0u64, 1, 2, 1000, (1 << 30) - 1] {
+        let op = m * Felt::new(4 * w + 3);
+        assert!(op.as_int() >= 256, "w = {w}: opcode {op}");
+    }
 }
