@@ -43,7 +43,8 @@ pub const PENDING: &[(&str, &str)] = &[
 
 /// Constraints of this component no forgery can isolate, with the reason switching one
 /// off alone cannot yield a false proof (the tests at the end of this module check the
-/// arithmetic the reasons rest on).
+/// arithmetic the reasons rest on, and that the plain lie against each, switched off, is
+/// still caught by the bus).
 pub const REDUNDANT: &[(&str, &str)] = &[
     (
         "overflow.callee_depth",
@@ -773,4 +774,77 @@ fn a_non_binary_memory_selector_matches_no_opcode() {
         let op = m * Felt::new(4 * w + 3);
         assert!(op.as_int() >= 256, "w = {w}: opcode {op}");
     }
+}
+
+/// The forgery violates `target`, and with `target` switched off the bus's balance still
+/// catches it (what the reason of a redundant constraint says of such a lie).
+#[track_caller]
+fn caught_by_the_bus_without(f: &Forgery, target: &str) {
+    crate::common::forge::rejected(f, target);
+    let none = |_: &mut winter_prover::matrix::ColMatrix<vm_prover::check::CheckField>,
+                _: &[vm_prover::check::CheckField]| {};
+    let v = vm_prover::check::check_tampered(
+        &f.trace,
+        &f.public,
+        vm_air::preset::default_preset(),
+        &[target],
+        &none,
+    )
+    .expect_err("accepted with the target off");
+    assert!(v.contains("bus.ends_at_program_hash"), "{target} off: {v}");
+}
+
+/// `overflow.callee_depth`: a callee started at depth 17 (its caller's depth, with an empty
+/// view) pops a value at address 0 to return at 16, a removal nothing inserted.
+#[test]
+fn a_callee_started_at_depth_17_is_caught_by_the_bus() {
+    let f = forge(
+        "proc.f drop end begin push.9 call.f drop end",
+        &[],
+        after_first(Opcode::CallCtx, |st| {
+            st.overflow.push(Felt::new(9));
+            st.overflow_addrs.push(Felt::ZERO);
+        }),
+    );
+    caught_by_the_bus_without(&f, "overflow.callee_depth");
+}
+
+/// `control.call_returns_at_depth_16`: a callee returning at depth 17 leaves its overflow
+/// row in the table, as the `RET` restores the caller's pointer.
+#[test]
+fn a_callee_returning_at_depth_17_is_caught_by_the_bus() {
+    let f = forge("proc.f push.1 end begin call.f end", &[], |_, _, _, _| {});
+    caught_by_the_bus_without(&f, "control.call_returns_at_depth_16");
+}
+
+/// `control.ctx_flag_binary`: a `RET` popping a call frame with the flag 2 restores twice
+/// the fields the push saved, which is no frame of the table.
+#[test]
+fn a_frame_flag_of_2_on_a_pop_is_caught_by_the_bus() {
+    let mut f = honest_run(&assemble("proc.f push.1 drop end begin call.f end"), &[]);
+    let ret = op_rows(&mut f, Opcode::Ret)[0];
+    f.trace
+        .columns_mut_for_testing()
+        .set(HELPER + 1, ret, Felt::new(2));
+    caught_by_the_bus_without(&f, "control.ctx_flag_binary");
+}
+
+/// `mem.ew_binary`: a read of element 1 that also selects element 0 with the word flag 1/3
+/// (two elements selected, as mem.sel_count allows) answers with the tag `MEM + 2/3`.
+#[test]
+fn a_word_flag_of_a_third_is_caught_by_the_bus() {
+    let mut f = forge(
+        "begin push.5 mem_store.8 mem_load.9 end",
+        &[],
+        read_returns(5),
+    );
+    let last = f.trace.last_real;
+    let (_, mut rows) = mem_rows(f.trace.columns_mut_for_testing(), last);
+    let third = Felt::ONE / Felt::new(3);
+    rows[1][m::EW] = third;
+    rows[1][m::SEL] = Felt::ONE;
+    // u = ew v0 + (1 - ew)(v0 + v1) = 5.
+    rows[1][m::U] = Felt::new(5);
+    put_mem_rows(&mut f, &rows);
+    caught_by_the_bus_without(&f, "mem.ew_binary");
 }
