@@ -48,25 +48,25 @@ pub const PENDING: &[(&str, &str)] = &[
 pub const REDUNDANT: &[(&str, &str)] = &[
     (
         "overflow.callee_depth",
-        "the depth moves by push - pop on every row (overflow.depth) except CALLCTX, where it \
-         jumps from the caller's D to the callee's first depth d, and the RET from a call, \
-         where it jumps from the callee's last depth, 16 (control.call_returns_at_depth_16), \
-         back to D (restored from the frame by the bus); so depth[last] - depth[0] = \
-         sum(push) - sum(pop) + sum over calls of (d - 16), and with 16 at both ends \
-         (init.depth, final.depth) a callee started at d != 16 makes the run's pushes and \
-         pops differ in number. Each push inserts one overflow row and each pop removes one \
-         (nothing else has the OVERFLOW tag), so the bus (bus.ends_at_program_hash) cannot \
-         balance",
+        "a callee started at depth d != 16 has an empty overflow view (overflow.callee_ptr: \
+         pointer 0), must return at 16 (control.call_returns_at_depth_16) and moves the \
+         depth only by its pushes and pops (overflow.depth). For d > 16 it pops more rows \
+         than it pushes, so one pop comes with its own rows all removed, pointer 0, and \
+         removes a row at address 0, which no push inserts (addresses are clk + 1); for \
+         d < 16 it pushes more than it pops and leaves rows in the table that no later pop \
+         reaches (the RET restores the caller's pointer from the frame, and a later pointer \
+         is a later push's address or the predecessor a removed row names). Either way the \
+         bus (bus.ends_at_program_hash) does not balance; a d far from 16 in the field would \
+         need about p rows",
     ),
     (
         "control.call_returns_at_depth_16",
-        "the mirror of overflow.callee_depth: with the callee started at 16 \
-         (overflow.callee_depth) and its RET jumping from its last depth e back to the \
-         caller's D, depth[last] - depth[0] = sum(push) - sum(pop) + sum over calls of \
-         (16 - e), so a return at e != 16 makes the overflow table's insertions and \
-         removals differ in number (e > 16: the callee's rows are never removed, as the RET \
-         restores the caller's pointer; e < 16: a pop removed a row no push inserted) and \
-         the bus does not balance",
+        "the mirror of overflow.callee_depth: a callee starts at depth 16 with pointer 0 \
+         (overflow.callee_depth, overflow.callee_ptr) and moves the depth only by its pushes \
+         and pops, so returning at e > 16 leaves its last e - 16 rows in the table, which no \
+         later pop reaches (the RET restores the caller's pointer from the frame), and \
+         returning at e < 16 needs a pop with its own rows all removed, pointer 0, of a row \
+         at address 0, which no push inserts: the bus does not balance",
     ),
     (
         "control.ctx_flag_binary",
@@ -88,14 +88,15 @@ pub const REDUNDANT: &[(&str, &str)] = &[
          0), which is then also a range row (selector 1 - m != 0): range.starts_at_zero on \
          its two transitions makes its rw 0 and the next value 0, so its step is 0 and the \
          step helpers, its sel[0..3], are 0: an element read of element 3 (mem.sel_count, \
-         ew = 0). Its chiplet answer is m / (alpha - X) with X = m M + (1 - m) fp(RANGE, 0): \
+         mem.sel_binary, mem.ew_binary: ew = 0). Its chiplet answer is m / (alpha - X) with X = m M + (1 - m) fp(RANGE, 0): \
          a fingerprint of tag 3m + 5 and values m (ctx, addr, clk, u), which other terms of \
          total weight m must cancel. Every tag's weights are integers except ROM's (the \
          multiplicities) and RANGE's (tag 5: m = 0); ROM (tag 1, m = -4/3) needs an opcode \
          -4 (4w + 3) / 3 mod p, no byte for w < 2^30; with integer m, OVERFLOW (tag 2, \
-         m = -1) makes the row an extra insertion, never removed, as the depth's count \
-         removes exactly as many overflow rows as pushes insert (see overflow.callee_depth), \
-         and the word-write tag 11 (m = 2) needs two CPU requests of one message, while no \
+         m = -1) makes the row an extra insertion, never removed: the root and every callee \
+         start and end at depth 16 (init.depth, final.depth, overflow.callee_depth, \
+         control.call_returns_at_depth_16) and move it by push - pop, so the run pops \
+         exactly as often as it pushes; and the word-write tag 11 (m = 2) needs two CPU requests of one message, while no \
          two requests share a clock and an address (MSTREAM and PIPE's two words are 4 \
          apart). m = 1 is binary",
     ),
