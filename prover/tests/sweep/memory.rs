@@ -849,3 +849,82 @@ fn a_word_flag_of_a_third_is_caught_by_the_bus() {
     put_mem_rows(&mut f, &rows);
     caught_by_the_bus_without(&f, "mem.ew_binary");
 }
+
+/// `chiplet.mem_binary`: the one non-binary selector a bus could meet, `m = -1` on a read
+/// of element 3 (word 1, address 7) with context `-(c + 1)` and clock 0, answers
+/// `+1 / fp(OVERFLOW, c + 1, -7, 0)`: an overflow row inserted beside the one `PUSH` at
+/// clock `c` inserts. The `DROP` after it removes the phantom (it pops -7, a value nobody
+/// pushed), and the run's count of pops and pushes leaves the push's own row in the table:
+/// with the selector's constraint off, only the bus sees the lie.
+#[test]
+fn a_memory_selector_of_minus_one_is_a_phantom_overflow_row_the_bus_leaves_over() {
+    let mut f = forge(
+        "begin push.1 drop end",
+        &[],
+        after_first(Opcode::Push, |st| {
+            st.overflow[0] = -Felt::new(7);
+        }),
+    );
+    let push = op_rows(&mut f, Opcode::Push)[0];
+    let last = f.trace.last_real;
+    let cols = f.trace.columns_mut_for_testing();
+    let start = (0..=last)
+        .find(|&r| cols.get(HASH_ACTIVE, r) == Felt::ZERO)
+        .expect("the hasher ends");
+    let mut row = [Felt::ZERO; m::WIDTH];
+    row[m::SEL + 3] = Felt::ONE;
+    row[m::CTX] = -Felt::new(push as u64 + 1);
+    row[m::WORD] = Felt::ONE;
+    row[m::W0] = Felt::ONE;
+    row[m::NW] = Felt::ONE;
+    cols.set(MEM_ACTIVE, start, -Felt::ONE);
+    for (c, v) in row.iter().enumerate() {
+        cols.set(shared(c), start, *v);
+    }
+    // The row's lookups have weight m = -1: the range table's multiplicities follow.
+    let table: Vec<(u64, u64)> = range_table(&[row])
+        .into_iter()
+        .map(|(v, n)| (v, (-Felt::new(n)).as_int()))
+        .collect();
+    assert!(
+        start + 1 + table.len() <= last + 1,
+        "room for the range table"
+    );
+    write_range(cols, start + 1, last, &table, |_| {});
+    crate::common::forge::rejected(&f, "chiplet.mem_binary");
+    // What the running sum ends on, less what the verifier expects, is the push's own row.
+    use vm_prover::check::CheckField;
+    let left_over = std::cell::Cell::new(false);
+    let hash = f.public.program_hash;
+    let read = |aux: &mut winter_prover::matrix::ColMatrix<CheckField>, rands: &[CheckField]| {
+        let end = aux.get(AUX_SUM, last) - vm_air::bus::expected_end(rands, hash);
+        let row: CheckField = vm_air::bus::fingerprint(
+            rands,
+            vm_air::bus::tag::OVERFLOW,
+            [
+                Felt::new(push as u64 + 1),
+                Felt::ZERO,
+                Felt::ZERO,
+                Felt::ZERO,
+            ],
+        );
+        left_over.set(end == row.inv());
+    };
+    let v = vm_prover::check::check_tampered(
+        &f.trace,
+        &f.public,
+        vm_air::preset::default_preset(),
+        &["chiplet.mem_binary"],
+        &read,
+    )
+    .expect_err("accepted with the selector's constraint off");
+    assert!(
+        left_over.get(),
+        "the bus is off by more than the push's row"
+    );
+    assert_eq!(
+        v.names().into_iter().collect::<Vec<_>>(),
+        vec!["bus.ends_at_program_hash"],
+        "{v}"
+    );
+}
