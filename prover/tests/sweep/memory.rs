@@ -14,7 +14,9 @@ use vm_air::{
 };
 use vm_core::{Felt, FieldElement, Opcode};
 use vm_prover::trace::memory::{range_table, rows_in_order, Access};
+use winter_prover::Trace;
 
+use crate::boundary::set_fraction;
 use crate::common::forge::{after_first, assemble, forge, honest_run, Forgery};
 use crate::common::memtable::{mem_rows, put_mem_rows, write_range};
 use crate::Case;
@@ -22,24 +24,7 @@ use crate::Case;
 /// Constraints of this component no forgery isolates yet, with the reason; the sweep lists
 /// them as not covered by name (each must stay uncovered, so writing its forgery fails the
 /// sweep until the entry is removed).
-pub const PENDING: &[(&str, &str)] = &[
-    (
-        "bus.memory",
-        "a tampered memory-request helper: forgery to write",
-    ),
-    (
-        "bus.chiplet",
-        "a tampered chiplet-answer helper: forgery to write",
-    ),
-    (
-        "bus.range_limbs",
-        "a tampered range-lookup helper: forgery to write",
-    ),
-    (
-        "bus.range_word",
-        "a tampered range-lookup helper: forgery to write",
-    ),
-];
+pub const PENDING: &[(&str, &str)] = &[];
 
 /// Constraints of this component no forgery can isolate, with the reason switching one
 /// off alone cannot yield a false proof (the tests at the end of this module check the
@@ -102,15 +87,18 @@ pub const REDUNDANT: &[(&str, &str)] = &[
     ),
     (
         "chiplet.mem_after_hasher",
-        "on a row with h = m = 1 the range selector 1 - h - m is -1 and the chiplet answer's \
-         denominator m fp_mem + g fp_range + h has no alpha: the answer is (1 - ew) / (fp_range \
-         - fp_mem + 1), and as the verifier's 1/fp(PROGRAM, H) and every other term vanish \
-         as alpha grows, the alpha-free terms must cancel among themselves for a random beta. \
-         At beta = 0 each is -1 / (2 + rw), a half or a third, and fewer than p/3 of them \
-         never sum to 0 (3a + 2b < p), so every such row has ew = 1: a word access, all four \
-         selectors 1 (mem.sel_count), and those cells are the range checker's step helpers \
-         u1, u2, u3 on that row, where u3 = 1 needs a step d of 729 or 2187 (range.step) \
-         but then u1 = d (d - 1) (d - 3) is not 1 (range.u1)",
+        "on a row with h = m = 1 the range selector 1 - h - m is -1. On the hasher's last \
+         row (end = h (1 - h') = 1) the chiplet answer's numerator m + g mult - end is -ew: \
+         the digest's weight -1 is spent, no digest message is sent, and nothing else has \
+         the PROGRAM tag the verifier's side expects. On its other rows the answer's \
+         denominator m fp_mem + g fp_range + (h - end) has no alpha: the answer is \
+         (1 - ew) / (fp_range - fp_mem + 1), and as the verifier's term and every other \
+         term vanish as alpha grows, the alpha-free terms must cancel among themselves for \
+         a random beta. At beta = 0 each is -1 / (2 + rw), a half or a third, and fewer \
+         than p/3 of them never sum to 0 (3a + 2b < p), so every such row has ew = 1: a \
+         word access, all four selectors 1 (mem.sel_count), and those cells are the range \
+         checker's step helpers u1, u2, u3 on that row, where u3 = 1 needs a step d of 729 \
+         or 2187 (range.step) but then u1 = d (d - 1) (d - 3) is not 1 (range.u1)",
     ),
     (
         "mem.ew_binary",
@@ -153,6 +141,8 @@ pub fn cases() -> Vec<Case> {
             }),
         ),
         Case::new("range.u3", range_with(&[0, 2], |u| u[2] = Felt::ZERO)),
+        read_request_for_the_honest_value(),
+        range_lookups_moved(),
     ];
     for j in 1..4 {
         v.push(Case::new(format!("mem.value[{j}]"), stale_read(j)));
@@ -180,6 +170,52 @@ pub fn cases() -> Vec<Case> {
         call_frame_saved_as_exec(),
     ));
     v
+}
+
+// ---- bus helpers ----------------------------------------------------------------------------
+
+/// `bus.memory`: a read of a never-written cell returns 77 on the stack while the table
+/// answers 0, and the CPU's request fraction is the one for 0 (the table row's answer): the
+/// bus balances, and only the request's definition sees that it is not the message of the
+/// operation on the stack.
+fn read_request_for_the_honest_value() -> Case {
+    let f = forge("begin mem_load.8 end", &[], read_returns(77));
+    let last = f.trace.last_real;
+    let main = f.trace.main_segment();
+    let row = |pred: &dyn Fn(usize) -> bool| (0..last).find(|&r| pred(r)).expect("the row");
+    let mload = Opcode::Mload;
+    let cpu = row(&|r| {
+        main.get(GROUP + mload.group_index(), r) == Felt::ONE
+            && main.get(LOW + mload.low_index(), r) == Felt::ONE
+    });
+    let mem = row(&|r| main.get(MEM_ACTIVE, r) == Felt::ONE);
+    Case::with_tamper("bus.memory", f, move |aux, _| {
+        let answer = aux.get(AUX_CHIPLET, mem);
+        set_fraction(aux, AUX_MEMORY, cpu, answer, last);
+    })
+}
+
+/// `bus.range_limbs`: two memory rows trade their range-lookup fractions, so each row's
+/// lookups are paid by the other's (which is what lets a row look up a value the table does
+/// not hold); the sum of the column, and so the bus, is unchanged.
+fn range_lookups_moved() -> Case {
+    let f = forge(
+        "begin push.5 mem_store.8 mem_load.12 end",
+        &[],
+        |_, _, _, _| {},
+    );
+    let last = f.trace.last_real;
+    let main = f.trace.main_segment();
+    let rows: Vec<usize> = (0..last)
+        .filter(|&r| main.get(MEM_ACTIVE, r) == Felt::ONE)
+        .collect();
+    let (i, j) = (rows[0], rows[1]);
+    Case::with_tamper("bus.range_limbs", f, move |aux, _| {
+        let (a, b) = (aux.get(AUX_RANGE, i), aux.get(AUX_RANGE, j));
+        assert_ne!(a, b, "the two rows look up different values");
+        set_fraction(aux, AUX_RANGE, i, b, last);
+        set_fraction(aux, AUX_RANGE, j, a, last);
+    })
 }
 
 // ---- helpers ------------------------------------------------------------------------------
@@ -734,11 +770,18 @@ fn a_memory_row_on_a_hasher_row_answers_without_alpha_and_has_no_step() {
     {
         row[c::shared(k)] = Felt::new(*v);
     }
+    // Inside the hasher's section (the next row is the hasher's too).
+    let inside = row.clone();
     let beta = Felt::new(0x1234_5678);
-    let (d1, n) = chiplet_response(&[Felt::new(11), beta], &row);
-    let (d2, _) = chiplet_response(&[Felt::new(0xdead_beef), beta], &row);
+    let (d1, n) = chiplet_response(&[Felt::new(11), beta], &row, &inside);
+    let (d2, _) = chiplet_response(&[Felt::new(0xdead_beef), beta], &row, &inside);
     assert_eq!(d1, d2, "the denominator depends on alpha");
     assert_eq!(n, Felt::ONE, "an element access answers 1 - ew = 1");
+    // On the hasher's last row the digest's weight -1 is spent: an element access answers
+    // nothing, so no digest message is sent.
+    let below = vec![Felt::ZERO; vm_air::layout::BASE_WIDTH];
+    let (_, n) = chiplet_response(&[Felt::new(11), beta], &row, &below);
+    assert_eq!(n, Felt::ZERO, "the digest's weight is left");
     // u3 = 1 leaves d = 729 or 2187 (range.step), where u1 != 1.
     for d in [729u64, 2187] {
         assert_ne!(range::helpers(Felt::new(d))[0], Felt::ONE);
@@ -747,7 +790,7 @@ fn a_memory_row_on_a_hasher_row_answers_without_alpha_and_has_no_step() {
     // solution below p.
     for rw in [0u64, 1] {
         row[c::shared(m::RW)] = Felt::new(rw);
-        let (d, _) = chiplet_response(&[Felt::new(11), Felt::ZERO], &row);
+        let (d, _) = chiplet_response(&[Felt::new(11), Felt::ZERO], &row, &inside);
         assert_eq!(d, -Felt::new(2 + rw));
     }
 }
