@@ -95,6 +95,7 @@ fn redundant() -> Vec<(&'static str, &'static str)> {
         tables::REDUNDANT,
         chiplet::REDUNDANT,
         boundary::REDUNDANT,
+        memory::REDUNDANT,
     ]
     .concat()
 }
