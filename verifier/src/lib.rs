@@ -114,11 +114,12 @@ impl Acceptance {
         self.retain(|p| names.contains(&p.name))
     }
 
-    /// The accepted presets, in table order.
+    /// The presets a proof may use under this policy (kept and at least as secure as
+    /// required), in table order.
     pub fn presets(&self) -> impl Iterator<Item = &'static Preset> + '_ {
         preset::PRESETS
             .iter()
-            .filter(|p| self.accepted.contains(&p.id))
+            .filter(|p| self.accepted.contains(&p.id) && p.security_bits >= self.min_security_bits)
     }
 
     /// Checks a preset against this policy (before any proof work).
