@@ -1007,3 +1007,80 @@ fn secp256k1_mul_program_with_its_locals_corrected() {
         runs.expect_ok(&src, &[]);
     }
 }
+
+// ---- miden-vm/masm-examples --------------------------------------------------------------------
+
+/// Runs an example with its inputs file (Miden's JSON shape, read as ours).
+fn run_example(src: &str, inputs: &str) -> Result<Vec<u64>, String> {
+    let file = vm::processor::InputFile::parse(inputs).expect("Miden's inputs file parses");
+    let program = assemble(src);
+    execute(
+        &program,
+        file.stack_inputs(),
+        file.advice_inputs(),
+        &mut host(),
+        ExecutionOptions::default(),
+    )
+    .map(|out| out.stack.as_ints().to_vec())
+    .map_err(|e| format!("{:?}", e.kind))
+}
+
+#[test]
+fn masm_examples() {
+    let mut runs = Runs::new("miden-vm/masm-examples");
+    // blake3_1to1: hash_1to1 applied 100 times (the advice) to 32 bytes of ones.
+    runs.n += 1;
+    // Limbs top first, each the little-endian u32 of the next 4 bytes (Miden's layout).
+    let mut limbs = vec![u64::from(u32::MAX); 8];
+    for _ in 0..100 {
+        let bytes: Vec<u8> = limbs
+            .iter()
+            .flat_map(|&l| (l as u32).to_le_bytes())
+            .collect();
+        limbs = le_limbs(blake3::hash(&bytes).as_bytes());
+    }
+    let got = run_example(EXAMPLE_BLAKE3_1TO1, EXAMPLE_BLAKE3_1TO1_INPUTS).unwrap();
+    assert_eq!(got, padded(&limbs), "blake3_1to1");
+
+    // blake3_2to1 and sha256 assert the digests of 64 bytes of ones themselves.
+    for (src, inputs) in [
+        (EXAMPLE_BLAKE3_2TO1, EXAMPLE_BLAKE3_2TO1_INPUTS),
+        (EXAMPLE_SHA256, EXAMPLE_SHA256_INPUTS),
+    ] {
+        runs.n += 1;
+        assert_eq!(run_example(src, inputs).unwrap(), padded(&[]), "{src}");
+    }
+
+    // unhashing: 50 times `adv_pipe hperm` from the zero state (overwrite mode: the
+    // instructions', not a stdlib sponge), then `rpo::squeeze_digest`; on our hash.
+    runs.n += 1;
+    let file = vm::processor::InputFile::parse(EXAMPLE_UNHASHING_INPUTS).unwrap();
+    let data: Vec<Felt> = file.advice.stack.clone();
+    assert_eq!(data.len(), 400);
+    let mut state = [Felt::new(0); 12];
+    for pair in data.chunks(8) {
+        state[4..12].copy_from_slice(pair);
+        hash::permute(&mut state);
+    }
+    let digest: Vec<u64> = state[4..8].iter().rev().map(|f| f.as_int()).collect();
+    let got = run_example(EXAMPLE_UNHASHING, EXAMPLE_UNHASHING_INPUTS).unwrap();
+    assert_eq!(got, padded(&digest), "unhashing");
+
+    // nprime: the first 50 primes, the largest 16 on top (its comment gives them).
+    runs.n += 1;
+    let mut primes = vec![];
+    let mut k = 2u64;
+    while primes.len() < 50 {
+        if (2..k).take_while(|d| d * d <= k).all(|d| !k.is_multiple_of(d)) {
+            primes.push(k);
+        }
+        k += 1;
+    }
+    let want: Vec<u64> = primes.iter().rev().take(16).copied().collect();
+    assert_eq!(
+        want,
+        [229, 227, 223, 211, 199, 197, 193, 191, 181, 179, 173, 167, 163, 157, 151, 149]
+    );
+    let got = run_example(EXAMPLE_NPRIME, EXAMPLE_NPRIME_INPUTS).unwrap();
+    assert_eq!(got, want, "nprime");
+}

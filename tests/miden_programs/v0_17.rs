@@ -4,7 +4,8 @@
 //! (github.com/0xMiden/miden-vm, tag v0.17.0), extracted by a script and not edited. They
 //! are test inputs. `{}` and `{name}` are the placeholders of the Rust `format!` templates
 //! Miden's tests fill; `fill` in the harness replaces them the same way, in the same order.
-//! (`sys/mod.rs`'s `truncate_stack_proptest` builds its program from random pushes; the
+//! The last part holds the `miden-vm/masm-examples` programs that use `std`, with their inputs
+//! files. (`sys/mod.rs`'s `truncate_stack_proptest` builds its program from random pushes; the
 //! harness builds it the same way.)
 
 /// `math/u64_mod.rs`, line 18 (in `wrapping_add`).
@@ -1736,3 +1737,370 @@ pub const ECDSA_VERIFY_STACK: [u64; 48] = [
     487738481, 3531004100, 2106589630, 479244527, 3871680339, 2962892522, 3961647168, 694970425,
     2983146250, 3343690625, 4163599075, 1812770566, 3257770169, 1524607722, 1135132293, 1187647059,
 ];
+
+// ---- miden-vm/masm-examples (v0.17.0): example programs using `std`, with their inputs ----
+
+/// `miden-vm/masm-examples/hashing/blake3_1to1/blake3_1to1.masm`.
+pub const EXAMPLE_BLAKE3_1TO1: &str = r#"use.std::crypto::hashes::blake3
+use.std::sys
+
+begin
+    # Push the number of iterations on the stack, and assess if we should loop
+    adv_push.1 dup neq.0
+    # => [0 or 1, num_iters_left, HASH_INPUTS_1, HASH_INPUTS_2]
+
+    while.true
+        # Move loop counter down
+        movdn.8
+        # => [HASH_INPUTS_1, HASH_INPUTS_2, num_iters_left]
+
+        # Execute blake3 hash function
+        exec.blake3::hash_1to1
+        # => [HASH_INPUTS_1', HASH_INPUTS_2', num_iters_left]
+
+        # Decrement counter, and check if we loop again
+        movup.8 sub.1 dup neq.0
+        # => [0 or 1, num_iters_left - 1, HASH_INPUTS_1', HASH_INPUTS_2']
+    end
+
+    # Drop counter
+    drop
+
+    # Truncate stack to make constraints happy
+    exec.sys::truncate_stack
+end
+"#;
+
+/// `miden-vm/masm-examples/hashing/blake3_1to1/blake3_1to1.inputs`.
+pub const EXAMPLE_BLAKE3_1TO1_INPUTS: &str = r#"{
+    "operand_stack": ["4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295"],
+    "advice_stack": ["100"]
+}
+"#;
+
+/// `miden-vm/masm-examples/hashing/blake3_2to1/blake3_2to1.masm`.
+pub const EXAMPLE_BLAKE3_2TO1: &str = r#"use.std::crypto::hashes::blake3
+
+begin
+    # hash_2to1 pops top 16 elements (64 bytes) from the stack, compute their hash and puts the 
+    # resulting 8 elements (32 bytes) back to the stack.
+    exec.blake3::hash_2to1
+
+    # Check the correctness of the hashing result by comparing it with precomputed correct values. 
+    # This hash is a result of applying a blake3 hashing function to the binary value consisting of
+    # only ones.
+    push.0xD9696D27.0xF209D66E.0xD0DFDEB9.0x7D5992E2.0x44DDA9CB.0xD6FFB5E5.0x8CD0CAA6.0xF0270FA9
+
+    # compare results
+    movupw.2
+    assert_eqw
+    assert_eqw
+end
+"#;
+
+/// `miden-vm/masm-examples/hashing/blake3_2to1/blake3_2to1.inputs`.
+pub const EXAMPLE_BLAKE3_2TO1_INPUTS: &str = r#"{
+    "operand_stack": ["4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295"]
+}
+"#;
+
+/// `miden-vm/masm-examples/hashing/sha256/sha256.masm`.
+pub const EXAMPLE_SHA256: &str = r#"use.std::crypto::hashes::sha256
+
+begin
+    # hash_2to1 pops top 16 elements (64 bytes) from the stack, compute their hash and puts the 
+    # resulting 8 elements (32 bytes) back to the stack.
+    exec.sha256::hash_2to1
+
+    # Check the correctness of the hashing result by comparing it with precomputed correct values. 
+    # This hash is a result of applying a sha256 hashing function to the binary value consisting of
+    # only ones.
+    push.0x85E1D1F7.0x8643E4A2.0x2DAD7274.0x1F764AAD.0xBA3EEB20.0xF1D30600.0x294E9E0D.0x8667E718
+
+    # compare results
+    movupw.2
+    assert_eqw
+    assert_eqw
+end"#;
+
+/// `miden-vm/masm-examples/hashing/sha256/sha256.inputs`.
+pub const EXAMPLE_SHA256_INPUTS: &str = r#"{
+    "operand_stack": ["4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295", "4294967295"]
+}
+"#;
+
+/// `miden-vm/masm-examples/hashing/unhashing/unhashing.masm`.
+pub const EXAMPLE_UNHASHING: &str = r#"# This example showcases how to "unhash" data from the advice provider; that is, how to
+# read untrusted data from the advice provider, and verify that it hashes to an expected
+# value. Specifically, we
+# 1. Read data from the advice provider and store it simultaneously on the stack and 
+# 2. Apply a permutation of the RPO256 hash function
+
+use.std::crypto::hashes::rpo
+
+begin
+    # Reads 100 words from the advice provider, stores them in memory, and computes their hash.
+    repeat.50
+        adv_pipe hperm
+    end
+    # => [X, HASH, X, addr]  
+
+    # Drop the junk words (denoted by `X` above).
+    exec.rpo::squeeze_digest  
+    # => [HASH, addr]  
+
+    # Drop the memory address.
+    movup.4 drop  
+    # => [HASH] 
+end
+"#;
+
+/// `miden-vm/masm-examples/hashing/unhashing/unhashing.inputs`.
+pub const EXAMPLE_UNHASHING_INPUTS: &str = r#"{
+    "operand_stack": [],
+    "advice_stack": [
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7", 
+        "0", "1", "2", "3", "4", "5", "6", "7" 
+    ]
+}
+"#;
+
+/// `miden-vm/masm-examples/nprime/nprime.masm`.
+pub const EXAMPLE_NPRIME: &str = r#"use.std::sys
+
+# append the current number to the prime list
+proc.append
+    # initial state
+    # [prime, i, n, primes..]
+
+    # [prime, prime, i, n, primes..]
+    dup
+
+    # [i, prime, prime, i, n, primes..]
+    dup.2
+
+    # [prime, i, n, primes..]
+    mem_store
+
+    # [i++, n, primes..]
+    swap.2
+    swap
+    add.1
+end
+
+# push a boolean on whether or not the program should continue
+proc.should_continue
+    # initial state
+    # [i, n, primes..]
+
+    # [i, n, i, n, primes..]
+    dup.1
+    dup.1
+
+    # [should_continue, i, n, primes..]
+    neq
+end
+
+# define if check should continue
+# will return two flags: one if the loop should continue, the other if candidate is prime
+proc.is_not_prime_should_continue
+    # initial state
+    # [j, candidate, i, n, primes..]
+
+    # load the current prime
+    # [prime, j, candidate, i, n, primes..]
+    dup
+    mem_load
+
+    # push return flags
+    # [continue loop?, is prime?, prime, j, candidate, i, n, primes..]
+    push.0.1
+
+    # a composite number have its smallest prime squared lesser than itself.
+    # if the squared prime is bigger than the candidate, and provided we iterate
+    # a list of ordered primes, then the number is a prime.
+    #
+    # this will also protect the algorithm from overflowing the list of current list of primes
+    # because the squared prime will always halt the iteration before the end of the list is
+    # reached
+    #
+    # [squared prime, continue loop?, is prime?, prime, j, candidate, i, n, primes..]
+    dup.2
+    dup
+    mul
+    # [candidate, squared prime, continue loop?, is prime?, prime, j, candidate, i, n, primes..]
+    dup.5
+    # [continue loop?, is prime?, prime, j, candidate, i, n, primes..]
+    gt
+    if.true
+        drop
+        drop
+        push.1.0
+    end
+
+    # check mod only if should continue loop
+    dup
+    if.true
+        # [remainder, continue loop?, is prime?, prime, j, candidate, i, n, primes..]
+        dup.4
+        dup.3
+        u32assert2 u32mod
+
+        # if remainder is zero, then the number is divisible by prime; hence isn't prime
+        # [continue loop?, is prime?, prime, j, candidate, i, n, primes..]
+        eq.0
+        if.true
+            drop
+            drop
+            push.0.0
+        end
+    end
+
+    # [continue loop?, is prime?, j, candidate, i, n, primes..]
+    swap.2
+    drop
+    swap
+end
+
+# check if current candidate isn't a prime
+proc.is_not_prime
+    # initial state
+    # [candidate, i, n, primes..]
+
+    # create a counter `j` to iterate over primes
+    # [j, candidate, i, n, primes..]
+    push.0
+
+    exec.is_not_prime_should_continue
+    while.true
+        # [j, candidate, i, n, primes..]
+        drop
+        add.1
+
+        # [is prime?, j, candidate, i, n, primes..]
+        exec.is_not_prime_should_continue
+    end
+
+    # [is not prime?, candidate, i, n, primes..]
+    swap
+    drop
+    eq.0
+end
+
+# calculate and push next prime to the stack
+proc.next
+    # initial state
+    # [i, n, primes..]
+
+    # create a candidate
+    # [candidate, i, n, primes..]
+    dup.2
+    add.2
+
+    exec.is_not_prime
+    while.true
+        # [candidate, i, n, primes..]
+        add.2
+        exec.is_not_prime
+    end
+
+    # [i, n, primes..]
+    exec.append
+end
+
+# the stack is expected to contain on its top the desired primes count. this can be achieved via the
+# *.inputs file.
+#
+# the end of the program will return a stack containing all the primes, up to the nth argument.
+#
+# example:
+#
+# input:
+# [50, ..]
+#
+# output:
+# [229, 227, 223, 211, 199, 197, 193, 191, 181, 179, 173, 167, 163, 157, 151, 149]
+begin
+    # create a counter `i`
+    push.0
+
+    # 2 and 3 are the unique sequential primes. by pushing these manually, we can iterate
+    # the candidates in chunks of 2
+
+    # append first known prime
+    push.2
+    exec.append
+
+    # append second known prime
+    push.3
+    exec.append
+
+    # find next primes until limit is reached
+    exec.should_continue
+    while.true
+        exec.next
+        exec.should_continue
+    end
+
+    # drop the counters
+    drop
+    drop
+
+    # Truncate stack to make constraints happy
+    exec.sys::truncate_stack
+end
+"#;
+
+/// `miden-vm/masm-examples/nprime/nprime.inputs`.
+pub const EXAMPLE_NPRIME_INPUTS: &str = r#"{
+    "operand_stack": ["50"]
+}
+"#;
