@@ -1071,7 +1071,10 @@ fn masm_examples() {
     let mut primes = vec![];
     let mut k = 2u64;
     while primes.len() < 50 {
-        if (2..k).take_while(|d| d * d <= k).all(|d| !k.is_multiple_of(d)) {
+        if (2..k)
+            .take_while(|d| d * d <= k)
+            .all(|d| !k.is_multiple_of(d))
+        {
             primes.push(k);
         }
         k += 1;
@@ -1083,4 +1086,162 @@ fn masm_examples() {
     );
     let got = run_example(EXAMPLE_NPRIME, EXAMPLE_NPRIME_INPUTS).unwrap();
     assert_eq!(got, want, "nprime");
+}
+
+// ---- std::collections::mmr (collections/mmr.rs), on the native hash -------------------------
+
+/// Miden's `init_merkle_leaf`: the word `[v, 0, 0, 0]`.
+fn leaf(v: u64) -> vm::core::Word {
+    [Felt::new(v), Felt::new(0), Felt::new(0), Felt::new(0)]
+}
+
+fn word_ints(w: &vm::core::Word) -> Vec<u64> {
+    w.iter().map(|f| f.as_int()).collect()
+}
+
+/// The peaks of an MMR of `leaves` (largest tree first), with `hash::merge` for nodes.
+fn mmr_peaks(leaves: &[vm::core::Word]) -> Vec<vm::core::Word> {
+    let mut peaks = vec![];
+    let mut at = 0;
+    for bit in (0..usize::BITS).rev() {
+        let size = 1usize << bit;
+        if leaves.len() & size != 0 {
+            let mut level = leaves[at..at + size].to_vec();
+            while level.len() > 1 {
+                level = level.chunks(2).map(|p| hash::merge(&p[0], &p[1])).collect();
+            }
+            peaks.push(level[0]);
+            at += size;
+        }
+    }
+    peaks
+}
+
+/// The MMR commitment: `hash_elements` of the peaks padded with empty words to at least 16
+/// and to an even number (Miden's `hash_peaks`, on our hash).
+fn mmr_commitment(peaks: &[vm::core::Word]) -> vm::core::Word {
+    let mut padded_peaks = peaks.to_vec();
+    let len = padded_peaks.len().max(16).next_multiple_of(2);
+    padded_peaks.resize(len, [Felt::new(0); 4]);
+    hash::hash_elements(&padded_peaks.concat())
+}
+
+#[test]
+fn mmr_programs() {
+    let mut runs = Runs::new("std::collections::mmr");
+    for (n, peaks) in [
+        (0b0000, 0),
+        (0b0001, 1),
+        (0b0011, 2),
+        (0b1100, 2),
+        (0b1000_0000_0000_0000, 1),
+        (0b1010_1100_0011_1001, 8),
+        (0b1111_1111_1111_1111, 16),
+        (0b1111_1111_1111_1111_0000, 16),
+        (0b0001_1111_1111_1111_1111, 17),
+    ] {
+        runs.expect(MMR_NUM_LEAVES_TO_NUM_PEAKS, &[n], &[peaks]);
+    }
+    for (peaks, words) in [
+        (1, 16),
+        (2, 16),
+        (3, 16),
+        (4, 16),
+        (7, 16),
+        (11, 16),
+        (16, 16),
+        (17, 18),
+        (18, 18),
+        (19, 20),
+        (20, 20),
+        (21, 22),
+        (22, 22),
+    ] {
+        runs.expect(MMR_NUM_PEAKS_TO_MESSAGE_SIZE, &[peaks], &[words * 4]);
+    }
+
+    // `get` with the trees in the Merkle store and the peaks on the advice stack.
+    let mut run_get = |src: &str, trees: &[&[u64]], pos: usize| {
+        let mut adv = AdviceInputs::default();
+        let mut all = vec![];
+        for t in trees {
+            let leaves: Vec<_> = t.iter().map(|&v| leaf(v)).collect();
+            let root = if leaves.len() == 1 {
+                leaves[0]
+            } else {
+                adv.add_merkle_tree(&leaves)
+            };
+            adv.stack.extend(root);
+            all.extend(leaves);
+        }
+        let want: Vec<u64> = word_ints(&all[pos]).into_iter().rev().collect();
+        runs.n += 1;
+        let out = execute(
+            &assemble(src),
+            StackInputs::default(),
+            adv,
+            &mut host(),
+            ExecutionOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}\n{src}"));
+        assert_eq!(out.stack.as_ints().to_vec(), padded(&want), "{src}");
+    };
+    let single: &[u64] = &[1, 2, 3, 4];
+    for pos in 0..4u64 {
+        let src = fill(
+            MMR_GET_SINGLE_PEAK,
+            &[],
+            &[("num_leaves", "4".into()), ("pos", pos.to_string())],
+        );
+        run_get(&src, &[single], pos as usize);
+    }
+    let (t1, t2): (&[u64], &[u64]) = (&[1, 2, 3, 4, 5, 6, 7, 8], &[9, 10]);
+    for pos in [0u64, 1, 2, 3, 7, 8, 9] {
+        let src = fill(
+            MMR_GET_TWO_PEAKS,
+            &[],
+            &[
+                ("num_leaves", "10".into()),
+                ("absolute_pos", pos.to_string()),
+            ],
+        );
+        run_get(&src, &[t1, t2], pos as usize);
+    }
+    let t3: &[u64] = &[11];
+    let src = fill(
+        MMR_TREE_WITH_ONE_ELEMENT,
+        &[],
+        &[("num_leaves", "1".into()), ("pos", "0".into())],
+    );
+    run_get(&src, &[t3], 0);
+    let src = fill(
+        MMR_TREE_WITH_ONE_ELEMENT_2,
+        &[],
+        &[("num_leaves", "11".into()), ("pos", "10".into())],
+    );
+    run_get(&src, &[t1, t2, t3], 10);
+
+    // `add`: one leaf, two leaves, seven leaves then `pack`.
+    let mmr_ptr = [("mmr_ptr", "1000".to_string())];
+    let src = fill(MMR_ADD_SINGLE, &[], &mmr_ptr);
+    runs.expect_memory(&src, &[], &[], 1000, &[1, 0, 0, 0, 1, 2, 3, 4]);
+    let src = fill(MMR_TWO, &[], &mmr_ptr);
+    let w = |a: u64, b: u64, c: u64, d: u64| [a, b, c, d].map(Felt::new);
+    let peaks = mmr_peaks(&[w(1, 2, 3, 4), w(5, 6, 7, 8)]);
+    let mut mem = vec![2, 0, 0, 0];
+    mem.extend(word_ints(&peaks[0]));
+    runs.expect_memory(&src, &[], &[], 1000, &mem);
+    let src = fill(MMR_ADD_MMR_LARGE, &[], &mmr_ptr);
+    let leaves: Vec<_> = (1..=7).map(|v| w(0, 0, 0, v)).collect();
+    let peaks = mmr_peaks(&leaves);
+    assert_eq!(peaks.len(), 3);
+    let mut mem = vec![7, 0, 0, 0];
+    for p in &peaks {
+        mem.extend(word_ints(p));
+    }
+    let want: Vec<u64> = word_ints(&mmr_commitment(&peaks))
+        .into_iter()
+        .rev()
+        .collect();
+    runs.expect_memory(&src, &[], &want, 1000, &mem);
 }

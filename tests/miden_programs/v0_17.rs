@@ -4,7 +4,7 @@
 //! (github.com/0xMiden/miden-vm, tag v0.17.0), extracted by a script and not edited. They
 //! are test inputs. `{}` and `{name}` are the placeholders of the Rust `format!` templates
 //! Miden's tests fill; `fill` in the harness replaces them the same way, in the same order.
-//! The last part holds the `miden-vm/masm-examples` programs that use `std`, with their inputs
+//! Then come `collections/mmr.rs`'s programs and the `miden-vm/masm-examples` programs that use `std`, with their inputs
 //! files. (`sys/mod.rs`'s `truncate_stack_proptest` builds its program from random pushes; the
 //! harness builds it the same way.)
 
@@ -2104,3 +2104,181 @@ pub const EXAMPLE_NPRIME_INPUTS: &str = r#"{
     "operand_stack": ["50"]
 }
 "#;
+
+// ---- collections/mmr.rs (v0.17.0) -------------------------------------------------------
+
+/// `collections/mmr.rs`, line 15 (in `test_num_leaves_to_num_peaks`).
+pub const MMR_NUM_LEAVES_TO_NUM_PEAKS: &str = r#"
+    use.std::collections::mmr
+
+    begin
+      exec.mmr::num_leaves_to_num_peaks
+    end
+    "#;
+
+/// `collections/mmr.rs`, line 37 (in `test_num_peaks_to_message_size`).
+pub const MMR_NUM_PEAKS_TO_MESSAGE_SIZE: &str = r#"
+    use.std::collections::mmr
+
+    begin
+      exec.mmr::num_peaks_to_message_size
+    end
+    "#;
+
+/// `collections/mmr.rs`, line 74 (in `test_mmr_get_single_peak`).
+pub const MMR_GET_SINGLE_PEAK: &str = r#"
+            use.std::collections::mmr
+
+            begin
+                push.{num_leaves} push.1000 mem_store # leaves count
+                adv_push.4 push.1004 mem_storew dropw # MMR single peak
+
+                push.1000 push.{pos} exec.mmr::get
+
+                swapw dropw
+            end"#;
+
+/// `collections/mmr.rs`, line 134 (in `test_mmr_get_two_peaks`).
+pub const MMR_GET_TWO_PEAKS: &str = r#"
+            use.std::collections::mmr
+
+            begin
+                push.{num_leaves} push.1000 mem_store # leaves count
+                adv_push.4 push.1004 mem_storew dropw # MMR first peak
+                adv_push.4 push.1008 mem_storew dropw # MMR second peak
+
+                push.1000 push.{absolute_pos} exec.mmr::get
+
+                swapw dropw
+            end"#;
+
+/// `collections/mmr.rs`, line 184 (in `test_mmr_tree_with_one_element`).
+pub const MMR_TREE_WITH_ONE_ELEMENT: &str = r#"
+        use.std::collections::mmr
+
+        begin
+            push.{num_leaves} push.1000 mem_store # leaves count
+            adv_push.4 push.1004 mem_storew dropw # MMR first peak
+
+            push.1000 push.{pos} exec.mmr::get
+
+            swapw dropw
+        end"#;
+
+/// `collections/mmr.rs`, line 210 (in `test_mmr_tree_with_one_element`).
+pub const MMR_TREE_WITH_ONE_ELEMENT_2: &str = r#"
+        use.std::collections::mmr
+
+        begin
+            push.{num_leaves} push.1000 mem_store # leaves count
+            adv_push.4 push.1004 mem_storew dropw # MMR first peak
+            adv_push.4 push.1008 mem_storew dropw # MMR second peak
+            adv_push.4 push.1012 mem_storew dropw # MMR third peak
+
+            push.1000 push.{pos} exec.mmr::get
+
+            swapw dropw
+        end"#;
+
+/// `collections/mmr.rs`, line 279 (in `test_mmr_unpack`).
+pub const MMR_UNPACK: &str = r#"
+        use.std::collections::mmr
+        begin exec.mmr::unpack end
+    "#;
+
+/// `collections/mmr.rs`, line 344 (in `test_mmr_unpack_invalid_hash`).
+pub const MMR_UNPACK_INVALID_HASH: &str = r#"
+        use.std::collections::mmr
+        begin exec.mmr::unpack end
+    "#;
+
+/// `collections/mmr.rs`, line 402 (in `test_mmr_unpack_large_mmr`).
+pub const MMR_UNPACK_LARGE_MMR: &str = r#"
+        use.std::collections::mmr
+        begin exec.mmr::unpack end
+    "#;
+
+/// `collections/mmr.rs`, line 465 (in `test_mmr_pack_roundtrip`).
+pub const MMR_PACK_ROUNDTRIP: &str = r#"
+        use.std::collections::mmr
+
+        begin
+            exec.mmr::unpack
+            exec.mmr::pack
+
+            swapw dropw
+        end
+    "#;
+
+/// `collections/mmr.rs`, line 493 (in `test_mmr_pack`).
+pub const MMR_PACK: &str = r#"
+        use.std::collections::mmr
+
+        begin
+            push.3.1000 mem_store  # num_leaves, 2 peaks
+            push.1.1004 mem_store  # peak1
+            push.2.1008 mem_store  # peak2
+
+            push.1000 exec.mmr::pack
+
+            swapw dropw
+        end
+    "#;
+
+/// `collections/mmr.rs`, line 533 (in `test_mmr_add_single`).
+pub const MMR_ADD_SINGLE: &str = r#"
+        use.std::collections::mmr
+
+        begin
+            push.{mmr_ptr} # the address of the mmr
+            push.1.2.3.4   # the new peak
+            exec.mmr::add  # add the element
+        end
+    "#;
+
+/// `collections/mmr.rs`, line 558 (in `test_mmr_two`).
+pub const MMR_TWO: &str = r#"
+        use.std::collections::mmr
+
+        begin
+            push.{mmr_ptr} # first peak
+            push.1.2.3.4
+            exec.mmr::add
+
+            push.{mmr_ptr} # second peak
+            push.5.6.7.8
+            exec.mmr::add
+        end
+    "#;
+
+/// `collections/mmr.rs`, line 591 (in `test_add_mmr_large`).
+pub const MMR_ADD_MMR_LARGE: &str = r#"
+        use.std::collections::mmr
+
+        begin
+            push.{mmr_ptr}.0.0.0.1 exec.mmr::add
+            push.{mmr_ptr}.0.0.0.2 exec.mmr::add
+            push.{mmr_ptr}.0.0.0.3 exec.mmr::add
+            push.{mmr_ptr}.0.0.0.4 exec.mmr::add
+            push.{mmr_ptr}.0.0.0.5 exec.mmr::add
+            push.{mmr_ptr}.0.0.0.6 exec.mmr::add
+            push.{mmr_ptr}.0.0.0.7 exec.mmr::add
+
+            push.{mmr_ptr} exec.mmr::pack
+
+            swapw dropw
+        end
+    "#;
+
+/// `collections/mmr.rs`, line 670 (in `test_mmr_large_add_roundtrip`).
+pub const MMR_LARGE_ADD_ROUNDTRIP: &str = r#"
+        use.std::collections::mmr
+
+        begin
+            exec.mmr::unpack
+            push.{mmr_ptr}.0.0.0.8 exec.mmr::add
+            push.{mmr_ptr} exec.mmr::pack
+
+            swapw dropw
+        end
+    "#;
