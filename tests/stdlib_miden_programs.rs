@@ -1245,3 +1245,146 @@ fn mmr_programs() {
         .collect();
     runs.expect_memory(&src, &[], &want, 1000, &mem);
 }
+
+/// Runs `src` with `stack` (Miden's order) and `adv` on the tracing executor: the outputs and
+/// the root context's final memory, or the error's kind.
+fn run_adv_memory(
+    src: &str,
+    stack: &[u64],
+    adv: AdviceInputs,
+) -> Result<(Vec<u64>, BTreeMap<u32, u64>), String> {
+    let inputs = StackInputs::try_from_ints(stack.iter().copied()).expect("stack inputs");
+    let (out, trace) = execute_traced(
+        &assemble(src),
+        inputs,
+        adv,
+        &mut host(),
+        ExecutionOptions::default(),
+    )
+    .map_err(|e| format!("{:?}", e.kind))?;
+    let mut memory = BTreeMap::new();
+    for access in trace.memory.iter().filter(|a| a.ctx == 0 && a.write) {
+        memory.insert(access.addr, access.value.as_int());
+    }
+    Ok((out.stack.as_ints().to_vec(), memory))
+}
+
+/// Miden's `[mmr_ptr, h0, h1, h2, h3]` (`HASH` on top, then the pointer), and the advice map
+/// entry `[n, 0, 0, 0] ++ padded peaks` under `HASH`.
+fn mmr_unpack_inputs(
+    n: u64,
+    padded_peaks: &[vm::core::Word],
+    ptrs: &[u64],
+) -> (Vec<u64>, AdviceInputs, vm::core::Word) {
+    let hash = hash::hash_elements(&padded_peaks.concat());
+    let mut stack = ptrs.to_vec();
+    stack.extend(word_ints(&hash));
+    let mut values = vec![Felt::new(n), Felt::new(0), Felt::new(0), Felt::new(0)];
+    values.extend(padded_peaks.concat());
+    let mut adv = AdviceInputs::default();
+    adv.map.insert(vm::processor::word_key(&hash), values);
+    (stack, adv, hash)
+}
+
+fn check_memory(memory: &BTreeMap<u32, u64>, addr: u32, want: &[u64], what: &str) {
+    for (i, &v) in want.iter().enumerate() {
+        let a = addr + i as u32;
+        assert_eq!(
+            memory.get(&a).copied().unwrap_or(0),
+            v,
+            "{what}: memory {a}"
+        );
+    }
+}
+
+#[test]
+fn mmr_unpack_and_pack_programs() {
+    let mut runs = Runs::new("std::collections::mmr (unpack, pack)");
+    let w = |v: u64| [Felt::new(0), Felt::new(0), Felt::new(0), Felt::new(v)];
+    let empty = [Felt::new(0); 4];
+
+    // unpack: 21 leaves (3 peaks), padded to 16 words.
+    let mut peaks: Vec<_> = (1..=3).map(w).collect();
+    peaks.resize(16, empty);
+    let (stack, adv, _) = mmr_unpack_inputs(0b10101, &peaks, &[1000]);
+    runs.n += 1;
+    let (out, memory) = run_adv_memory(MMR_UNPACK, &stack, adv).unwrap();
+    assert_eq!(out, padded(&[]));
+    let mut want = vec![0b10101, 0, 0, 0];
+    for v in 1..=3 {
+        want.extend([0, 0, 0, v]);
+    }
+    check_memory(&memory, 1000, &want, "unpack");
+
+    // The same with the map's data changed: the commitment check fails.
+    let (stack, mut adv, hash) = mmr_unpack_inputs(0b10101, &peaks, &[1000]);
+    adv.map.get_mut(&vm::processor::word_key(&hash)).unwrap()[4] += Felt::new(1);
+    runs.n += 1;
+    let e = run_adv_memory(MMR_UNPACK_INVALID_HASH, &stack, adv).unwrap_err();
+    assert!(e.starts_with("FailedAssertion"), "{e}");
+
+    // 17 peaks, padded to 18 words.
+    let mut peaks: Vec<_> = (1..=17).map(w).collect();
+    peaks.push(empty);
+    let (stack, adv, _) = mmr_unpack_inputs(0b1_1111_1111_1111_1111, &peaks, &[1000]);
+    runs.n += 1;
+    let (out, memory) = run_adv_memory(MMR_UNPACK_LARGE_MMR, &stack, adv).unwrap();
+    assert_eq!(out, padded(&[]));
+    let mut want = vec![0b1_1111_1111_1111_1111, 0, 0, 0];
+    for v in 1..=17 {
+        want.extend([0, 0, 0, v]);
+    }
+    check_memory(&memory, 1000, &want, "unpack of 17 peaks");
+
+    // unpack then pack: three leaves.
+    let leaves: Vec<_> = (1..=3).map(leaf).collect();
+    let mut padded_peaks = mmr_peaks(&leaves);
+    let n_peaks = padded_peaks.len();
+    padded_peaks.resize(16, empty);
+    let (stack, adv, hash) = mmr_unpack_inputs(3, &padded_peaks, &[1000, 1000]);
+    runs.n += 1;
+    let (out, memory) = run_adv_memory(MMR_PACK_ROUNDTRIP, &stack, adv).unwrap();
+    let want_hash: Vec<u64> = word_ints(&hash).into_iter().rev().collect();
+    assert_eq!(out, padded(&want_hash), "pack after unpack");
+    assert_eq!(hash, mmr_commitment(&padded_peaks[..n_peaks]));
+    let mut want = vec![3, 0, 0, 0];
+    for p in &padded_peaks {
+        want.extend(word_ints(p));
+    }
+    check_memory(&memory, 1000, &want, "pack after unpack");
+
+    // pack of a hand-written MMR: the commitment of its padded peaks (Miden checks the
+    // advice map entry it writes; tests/stdlib_mmr.rs reads it back with unpack).
+    runs.n += 1;
+    let (out, _) = run_adv_memory(MMR_PACK, &[], AdviceInputs::default()).unwrap();
+    let peaks = [leaf(1), leaf(2)];
+    let want_hash: Vec<u64> = word_ints(&mmr_commitment(&peaks))
+        .into_iter()
+        .rev()
+        .collect();
+    assert_eq!(out, padded(&want_hash), "pack");
+
+    // unpack 7 leaves, add an 8th, pack: one peak, the old ones cleared.
+    let leaves: Vec<_> = (1..=7).map(w).collect();
+    let mut padded_peaks = mmr_peaks(&leaves);
+    padded_peaks.resize(16, empty);
+    let (stack, adv, _) = mmr_unpack_inputs(7, &padded_peaks, &[1000]);
+    let src = fill(MMR_LARGE_ADD_ROUNDTRIP, &[], &[("mmr_ptr", "1000".into())]);
+    runs.n += 1;
+    let (out, memory) = run_adv_memory(&src, &stack, adv).unwrap();
+    let all: Vec<_> = (1..=8).map(w).collect();
+    let new_peaks = mmr_peaks(&all);
+    assert_eq!(new_peaks.len(), 1);
+    let want_hash: Vec<u64> = word_ints(&mmr_commitment(&new_peaks))
+        .into_iter()
+        .rev()
+        .collect();
+    assert_eq!(out, padded(&want_hash), "add after unpack, then pack");
+    let mut want = vec![8, 0, 0, 0];
+    let mut padded_new = new_peaks.clone();
+    padded_new.resize(16, empty);
+    for p in &padded_new {
+        want.extend(word_ints(p));
+    }
+    check_memory(&memory, 1000, &want, "add after unpack");
+}
