@@ -1388,3 +1388,166 @@ fn mmr_unpack_and_pack_programs() {
     }
     check_memory(&memory, 1000, &want, "add after unpack");
 }
+
+// ---- std::collections::smt (collections/smt.rs), on the native hash -------------------------
+
+/// A sparse Merkle tree of depth 64 on the native hash, one key per leaf (as
+/// tests/stdlib_smt.rs's reference): leaf index `k3`, a leaf holding (K, V) is
+/// `hash::merge(K, V)` (Miden's single-entry leaf hash, on our hash).
+#[derive(Clone, Default)]
+struct Smt {
+    pairs: BTreeMap<[u64; 4], [u64; 4]>,
+}
+
+impl Smt {
+    fn leaves(&self) -> Vec<(u64, vm::core::Word)> {
+        self.pairs
+            .iter()
+            .map(|(k, v)| (k[3], hash::merge(&k.map(Felt::new), &v.map(Felt::new))))
+            .collect()
+    }
+
+    fn root(&self) -> vm::core::Word {
+        AdviceInputs::default()
+            .add_sparse_merkle_tree(&self.leaves())
+            .unwrap()
+    }
+
+    /// Miden's `build_advice_inputs`: the tree's nodes and the leaves' preimages by hash.
+    fn advice(&self) -> AdviceInputs {
+        let mut a = AdviceInputs::default();
+        a.add_sparse_merkle_tree(&self.leaves()).unwrap();
+        for (k, v) in &self.pairs {
+            let leaf = hash::merge(&k.map(Felt::new), &v.map(Felt::new));
+            a.map
+                .insert(vm::processor::word_key(&leaf), felts(&[*k, *v].concat()));
+        }
+        a
+    }
+
+    /// Inserts (or removes, for the empty value); returns the old value.
+    fn insert(&mut self, k: [u64; 4], v: [u64; 4]) -> [u64; 4] {
+        let old = self.pairs.get(&k).copied().unwrap_or([0; 4]);
+        if v == [0; 4] {
+            self.pairs.remove(&k);
+        } else {
+            self.pairs.insert(k, v);
+        }
+        old
+    }
+}
+
+/// Miden's `build_expected_stack(w0, w1)`: both words, element 3 on top.
+fn two_words(w0: &[u64; 4], w1: &vm::core::Word) -> Vec<u64> {
+    let w1 = word_ints(w1);
+    vec![w0[3], w0[2], w0[1], w0[0], w1[3], w1[2], w1[1], w1[0]]
+}
+
+/// Miden's `prepare_insert_or_set`: `[V, K, R]` (stack inputs in Miden's order), the advice
+/// of the tree before, and the expected `[V_old, R_new]`; updates `smt`.
+fn prepare_insert_or_set(
+    key: [u64; 4],
+    value: [u64; 4],
+    smt: &mut Smt,
+) -> (Vec<u64>, Vec<u64>, AdviceInputs) {
+    let mut stack = word_ints(&smt.root());
+    stack.extend(key);
+    stack.extend(value);
+    let adv = smt.advice();
+    let old = smt.insert(key, value);
+    (stack, two_words(&old, &smt.root()), adv)
+}
+
+#[test]
+fn smt_programs() {
+    let mut runs = Runs::new("std::collections::smt");
+    let leaves = [
+        ([101, 102, 103, 104], [1, 2, 3, 4]),
+        ([105, 106, 107, 108], [5, 6, 7, 8]),
+    ];
+    let mut check = |src: &str, stack: &[u64], adv: AdviceInputs, want: Option<&[u64]>| {
+        runs.n += 1;
+        let inputs = StackInputs::try_from_ints(stack.iter().copied()).unwrap();
+        let out = execute(
+            &assemble(src),
+            inputs,
+            adv,
+            &mut host(),
+            ExecutionOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}\n{src}"));
+        if let Some(want) = want {
+            assert_eq!(out.stack.as_ints().to_vec(), padded(want), "{src}");
+        }
+    };
+
+    // get: every key, and an absent one.
+    let mut smt = Smt::default();
+    for (k, v) in leaves {
+        smt.insert(k, v);
+    }
+    for (k, v) in leaves.iter().copied().chain([([42; 4], [0; 4])]) {
+        let mut stack = word_ints(&smt.root());
+        stack.extend(k);
+        check(
+            SMT_EXPECT_VALUE_FROM_GET,
+            &stack,
+            smt.advice(),
+            Some(&two_words(&v, &smt.root())),
+        );
+    }
+
+    // set: insert both, then remove them in reverse order, twice.
+    let mut smt = Smt::default();
+    let empty_root = smt.root();
+    for _ in 0..2 {
+        let mut old_roots = vec![];
+        for (k, v) in leaves {
+            old_roots.push(smt.root());
+            let (stack, want, adv) = prepare_insert_or_set(k, v, &mut smt);
+            check(SMT_ASSERT_INSERT_AND_REMOVE, &stack, adv, Some(&want));
+        }
+        for (k, old) in leaves.iter().rev() {
+            let (stack, want, adv) = prepare_insert_or_set(*k, [0; 4], &mut smt);
+            assert_eq!(want, two_words(old, &old_roots.pop().unwrap()));
+            check(SMT_ASSERT_INSERT_AND_REMOVE, &stack, adv, Some(&want));
+        }
+        assert_eq!(smt.root(), empty_root);
+    }
+
+    // set on an existing key.
+    let mut smt = Smt::default();
+    for (k, v) in leaves {
+        smt.insert(k, v);
+    }
+    let (stack, want, adv) = prepare_insert_or_set(leaves[0].0, [42323; 4], &mut smt);
+    check(SMT_SET_SAME_KEY, &stack, adv, Some(&want));
+
+    // the empty value to an empty leaf: the root stays the empty tree's.
+    let mut smt = Smt::default();
+    let (stack, want, adv) = prepare_insert_or_set([41, 42, 43, 44], [0; 4], &mut smt);
+    check(SMT_SET_EMPTY_VALUE_TO_EMPTY_LEAF, &stack, adv, Some(&want));
+    assert_eq!(smt.root(), empty_root);
+
+    // set then `adv.push_smtpeek`: the program asserts the advice map holds the new value.
+    let mut smt = Smt::default();
+    let (stack, _, adv) = prepare_insert_or_set([41, 42, 43, 44], [42323; 4], &mut smt);
+    check(SMT_SET_ADVICE_MAP_EMPTY_KEY, &stack, adv, None);
+    let mut smt = Smt::default();
+    for (k, v) in leaves {
+        smt.insert(k, v);
+    }
+    let (stack, _, adv) = prepare_insert_or_set(leaves[0].0, [42323; 4], &mut smt);
+    check(SMT_SET_ADVICE_MAP_SINGLE_KEY, &stack, adv, None);
+
+    // the empty value to an absent key whose leaf holds another key.
+    let mut smt = Smt::default();
+    smt.insert([101, 102, 103, 42], [1, 2, 3, 4]);
+    let (stack, want, adv) = prepare_insert_or_set([1, 12, 3, 42], [0; 4], &mut smt);
+    check(
+        SMT_SET_EMPTY_KEY_IN_NON_EMPTY_LEAF,
+        &stack,
+        adv,
+        Some(&want),
+    );
+}

@@ -4,9 +4,10 @@
 //! (github.com/0xMiden/miden-vm, tag v0.17.0), extracted by a script and not edited. They
 //! are test inputs. `{}` and `{name}` are the placeholders of the Rust `format!` templates
 //! Miden's tests fill; `fill` in the harness replaces them the same way, in the same order.
-//! Then come `collections/mmr.rs`'s programs and the `miden-vm/masm-examples` programs that use `std`, with their inputs
-//! files. (`sys/mod.rs`'s `truncate_stack_proptest` builds its program from random pushes; the
-//! harness builds it the same way.)
+//! Then come the `miden-vm/masm-examples` programs that use `std`, with their inputs files,
+//! and `collections/mmr.rs`'s and `collections/smt.rs`'s programs. (`sys/mod.rs`'s
+//! `truncate_stack_proptest` builds its program from random pushes; the harness builds it the
+//! same way.)
 
 /// `math/u64_mod.rs`, line 18 (in `wrapping_add`).
 pub const U64_WRAPPING_ADD: &str = r#"
@@ -2281,4 +2282,113 @@ pub const MMR_LARGE_ADD_ROUNDTRIP: &str = r#"
 
             swapw dropw
         end
+    "#;
+
+// ---- collections/smt.rs (v0.17.0) -------------------------------------------------------
+
+/// `collections/smt.rs`, line 25 (in `expect_value_from_get`).
+pub const SMT_EXPECT_VALUE_FROM_GET: &str = r#"
+            use.std::collections::smt
+
+            begin
+                exec.smt::get
+            end
+        "#;
+
+/// `collections/smt.rs`, line 63 (in `assert_insert_and_remove`).
+pub const SMT_ASSERT_INSERT_AND_REMOVE: &str = r#"
+            use.std::collections::smt
+
+            begin
+                exec.smt::set
+                movupw.2 dropw
+            end
+        "#;
+
+/// `collections/smt.rs`, line 106 (in `test_smt_set_same_key`).
+pub const SMT_SET_SAME_KEY: &str = r#"
+    use.std::collections::smt
+    begin
+      exec.smt::set
+    end
+    "#;
+
+/// `collections/smt.rs`, line 125 (in `test_smt_set_empty_value_to_empty_leaf`).
+pub const SMT_SET_EMPTY_VALUE_TO_EMPTY_LEAF: &str = r#"
+    use.std::collections::smt
+    begin
+      exec.smt::set
+    end
+    "#;
+
+/// `collections/smt.rs`, line 145 (in `test_set_advice_map_empty_key`).
+pub const SMT_SET_ADVICE_MAP_EMPTY_KEY: &str = r#"
+    use.std::collections::smt
+    # Stack: [V, K, R]
+    begin
+        # copy V and K, and save lower on stack
+        dupw.1 movdnw.3 dupw movdnw.3
+        # => [V, K, R, V, K]
+
+        # Sets the advice map
+        exec.smt::set
+        # => [V_old, R_new, V, K]
+
+        # Prepare for peek
+        dropw movupw.2
+        # => [K, R_new, V]
+
+        # Fetch what was stored on advice map and clean stack
+        adv.push_smtpeek dropw dropw
+        # => [V]
+
+        # Push advice map values on stack
+        adv_push.4
+        # => [V_in_map, V]
+
+        # Check for equality of V's
+        assert_eqw
+        # => [K]
+    end
+    "#;
+
+/// `collections/smt.rs`, line 188 (in `test_set_advice_map_single_key`).
+pub const SMT_SET_ADVICE_MAP_SINGLE_KEY: &str = r#"
+    use.std::collections::smt
+    # Stack: [V, K, R]
+    begin
+        # copy V and K, and save lower on stack
+        dupw.1 movdnw.3 dupw movdnw.3
+        # => [V, K, R, V, K]
+
+        # Sets the advice map
+        exec.smt::set
+        # => [V_old, R_new, V, K]
+
+        # Prepare for peek
+        dropw movupw.2
+        # => [K, R_new, V]
+
+        # Fetch what was stored on advice map and clean stack
+        adv.push_smtpeek dropw dropw
+        # => [V]
+
+        # Push advice map values on stack
+        adv_push.4
+        # => [V_in_map, V]
+
+        # Check for equality of V's
+        assert_eqw
+        # => [K]
+    end
+    "#;
+
+/// `collections/smt.rs`, line 243 (in `test_set_empty_key_in_non_empty_leaf`).
+pub const SMT_SET_EMPTY_KEY_IN_NON_EMPTY_LEAF: &str = r#"
+    use.std::collections::smt
+
+    begin
+        exec.smt::set
+        movupw.2 dropw
+    end
     "#;
