@@ -1551,3 +1551,20 @@ fn smt_programs() {
         Some(&want),
     );
 }
+
+/// `std::crypto::hashes::rpo` (Miden's name, kept so that Miden's programs run) re-exports
+/// every procedure of `rp64`, and nothing else.
+#[test]
+fn rpo_re_exports_every_rp64_procedure() {
+    let exports = |path: &str, prefix: &str| -> Vec<String> {
+        let src = vm::stdlib::module(path).expect("embedded").source;
+        src.lines()
+            .filter_map(|l| l.strip_prefix(prefix))
+            .map(|n| n.split(['.', ' ']).next().unwrap().to_string())
+            .collect()
+    };
+    let rp64 = exports("std::crypto::hashes::rp64", "export.");
+    let rpo = exports("std::crypto::hashes::rpo", "export.rp64::");
+    assert_eq!(rp64.len(), 9);
+    assert_eq!(rpo, rp64);
+}
