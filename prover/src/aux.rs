@@ -38,7 +38,7 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         let (den, num) = bus::memory_request::<Felt, E>(rands, &cur, &next);
         memory_den.push(den);
         memory_num.push(num);
-        let (den, num) = bus::chiplet_response::<Felt, E>(rands, &cur);
+        let (den, num) = bus::chiplet_response::<Felt, E>(rands, &cur, &next);
         chiplet_den.push(den);
         chiplet_num.push(num);
         let m = cur[MEM_ACTIVE];

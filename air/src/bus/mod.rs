@@ -17,7 +17,10 @@
 //!   operation makes (`MSTREAM`/`PIPE` make two, the second in the table column), and
 //!   `-1 / fp(...)` of the same on the memory chiplet's row of that access;
 //! - `+1 / fp(RANGE, x)` for each 16-bit value a memory row has range-checked, and
-//!   `-mult / fp(RANGE, v)` on each range checker row.
+//!   `-mult / fp(RANGE, v)` on each range checker row;
+//! - `+1 / fp(BITWISE, a, b, a AND b)` for each `U32AND` (`s0' = a AND b`) and `U32XOR`
+//!   (`(a + b - s0') / 2 = a AND b`) with `a = s1`, `b = s0`, and `-1 / fp(...)` of the
+//!   same on the bitwise chiplet's first row of that operation.
 //!
 //! with `fp(tag, x0..x3) = alpha - (tag + beta x0 + beta^2 x1 + beta^3 x2 + beta^4 x3)`. The
 //! sum starts at 0 on row 0 and must equal `1 / fp(PROGRAM, H)` at the last real row, with
@@ -82,16 +85,16 @@ pub const CHANNELS: &[Channel] = &[
     },
     Channel {
         name: "memory",
-        sender: "CPU (memory operations; the second word of MSTREAM/PIPE goes in `table`)",
-        receiver: "memory chiplet",
-        message: "(MEM + rw + 2 ew, ctx, addr, clk, v0, v1, v2, v3)",
+        sender: "CPU (memory operations, the second word of MSTREAM/PIPE in `table`; U32AND, U32XOR)",
+        receiver: "memory chiplet; bitwise chiplet",
+        message: "(MEM + rw + 2 ew, ctx, addr, clk, v0, v1, v2, v3); U32AND/U32XOR: (BITWISE, a, b, a AND b)",
         columns: 1,
     },
     Channel {
         name: "chiplet",
         sender: "CPU and memory chiplet (requests above)",
-        receiver: "memory chiplet rows (one access each); range checker rows (multiplicity)",
-        message: "memory rows: the memory message; range rows: (RANGE, v)",
+        receiver: "memory chiplet rows (one access each); bitwise chiplet (an operation's first row); range checker rows (multiplicity)",
+        message: "memory rows: the memory message; bitwise rows: (BITWISE, a, b, z); range rows: (RANGE, v)",
         columns: 1,
     },
     Channel {
@@ -149,6 +152,8 @@ pub mod tag {
     pub const PROGRAM: u64 = 4;
     /// A 16-bit value looked up in the range checker.
     pub const RANGE: u64 = 5;
+    /// A bitwise chiplet's answer `(a, b, a AND b)`.
+    pub const BITWISE: u64 = 6;
     /// Memory accesses: `MEM + rw + 2 ew` (element read, element write, word read, word
     /// write).
     pub const MEM: u64 = crate::chiplets::memory::MEM_TAG;
@@ -352,8 +357,10 @@ pub fn table_weight<F: FieldElement<BaseField = Felt>>(cur: &[F]) -> F {
         + mem_op_flag(cur, Pipe)
 }
 
-/// The memory request of the CPU's row `cur -> next` as a denominator with the operation
-/// flags folded in (1 on rows without one), and its numerator (the sum of those flags).
+/// The memory or bitwise request of the CPU's row `cur -> next` as a denominator with the
+/// operation flags folded in (1 on rows without one), and its numerator (the sum of those
+/// flags). A bitwise request asks for `a AND b` (`crate::chiplets::bitwise`): `U32AND`'s
+/// result, or `(a + b - r) / 2` for `U32XOR`'s result `r`.
 pub fn memory_request<F, E>(rands: &[E], cur: &[F], next: &[F]) -> (E, F)
 where
     F: FieldElement<BaseField = Felt>,
@@ -378,27 +385,48 @@ where
         den += mem_message::<F, E>(rands, tag, ctx, addr, clk, x).mul_base(flag);
         num += flag;
     }
+    let (a, b, r) = (s(1), s(0), sn(0));
+    let half = F::from(Felt::new(2).inv());
+    for (op, and) in [(U32and, r), (U32xor, (a + b - r) * half)] {
+        let flag = cur[GROUP + op.group_index()] * cur[LOW + op.low_index()];
+        den += bitwise_message::<F, E>(rands, [a, b, and]).mul_base(flag);
+        num += flag;
+    }
     (den + E::from(F::ONE - num), num)
 }
 
-/// What a chiplet row answers, as a denominator with the selectors folded in, and its
-/// numerator: a memory row's access (multiplicity 1), a range row's value (its
-/// multiplicity), nothing on the hasher's rows.
-pub fn chiplet_response<F, E>(rands: &[E], cur: &[F]) -> (E, F)
+/// `alpha - (BITWISE + beta a + beta^2 b + beta^3 z)`: the bitwise message `(a, b, z)`.
+pub fn bitwise_message<F, E>(rands: &[E], x: [F; 3]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
-    use crate::chiplets::{memory, range, Chiplets};
+    fingerprint_of(rands, F::from(Felt::new(tag::BITWISE)), &x)
+}
+
+/// What a chiplet row answers on the transition `cur -> next`, as a denominator with the
+/// selectors folded in, and its numerator: a memory row's access (multiplicity 1), a
+/// bitwise operation's message on its first row (`k p`, read from both of its rows), a
+/// range row's value (its multiplicity), nothing on the hasher's rows and on the bitwise
+/// section's other rows (`k (1 - p)`).
+pub fn chiplet_response<F, E>(rands: &[E], cur: &[F], next: &[F]) -> (E, F)
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    use crate::chiplets::{bitwise, memory, range, Chiplets};
     let row = Chiplets(cur);
-    let (h, m, g) = (row.active(), row.mem(), row.range());
+    let (h, m, k, g) = (row.active(), row.mem(), row.bit(), row.range());
     let shared = row.shared();
     let (tag, values) = memory::message(&shared);
     let mem: E = fingerprint_of(rands, tag, &values);
     let rng: E = range_fingerprint(rands, shared[range::cols::VALUE]);
+    let (bc, bn) = (bitwise::cells(cur), bitwise::cells(next));
+    let bit: E = bitwise_message(rands, bitwise::message(&bc, &bn));
+    let first = k * bc[bitwise::cols::P];
     (
-        mem.mul_base(m) + rng.mul_base(g) + E::from(h),
-        m + g * shared[range::cols::MULT],
+        mem.mul_base(m) + rng.mul_base(g) + bit.mul_base(first) + E::from(h + k - first),
+        m + g * shared[range::cols::MULT] + first,
     )
 }
 
@@ -467,13 +495,14 @@ pub fn evaluate<F, E>(
         Plain(2),
         p * program(rands, next) - E::from(program_end(cur, next)),
     );
-    // The CPU's memory request: flags (degree 2) times fingerprints (degree 1).
+    // The CPU's memory or bitwise request: flags (degree 2) times fingerprints (degree 1).
     let q = aux[AUX_MEMORY];
     let (den, num) = memory_request(rands, cur, next);
     out.emit("bus.memory", Plain(4), q * den - E::from(num));
-    // A chiplet row's answer: selectors times fingerprints of degree 2 (memory) or 1.
+    // A chiplet row's answer: selectors (degree 1, or 2 for the bitwise first row's `k p`)
+    // times fingerprints of degree 2 (memory) or 1.
     let c = aux[AUX_CHIPLET];
-    let (den, num) = chiplet_response(rands, cur);
+    let (den, num) = chiplet_response(rands, cur, next);
     out.emit("bus.chiplet", Plain(4), c * den - E::from(num));
     // The memory row's range lookups: 1/a + 1/b + 1/c = (bc + ac + ab) / abc.
     let m = E::from(cur[MEM_ACTIVE]);
