@@ -10,7 +10,7 @@ mod common;
 
 use common::forge::{
     after_first, assemble, forge, forge_with, honest, honest_run, rejected, rejected_by_verifier,
-    Forgery,
+    rejected_only_by, Forgery,
 };
 use vm_air::{
     chiplets::bitwise::{self, cols as b},
@@ -145,7 +145,7 @@ fn a_wrong_xor_is_rejected() {
     f.trace
         .columns_mut_for_testing()
         .set(bitwise::column(b::Z), first, z);
-    rejected(&f, "bit.and");
+    rejected_only_by(&f, "bit.and");
     rejected_by_verifier(f);
 }
 
@@ -162,6 +162,6 @@ fn a_wrong_xor_with_the_right_parity_is_rejected() {
     f.trace
         .columns_mut_for_testing()
         .set(bitwise::column(b::Z), start + 1, Felt::new(9));
-    rejected(&f, "bit.and");
+    rejected_only_by(&f, "bit.and");
     rejected_by_verifier(f);
 }
