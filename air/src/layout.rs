@@ -9,7 +9,7 @@
 //! from row 0 (the initial state) to the last real row (a `HALT`).
 
 pub use crate::chiplets::cols::{
-    shared, HASH, HASH_ACTIVE, HASH_ADDR, HASH_MULT, HASH_ROUND, HASH_STATE,
+    shared, BIT_ACTIVE, HASH, HASH_ACTIVE, HASH_ADDR, HASH_MULT, HASH_ROUND, HASH_STATE,
     INSTRUCTIONS_PER_CYCLE, MEM_ACTIVE, SHARED_WIDTH,
 };
 pub use crate::control::cols::{
@@ -308,19 +308,26 @@ pub fn main_columns(preset: &crate::Preset) -> alloc::vec::Vec<ColumnGroup> {
             "the memory chiplet's selector: 1 on its rows, right after the hasher's"
         ),
         g(
+            BIT_ACTIVE,
+            1,
+            "chiplets",
+            "bitwise",
+            "the bitwise chiplet's selector: 1 on its rows, right after the memory chiplet's"
+        ),
+        g(
             HASH_STATE,
             STATE_WIDTH,
             "chiplets",
             "x0..x11",
-            "Rescue Prime state"
+            "Rescue Prime state; on bitwise rows `x0..x9` hold the bits `b[6..16]`"
         ),
         g(
             HASH + STATE_WIDTH,
             STATE_WIDTH,
             "chiplets",
             "a0..a11",
-            "S-box cubes; `a0..a3` the multiplicities on absorb rows; memory and range rows \
-             share `a0..a11, b0..b11`"
+            "S-box cubes; `a0..a3` the multiplicities on absorb rows; memory, bitwise and range \
+             rows share `a0..a11, b0..b11`"
         ),
         g(
             HASH + 2 * STATE_WIDTH,

@@ -27,18 +27,25 @@ pub enum Source {
     Advice,
     /// A value read from memory: bound by the operation's memory request on the bus.
     Memory,
+    /// A result of the bitwise chiplet: bound by the operation's request on the bus.
+    Bitwise,
 }
 
 /// Whether this AIR constrains every effect of `op`: it does when every component the
 /// operation needs (`vm_core::Component`, from the operation table) is built. This version
-/// builds the CPU only; the hasher's chiplet attests the program but has no bus to the
-/// stack, so operations needing the memory, the range checker, the bitwise component or
-/// the hasher (memory, procedure locals, `call` contexts, u32 arithmetic, hashing) are
-/// refused by the prover; their components come with the next proofs issues. The AIR
-/// forbids the others too, so no proof of a run using them can exist.
+/// builds the CPU, the memory chiplet (with the range checker its lookups use) and the
+/// bitwise chiplet (`U32AND`, `U32XOR`); the hasher's chiplet attests the program but has
+/// no bus to the stack, so operations needing the range checker for their own limbs or the
+/// hasher (u32 arithmetic, hashing) are refused by the prover; their components come with
+/// the next proofs issues. The AIR forbids them too, so no proof of a run using them can
+/// exist.
 pub fn is_proven(op: Opcode) -> bool {
     /// The components whose constraints this AIR has.
-    const BUILT: &[vm_core::Component] = &[vm_core::Component::Cpu, vm_core::Component::Memory];
+    const BUILT: &[vm_core::Component] = &[
+        vm_core::Component::Cpu,
+        vm_core::Component::Memory,
+        vm_core::Component::Bitwise,
+    ];
     BUILT.contains(&op.component())
 }
 
@@ -104,6 +111,7 @@ pub fn stack_sources(op: Opcode) -> [Source; 16] {
         Mload => with(keep, &[(0, Memory)]),
         Mloadw => with(left, &[(0, Memory), (1, Memory), (2, Memory), (3, Memory)]),
         Mstore | Mstorew => left,
+        U32and | U32xor => with(left, &[(0, Bitwise)]),
         Mstream => core::array::from_fn(|i| match i {
             0..8 => Memory,
             12 => Special,

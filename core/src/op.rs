@@ -75,10 +75,10 @@ impl Component {
 /// The hasher's costs are its chiplet's: 8 rows per permutation (`vm_air::chiplets::hasher::CYCLE_LEN`),
 /// so `HPERM` costs 8, `MPVERIFY` 8 per level (one merge) and `MRUPDATE` 16 per level (it
 /// merges the old path and the new one).
-/// The memory, range-checker and bitwise components are not built yet, so their costs are
-/// the planned budget (issues 10-12): memory 1 row per element or word access, range checker
-/// 1 lookup per 16-bit limb (4 per u32 operation: 2 limbs of each of the 2 values it
-/// checks), bitwise 8 rows per 32-bit operation (4-bit limbs).
+/// Memory costs 1 row per element or word access; the range checker's figure is the
+/// planned budget (the u32 proofs issue): 1 lookup per 16-bit limb (4 per u32 operation: 2
+/// limbs of each of the 2 values it checks); bitwise costs 2 rows per 32-bit operation
+/// (16 bits of each input per row, `vm_air::chiplets::bitwise`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ChipletRows {
     /// The same number of rows on every execution (0 for CPU-only operations).
@@ -205,8 +205,8 @@ define_ops! {
     U32madd = 35, "U32MADD", None, -1, Range, true, Fixed(4), "[b, a, c] -> [hi, lo] of a * b + c; fails on non-u32 inputs.";
     U32div = 36, "U32DIV", None, 0, Range, true, Fixed(4), "[b, a] -> [a mod b, a div b]; fails on non-u32 inputs or b = 0.";
     U32assert2 = 37, "U32ASSERT2", None, 0, Range, true, Fixed(4), "Fails unless s0 and s1 are both u32 values.";
-    U32and = 38, "U32AND", None, -1, Bitwise, true, Fixed(8), "Pops u32 b, a; pushes a AND b; fails on non-u32 inputs.";
-    U32xor = 39, "U32XOR", None, -1, Bitwise, true, Fixed(8), "Pops u32 b, a; pushes a XOR b; fails on non-u32 inputs.";
+    U32and = 38, "U32AND", None, -1, Bitwise, true, Fixed(2), "Pops u32 b, a; pushes a AND b; fails on non-u32 inputs.";
+    U32xor = 39, "U32XOR", None, -1, Bitwise, true, Fixed(2), "Pops u32 b, a; pushes a XOR b; fails on non-u32 inputs.";
     Pad = 40, "PAD", None, 1, Cpu, false, Fixed(0), "Pushes 0.";
     Drop = 41, "DROP", None, -1, Cpu, false, Fixed(0), "Removes s0.";
     Swap = 42, "SWAP", None, 0, Cpu, false, Fixed(0), "Swaps s0 and s1.";
@@ -466,7 +466,7 @@ mod tests {
         let u32_ops = OPCODES.iter().filter(|i| i.mnemonic.starts_with("U32"));
         for i in u32_ops {
             let want = if matches!(i.op, Opcode::U32and | Opcode::U32xor) {
-                (Component::Bitwise, ChipletRows::Fixed(8))
+                (Component::Bitwise, ChipletRows::Fixed(2))
             } else {
                 (Component::Range, ChipletRows::Fixed(4))
             };

@@ -119,7 +119,7 @@ pub struct TraceStats {
     pub memory: u64,
     /// Range-checker lookups: one per 16-bit limb, 4 per u32 operation (2 values).
     pub range: u64,
-    /// Bitwise rows: 8 per `U32AND` / `U32XOR`.
+    /// Bitwise rows: 2 per `U32AND` / `U32XOR`.
     pub bitwise: u64,
 }
 

@@ -216,7 +216,7 @@ fn u32_ops() {
     assert_eq!(top(&out, 1), vec![0b1000]);
     let out = run(vec![i(Opcode::U32xor)], &[0b1100, 0b1010]).unwrap();
     assert_eq!(top(&out, 1), vec![0b0110]);
-    assert_eq!(out.stats.bitwise, 8);
+    assert_eq!(out.stats.bitwise, 2);
     assert_eq!(
         kind(run(vec![i(Opcode::U32add)], &[1 << 32, 1])),
         ErrorKind::NotU32 {

@@ -37,7 +37,8 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         let (den, num) = bus::memory_request::<Felt, E>(rands, &cur, &next);
         memory_den.push(den);
         memory_num.push(num);
-        // The digest is answered on the transition where the hasher's section ends.
+        // The digest is answered on the transition where the hasher's section ends, a
+        // bitwise operation on its first row (reading its second).
         let (den, num) = bus::chiplet_response::<Felt, E>(rands, &cur, &next);
         chiplet_den.push(den);
         chiplet_num.push(num);

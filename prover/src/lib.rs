@@ -149,15 +149,13 @@ fn unsupported_reason(op: Opcode) -> &'static str {
             "needs the range checker (16-bit limbs of u32 values), which is not built yet \
              (issue: u32 proofs)"
         }
-        Component::Bitwise => {
-            "needs the bitwise component, which is not built yet (issue: u32 proofs)"
-        }
         Component::Hasher => {
             "needs the hasher's bus to the stack (the hasher only attests the program so far), \
              which is not built yet (issue: hash proofs)"
         }
-        // `is_proven` holds for every CPU and memory operation; kept for a future refusal.
-        Component::Cpu | Component::Memory => "is not constrained by this AIR",
+        // `is_proven` holds for every CPU, memory and bitwise operation; kept for a future
+        // refusal.
+        Component::Cpu | Component::Memory | Component::Bitwise => "is not constrained by this AIR",
     }
 }
 

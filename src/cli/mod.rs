@@ -113,7 +113,7 @@ pub(crate) fn proving_shape(
     options: vm_processor::ExecutionOptions,
 ) -> vm_prover::trace::TraceShape {
     let preset = vm_prover::preset::default_preset();
-    if out.stats.memory > 0 {
+    if out.stats.memory > 0 || out.stats.bitwise > 0 {
         let traced = vm_processor::execute_traced(
             program,
             inputs.stack_inputs(),

@@ -182,6 +182,8 @@ pub struct ProvingTrace {
     pub program_hash_rows: usize,
     /// Rows of the memory chiplet (one per access).
     pub memory_rows: usize,
+    /// Rows of the bitwise chiplet (two per `u32and`/`u32xor`).
+    pub bitwise_rows: usize,
     /// Rows of the range checker's table.
     pub range_rows: usize,
     /// The zero-knowledge random rows of the default preset.
@@ -487,6 +489,7 @@ fn summarize(
             cpu_rows: shape.cpu_rows,
             program_hash_rows: shape.attestation_rows,
             memory_rows: shape.memory_rows,
+            bitwise_rows: shape.bitwise_rows,
             range_rows: shape.range_rows,
             random_rows: vm_prover::preset::default_preset().random_rows(),
             trace_length: shape.trace_len,
@@ -671,6 +674,7 @@ impl Profile {
         let _ = writeln!(s, "  cpu rows           {:>10}", t.cpu_rows);
         let _ = writeln!(s, "  program hash rows  {:>10}", t.program_hash_rows);
         let _ = writeln!(s, "  memory rows        {:>10}", t.memory_rows);
+        let _ = writeln!(s, "  bitwise rows       {:>10}", t.bitwise_rows);
         let _ = writeln!(s, "  range table rows   {:>10}", t.range_rows);
         let _ = writeln!(s, "  random rows        {:>10}", t.random_rows);
         let _ = writeln!(s, "  trace length       {:>10}", t.trace_length);

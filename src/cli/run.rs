@@ -104,6 +104,7 @@ fn chiplet_region(shape: &TraceShape) -> Vec<(&'static str, usize)> {
     vec![
         ("attestation", shape.attestation_rows),
         ("memory", shape.memory_rows),
+        ("bitwise", shape.bitwise_rows),
         ("range table", shape.range_rows),
     ]
 }

@@ -123,20 +123,22 @@ pub fn run_full(
         fast, traced,
         "the fast and tracing executors disagree on {src:?}"
     );
-    if fast.is_ok() && uses_memory_proofs(&program) {
+    if fast.is_ok() && uses_chiplet_proofs(&program) {
         prove_and_verify(src, &program, inputs, advice, options);
     }
     fast
 }
 
-/// Whether `program` is provable and exercises what the memory proofs constrain (memory,
-/// procedure locals, `call` contexts): such a run is also proven and verified.
-fn uses_memory_proofs(program: &vm::Program) -> bool {
-    let memory = program
+/// Whether `program` is provable and exercises what the memory proofs (memory, procedure
+/// locals, `call` contexts) or the bitwise chiplet (`u32and`, `u32xor`) constrain: such a
+/// run is also proven and verified.
+fn uses_chiplet_proofs(program: &vm::Program) -> bool {
+    use vm::core::Component::{Bitwise, Memory};
+    let chiplet = program
         .code()
         .iter()
-        .any(|i| i.op.component() == vm::core::Component::Memory);
-    memory && vm_prover::check_provable(program).is_ok()
+        .any(|i| matches!(i.op.component(), Memory | Bitwise));
+    chiplet && vm_prover::check_provable(program).is_ok()
 }
 
 /// Proves the run at both security presets with zero knowledge on and verifies each proof

@@ -18,7 +18,10 @@
 //!   operation makes (`MSTREAM`/`PIPE` make two, the second in the table column), and
 //!   `-1 / fp(...)` of the same on the memory chiplet's row of that access;
 //! - `+1 / fp(RANGE, x)` for each 16-bit value a memory row has range-checked, and
-//!   `-mult / fp(RANGE, v)` on each range checker row.
+//!   `-mult / fp(RANGE, v)` on each range checker row;
+//! - `+1 / fp(BITWISE, a, b, a AND b)` for each `U32AND` (`s0' = a AND b`) and `U32XOR`
+//!   (`(a + b - s0') / 2 = a AND b`) with `a = s1`, `b = s0`, and `-1 / fp(...)` of the
+//!   same on the bitwise chiplet's first row of that operation.
 //!
 //! with `fp(tag, x0..x3) = alpha - (tag + beta x0 + beta^2 x1 + beta^3 x2 + beta^4 x3)`. The
 //! sum starts at 0 on row 0 and must equal `1 / fp(PROGRAM, H)` at the last real row, with
@@ -96,6 +99,13 @@ pub const CHANNELS: &[Channel] = &[
         carried_in: "memory, table",
     },
     Channel {
+        name: "bitwise",
+        sender: "CPU (U32AND with result r = s0', U32XOR with (a + b - r) / 2; a = s1, b = s0)",
+        receiver: "bitwise chiplet (an operation's first row)",
+        message: "(BITWISE, a, b, a AND b)",
+        carried_in: "memory; answers in chiplet",
+    },
+    Channel {
         name: "range",
         sender:
             "memory chiplet rows (the delta limbs d0, d1 and the word index limbs w0, 4 w1, w1)",
@@ -138,15 +148,16 @@ pub const COLUMNS: &[AuxColumn] = &[
     },
     AuxColumn {
         name: "memory",
-        fractions: "the memory request of the CPU's operation (exclusive op flags)",
+        fractions: "the memory or bitwise request of the CPU's operation (exclusive op flags)",
         count: 1,
         received: false,
     },
     AuxColumn {
         name: "chiplet",
-        fractions: "what a chiplet row answers: a memory row's access, a range row's value \
-                    (its multiplicity), the hasher's digest on its last row (sent to the \
-                    verifier, so with weight -1) (exclusive selectors)",
+        fractions: "what a chiplet row answers: a memory row's access, a bitwise \
+                    operation's first row, a range row's value (its multiplicity), the \
+                    hasher's digest on its last row (sent to the verifier, so with weight \
+                    -1) (exclusive selectors)",
         count: 1,
         received: true,
     },
@@ -221,6 +232,8 @@ pub mod tag {
     pub const PROGRAM: u64 = 4;
     /// A 16-bit value looked up in the range checker.
     pub const RANGE: u64 = 5;
+    /// A bitwise chiplet's answer `(a, b, a AND b)`.
+    pub const BITWISE: u64 = 6;
     /// Memory accesses: `MEM + rw + 2 ew` (element read, element write, word read, word
     /// write).
     pub const MEM: u64 = crate::chiplets::memory::MEM_TAG;
@@ -424,8 +437,10 @@ pub fn table_weight<F: FieldElement<BaseField = Felt>>(cur: &[F]) -> F {
         + mem_op_flag(cur, Pipe)
 }
 
-/// The memory request of the CPU's row `cur -> next` as a denominator with the operation
-/// flags folded in (1 on rows without one), and its numerator (the sum of those flags).
+/// The memory or bitwise request of the CPU's row `cur -> next` as a denominator with the
+/// operation flags folded in (1 on rows without one), and its numerator (the sum of those
+/// flags). A bitwise request asks for `a AND b` (`crate::chiplets::bitwise`): `U32AND`'s
+/// result, or `(a + b - r) / 2` for `U32XOR`'s result `r`.
 pub fn memory_request<F, E>(rands: &[E], cur: &[F], next: &[F]) -> (E, F)
 where
     F: FieldElement<BaseField = Felt>,
@@ -464,32 +479,60 @@ where
     let tag = tag + F::from(Felt::new(tag::MEM)) * (num - F::ONE);
     let selected: E = mem_message(rands, tag, ctx * num, at, clk * num, xs);
     let alpha = rands[0];
-    (selected + (alpha - E::ONE).mul_base(num - F::ONE), num)
+    let mut den = selected + alpha.mul_base(num - F::ONE);
+    // The bitwise requests, exclusive with the memory operations and each other.
+    let (a, b, r) = (s(1), s(0), sn(0));
+    let half = F::from(Felt::new(2).inv());
+    for (op, and) in [(U32and, r), (U32xor, (a + b - r) * half)] {
+        let flag = cur[GROUP + op.group_index()] * cur[LOW + op.low_index()];
+        den += bitwise_message::<F, E>(rands, [a, b, and]).mul_base(flag);
+        num += flag;
+    }
+    (den + E::from(F::ONE - num), num)
+}
+
+/// `alpha - (BITWISE + beta a + beta^2 b + beta^3 z)`: the bitwise message `(a, b, z)`.
+pub fn bitwise_message<F, E>(rands: &[E], x: [F; 3]) -> E
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    fingerprint_of(rands, F::from(Felt::new(tag::BITWISE)), &x)
 }
 
 /// What a chiplet row answers on the transition `cur -> next`, as a denominator with the
-/// selectors folded in, and its numerator: a memory row's access (multiplicity 1), a range
-/// row's value (its multiplicity), and on the hasher's last row the digest it computed
-/// (weight -1: the column is received, the digest is sent to the verifier); 1 and 0 on the
-/// hasher's other rows. The selectors are exclusive (`h`, `m` and `g = 1 - h - m` split the
-/// rows, `end = h (1 - h')` picks one of the hasher's), so one fraction per row suffices.
+/// selectors folded in, and its numerator: a memory row's access (multiplicity 1), a
+/// bitwise operation's message on its first row (`k p`, read from both of its rows), a
+/// range row's value (its multiplicity), and on the hasher's last row the digest it
+/// computed (weight -1: the column is received, the digest is sent to the verifier); 1 and
+/// 0 on the hasher's other rows and on the bitwise section's second rows (`k (1 - p)`).
+/// The selectors are exclusive (`h`, `m`, `k` and `g = 1 - h - m - k` split the rows,
+/// `end = h (1 - h')` picks one of the hasher's, `k p` the bitwise first rows), so one
+/// fraction per row suffices.
 pub fn chiplet_response<F, E>(rands: &[E], cur: &[F], next: &[F]) -> (E, F)
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
-    use crate::chiplets::{memory, range, Chiplets};
+    use crate::chiplets::{bitwise, memory, range, Chiplets};
     let row = Chiplets(cur);
-    let (h, m, g) = (row.active(), row.mem(), row.range());
+    let (h, m, k, g) = (row.active(), row.mem(), row.bit(), row.range());
     let end = program_end(cur, next);
     let shared = row.shared();
     let (tag, values) = memory::message(&shared);
     let mem: E = fingerprint_of(rands, tag, &values);
     let rng: E = range_fingerprint(rands, shared[range::cols::VALUE]);
+    let (bc, bn) = (bitwise::cells(cur), bitwise::cells(next));
+    let bit: E = bitwise_message(rands, bitwise::message(&bc, &bn));
+    let first = k * bc[bitwise::cols::P];
     let digest: E = program(rands, next);
     (
-        mem.mul_base(m) + rng.mul_base(g) + digest.mul_base(end) + E::from(h - end),
-        m + g * shared[range::cols::MULT] - end,
+        mem.mul_base(m)
+            + rng.mul_base(g)
+            + bit.mul_base(first)
+            + digest.mul_base(end)
+            + E::from(h - end + k - first),
+        m + g * shared[range::cols::MULT] + first - end,
     )
 }
 
@@ -556,12 +599,12 @@ pub fn evaluate<F, E>(
         Plain(4),
         w * table_denominator(rands, cur, next) - E::from(table_weight(cur)),
     );
-    // The CPU's memory request: flags (degree 2) times fingerprints (degree 1).
+    // The CPU's memory or bitwise request: flags (degree 2) times fingerprints (degree 1).
     let q = aux[AUX_MEMORY];
     let (den, num) = memory_request(rands, cur, next);
     out.emit("bus.memory", Plain(4), q * den - E::from(num));
     // A chiplet row's answer: selectors times fingerprints of degree 2 (memory), 1 (range)
-    // or, for the digest, the degree-2 end flag times a degree-1 fingerprint.
+    // or, for the bitwise first row's `k p` and the digest's end flag (degree 2), 1.
     let c = aux[AUX_CHIPLET];
     let (den, num) = chiplet_response(rands, cur, next);
     out.emit("bus.chiplet", Plain(4), c * den - E::from(num));

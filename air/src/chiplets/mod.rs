@@ -1,13 +1,14 @@
 //! The chiplet region: one set of columns beside the CPU that the chiplets share, stacked
 //! vertically as Miden's chiplets are, each section owning the rows where its degree-1
-//! selector is 1. Today it holds one section, the Rescue Prime hash chiplet ([`hasher`]),
-//! from row 0: it recomputes the program hash from the program's instructions and so fills
-//! the program table the CPU reads its instructions from, and sends the digest to the bus,
-//! which the verifier balances against the public program hash (no assertion reads the
-//! chiplet's last row). The rows below it are free for the sections the memory and bitwise
-//! components add (`docs/air.md`, "Width plan"). The bookkeeping columns (the hasher's
-//! selector, its round flag, the block address) are constrained here.
+//! selector is 1. The Rescue Prime hash chiplet ([`hasher`]) runs from row 0: it recomputes
+//! the program hash from the program's instructions and so fills the program table the CPU
+//! reads its instructions from, and sends the digest to the bus, which the verifier balances
+//! against the public program hash (no assertion reads the chiplet's last row). Below it
+//! come the memory chiplet ([`memory`]), the bitwise chiplet ([`bitwise`]) and the range
+//! checker ([`range`]) to the last real row. The bookkeeping columns (the selectors, the
+//! hasher's round flag, the block address) are constrained here.
 
+pub mod bitwise;
 pub mod hasher;
 pub mod memory;
 pub mod range;
@@ -29,8 +30,11 @@ pub mod cols {
     /// The memory chiplet's selector: 1 on its rows, right after the hasher's, then 0 for
     /// good.
     pub const MEM_ACTIVE: usize = HASH_ADDR + 1;
+    /// The bitwise chiplet's selector: 1 on its rows, right after the memory chiplet's (or
+    /// the hasher's), then 0 for good.
+    pub const BIT_ACTIVE: usize = MEM_ACTIVE + 1;
     /// First column of the Rescue Prime permutation block (`crate::chiplets::hasher`).
-    pub const HASH: usize = MEM_ACTIVE + 1;
+    pub const HASH: usize = BIT_ACTIVE + 1;
     /// First of the four multiplicities (how often each absorbed instruction is executed):
     /// cells of the hasher's S-box helpers, meaningful on absorb rows only.
     pub const HASH_MULT: usize = HASH + super::hasher::MULT;
@@ -95,13 +99,19 @@ impl<E: Copy> Chiplets<'_, E> {
         self.0[MEM_ACTIVE]
     }
 
-    /// The range checker's selector `1 - h - m`: the rows the earlier sections leave.
+    /// The bitwise chiplet's selector.
+    #[inline(always)]
+    pub fn bit(&self) -> E {
+        self.0[BIT_ACTIVE]
+    }
+
+    /// The range checker's selector `1 - h - m - k`: the rows the earlier sections leave.
     #[inline(always)]
     pub fn range(&self) -> E
     where
         E: FieldElement,
     {
-        E::ONE - self.active() - self.mem()
+        E::ONE - self.active() - self.mem() - self.bit()
     }
 
     /// The shared block's cells, in order (see [`cols::shared`]).
@@ -175,5 +185,19 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     out.emit("chiplet.mem_contiguous", Plain(2), m_next * (one - m - h));
     let (sc, sn) = (cur.shared(), next.shared());
     memory::evaluate(&sc, &sn, m, m_next, out);
+    // The bitwise section: binary, on no row of the earlier sections, and it can only start
+    // right after the hasher's or the memory chiplet's rows or continue its own. With the
+    // memory selector's placement this orders the sections hasher, memory, bitwise, range
+    // checker, each contiguous: the range checker's table is one run to the last row.
+    let (k, k_next) = (cur.bit(), next.bit());
+    out.emit("chiplet.bit_binary", Plain(2), k * (k - one));
+    out.emit("chiplet.bit_exclusive", Plain(2), k * (h + m));
+    out.emit(
+        "chiplet.bit_contiguous",
+        Plain(2),
+        k_next * (one - k - m - h),
+    );
+    let (bc, bn) = (bitwise::cells(cur.0), bitwise::cells(next.0));
+    bitwise::evaluate(&bc, &bn, k, out);
     range::evaluate(&sc, &sn, cur.range(), next.range(), out);
 }

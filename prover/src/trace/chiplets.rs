@@ -1,8 +1,9 @@
 //! The chiplet region's columns: the hash chiplet's section from row 0 (the program's
-//! attestation), the memory chiplet's rows, then the range checker's to the last real row.
+//! attestation), the memory chiplet's rows, the bitwise chiplet's, then the range checker's
+//! to the last real row.
 
 use vm_air::{
-    chiplets::{hasher as hash, memory::cols::WIDTH as MEM_WIDTH, range},
+    chiplets::{bitwise, hasher as hash, memory::cols::WIDTH as MEM_WIDTH, range},
     layout::*,
 };
 use vm_core::{Felt, FieldElement, Program};
@@ -11,6 +12,7 @@ pub(super) fn fill_chiplet(
     cols: &mut [Vec<Felt>],
     program: &Program,
     memory: &[[Felt; MEM_WIDTH]],
+    bitwise_rows: &[super::bitwise::Row],
     range_rows: &[(u64, u64)],
     last_real: usize,
 ) {
@@ -50,15 +52,25 @@ pub(super) fn fill_chiplet(
     for (i, v) in state.iter().enumerate() {
         cols[HASH_STATE + i][end] = *v;
     }
-    // The memory chiplet's rows, then the range checker's to the last real row (its last
-    // value repeated, multiplicity 0).
+    // The memory chiplet's rows, the bitwise chiplet's, then the range checker's to the
+    // last real row (its last value repeated, multiplicity 0).
     for (k, row) in memory.iter().enumerate() {
         cols[MEM_ACTIVE][end + k] = Felt::ONE;
         for (c, v) in row.iter().enumerate() {
             cols[shared(c)][end + k] = *v;
         }
     }
-    let first = end + memory.len();
+    let start = end + memory.len();
+    for (k, row) in bitwise_rows.iter().enumerate() {
+        let i = start + k;
+        cols[BIT_ACTIVE][i] = Felt::ONE;
+        // On the row after the hasher's (a filler row) the state lanes keep the digest.
+        let cells = if i == end { SHARED_WIDTH } else { row.len() };
+        for (c, v) in row.iter().enumerate().take(cells) {
+            cols[bitwise::column(c)][i] = *v;
+        }
+    }
+    let first = start + bitwise_rows.len();
     assert!(
         first + range_rows.len() <= last_real + 1,
         "the trace shape leaves room for the chiplets"

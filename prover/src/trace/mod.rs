@@ -1,8 +1,10 @@
 //! Builds the main execution trace (the columns of `vm_air::layout`) from what the tracing
 //! executor recorded, and pads and randomizes it for zero knowledge. Each component's
 //! columns are filled beside the others, as the AIR splits them: [`cpu`] (decoder, stack,
-//! table registers, helpers) and [`chiplets`] (the chiplet region's sections).
+//! table registers, helpers) and [`chiplets`] (the chiplet region's sections, with the
+//! rows of [`memory`] and [`bitwise`]).
 
+pub mod bitwise;
 mod chiplets;
 mod cpu;
 pub mod memory;
@@ -125,12 +127,15 @@ pub struct TraceShape {
     /// plus one: the row before the last real row must execute a `HALT`.
     pub cpu_rows: usize,
     /// Rows the chiplet region needs: the hasher's 8 per block of 4 instructions, the
-    /// memory chiplet's (one per access) and the range checker's.
+    /// memory chiplet's (one per access), the bitwise chiplet's and the range checker's.
     pub chiplet_rows: usize,
     /// Rows of the hash chiplet's program attestation (8 per block of 4 instructions).
     pub attestation_rows: usize,
     /// Rows of the memory chiplet (one per access).
     pub memory_rows: usize,
+    /// Rows of the bitwise chiplet (two per `U32AND`/`U32XOR`, plus one filler row when
+    /// the section follows the hasher's directly).
+    pub bitwise_rows: usize,
     /// Rows of the range checker's table (to `2^16 - 1`; the section then runs on to the
     /// last real row).
     pub range_rows: usize,
@@ -143,18 +148,20 @@ pub struct TraceShape {
 impl TraceShape {
     /// The shape of a trace for `cycles` executed rows ending at stack depth `final_depth`,
     /// for a program of `program_len` instructions under `preset`, with `memory_rows`
-    /// memory accesses and `range_rows` rows of the range checker.
+    /// memory accesses, `bitwise_rows` rows of the bitwise chiplet and `range_rows` rows of
+    /// the range checker.
     pub fn new(
         cycles: usize,
         final_depth: usize,
         program_len: usize,
         memory_rows: usize,
+        bitwise_rows: usize,
         range_rows: usize,
         preset: &Preset,
     ) -> Self {
         let cpu_rows = cycles + final_depth.saturating_sub(16) + 1;
         let attestation_rows = hash::CYCLE_LEN * program_len.div_ceil(INSTRUCTIONS_PER_CYCLE);
-        let chiplet_rows = attestation_rows + memory_rows + range_rows;
+        let chiplet_rows = attestation_rows + memory_rows + bitwise_rows + range_rows;
         let needed = cpu_rows.max(chiplet_rows) + preset.random_rows();
         let trace_len = needed.next_power_of_two().max(preset.min_trace_len);
         Self {
@@ -162,6 +169,7 @@ impl TraceShape {
             chiplet_rows,
             attestation_rows,
             memory_rows,
+            bitwise_rows,
             range_rows,
             trace_len,
             last_real: trace_len - preset.random_rows() - 1,
@@ -179,17 +187,20 @@ pub fn shape(
 ) -> TraceShape {
     let mem_rows = memory::table(memory::accesses(exec));
     let range_rows = memory::range_table(&mem_rows).len();
+    let bit_rows = bitwise::rows(&exec.bitwise, mem_rows.is_empty()).len();
     TraceShape::new(
         exec.rows.len(),
         final_depth,
         program.code().len(),
         mem_rows.len(),
+        bit_rows,
         range_rows,
         preset,
     )
 }
 
-/// The shape of the trace of a run that made no memory access: `cycles` executed rows
+/// The shape of the trace of a run that made no memory access and no bitwise request:
+/// `cycles` executed rows
 /// ending at depth `final_depth`, for a program of `program_len` instructions.
 pub fn shape_without_memory(
     cycles: usize,
@@ -198,7 +209,7 @@ pub fn shape_without_memory(
     preset: &Preset,
 ) -> TraceShape {
     let range_rows = memory::range_table(&[]).len();
-    TraceShape::new(cycles, final_depth, program_len, 0, range_rows, preset)
+    TraceShape::new(cycles, final_depth, program_len, 0, 0, range_rows, preset)
 }
 
 #[cfg(feature = "testing")]
@@ -219,6 +230,9 @@ mod hooks {
         /// Changes the memory accesses before the memory table is built from them (every
         /// derived column then follows the lie).
         pub memory: Option<fn(&mut Vec<super::memory::Access>)>,
+        /// Changes the bitwise chiplet's rows (their cells, `vm_air::chiplets::bitwise`)
+        /// before they are placed in the region.
+        pub bitwise: Option<fn(&mut Vec<super::bitwise::Row>)>,
     }
 }
 
@@ -264,11 +278,16 @@ fn build_hooked(
     }
     let mem_rows = memory::table(accesses);
     let range_rows = memory::range_table(&mem_rows);
+    let mut bit_rows = bitwise::rows(&exec.bitwise, mem_rows.is_empty());
+    if let Some(lie) = hooks.bitwise {
+        lie(&mut bit_rows);
+    }
     let shape = TraceShape::new(
         exec.rows.len(),
         final_depth,
         program.code().len(),
         mem_rows.len(),
+        bit_rows.len(),
         range_rows.len(),
         preset,
     );
@@ -277,7 +296,14 @@ fn build_hooked(
     let mut cols: Vec<Vec<Felt>> = (0..width).map(|_| vec![Felt::ZERO; n]).collect();
 
     cpu::fill_cpu(&mut cols, exec, shape.last_real, hooks);
-    chiplets::fill_chiplet(&mut cols, program, &mem_rows, &range_rows, shape.last_real);
+    chiplets::fill_chiplet(
+        &mut cols,
+        program,
+        &mem_rows,
+        &bit_rows,
+        &range_rows,
+        shape.last_real,
+    );
 
     // Zero knowledge: uniformly random rows after the last real one, and randomizer columns.
     let random = |rng: &mut dyn rand::RngCore| Felt::new(rng.gen_range(0..vm_core::MODULUS));
