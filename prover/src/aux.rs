@@ -30,6 +30,8 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let (mut memory_den, mut memory_num) = (Vec::with_capacity(last + 1), Vec::new());
     let (mut chiplet_den, mut chiplet_num) = (Vec::with_capacity(last + 1), Vec::new());
     let (mut range_den, mut range_at) = (Vec::new(), Vec::new());
+    // The u32 operations' limb lookups: (row, flag) per lookup, and its denominator.
+    let (mut u32_den, mut u32_at) = (Vec::new(), Vec::new());
     for i in 0..=last {
         main.read_row_into(i, &mut cur);
         main.read_row_into((i + 1) % n, &mut next);
@@ -45,6 +47,15 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         if m != Felt::ZERO {
             range_den.extend(bus::range_lookups::<Felt, E>(rands, &cur));
             range_at.push((i, m));
+        }
+        for (k, (flag, den)) in vm_air::u32ops::lookups::<Felt, E>(rands, &cur, &next)
+            .into_iter()
+            .enumerate()
+        {
+            if flag != Felt::ZERO {
+                u32_den.push(den);
+                u32_at.push((i, k, flag));
+            }
         }
         for j in 0..INSTRUCTIONS_PER_CYCLE {
             let m = bus::rom_multiplicity(&cur, j);
@@ -65,6 +76,7 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let memory_inv = winter_math::batch_inversion(&memory_den);
     let chiplet_inv = winter_math::batch_inversion(&chiplet_den);
     let range_inv = winter_math::batch_inversion(&range_den);
+    let u32_inv = winter_math::batch_inversion(&u32_den);
 
     let mut cols: Vec<Vec<E>> = (0..AUX_WIDTH).map(|_| vec![E::ZERO; n]).collect();
     for i in 0..=last {
@@ -78,6 +90,9 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         let inv = &range_inv[5 * k..5 * k + 5];
         cols[AUX_RANGE][i] = E::from(m) * (inv[0] + inv[1] + inv[2]);
         cols[AUX_RANGE + 1][i] = E::from(m) * (inv[3] + inv[4]);
+    }
+    for ((i, k, flag), inv) in u32_at.into_iter().zip(u32_inv) {
+        cols[AUX_U32_RANGE + k / 3][i] += E::from(flag) * inv;
     }
     for ((i, j, m), inv) in entry_at.into_iter().zip(entry_inv) {
         cols[AUX_ROM_ENTRY + j][i] = E::from(m) * inv;
@@ -100,7 +115,11 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         }
     }
     // The memory requests and range lookups are sent, the chiplets' answers received.
-    for c in [AUX_MEMORY, AUX_RANGE, AUX_RANGE + 1] {
+    let u32_range = AUX_U32_RANGE..AUX_U32_RANGE + bus::U32_RANGE_COLUMNS;
+    for c in [AUX_MEMORY, AUX_RANGE, AUX_RANGE + 1]
+        .into_iter()
+        .chain(u32_range)
+    {
         for (d, v) in delta.iter_mut().zip(&cols[c][..last]) {
             *d += *v;
         }

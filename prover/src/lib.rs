@@ -145,10 +145,6 @@ pub fn check_provable(program: &Program) -> Result<(), ProveError> {
 /// AIR does not build yet, and the issue that brings it.
 fn unsupported_reason(op: Opcode) -> &'static str {
     match op.component() {
-        Component::Range => {
-            "needs the range checker (16-bit limbs of u32 values), which is not built yet \
-             (issue: u32 proofs)"
-        }
         Component::Bitwise => {
             "needs the bitwise component, which is not built yet (issue: u32 proofs)"
         }
@@ -156,8 +152,9 @@ fn unsupported_reason(op: Opcode) -> &'static str {
             "needs the hasher's bus to the stack (the hasher only attests the program so far), \
              which is not built yet (issue: hash proofs)"
         }
-        // `is_proven` holds for every CPU and memory operation; kept for a future refusal.
-        Component::Cpu | Component::Memory => "is not constrained by this AIR",
+        // `is_proven` holds for every CPU, memory and range-checked (u32) operation; kept
+        // for a future refusal.
+        Component::Cpu | Component::Memory | Component::Range => "is not constrained by this AIR",
     }
 }
 

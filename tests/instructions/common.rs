@@ -123,19 +123,21 @@ pub fn run_full(
         fast, traced,
         "the fast and tracing executors disagree on {src:?}"
     );
-    if fast.is_ok() && uses_memory_proofs(&program) {
+    if fast.is_ok() && uses_memory_or_u32_proofs(&program) {
         prove_and_verify(src, &program, inputs, advice, options);
     }
     fast
 }
 
-/// Whether `program` is provable and exercises what the memory proofs constrain (memory,
-/// procedure locals, `call` contexts): such a run is also proven and verified.
-fn uses_memory_proofs(program: &vm::Program) -> bool {
+/// Whether `program` is provable and exercises what the memory proofs (memory, procedure
+/// locals, `call` contexts) or the u32 proofs (the range-checked u32 operations) constrain:
+/// such a run is also proven and verified.
+fn uses_memory_or_u32_proofs(program: &vm::Program) -> bool {
+    use vm::core::Component;
     let memory = program
         .code()
         .iter()
-        .any(|i| i.op.component() == vm::core::Component::Memory);
+        .any(|i| matches!(i.op.component(), Component::Memory | Component::Range));
     memory && vm_prover::check_provable(program).is_ok()
 }
 

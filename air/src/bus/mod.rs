@@ -16,8 +16,9 @@
 //! - `+1 / fp(MEM + rw + 2 ew, ctx, addr, clk, v0, v1, v2, v3)` for each memory access a CPU
 //!   operation makes (`MSTREAM`/`PIPE` make two, the second in the table column), and
 //!   `-1 / fp(...)` of the same on the memory chiplet's row of that access;
-//! - `+1 / fp(RANGE, x)` for each 16-bit value a memory row has range-checked, and
-//!   `-mult / fp(RANGE, v)` on each range checker row.
+//! - `+1 / fp(RANGE, x)` for each 16-bit value a memory row has range-checked, and for
+//!   each 16-bit limb of a u32 value a CPU u32 operation reads or writes (`crate::u32ops`),
+//!   and `-mult / fp(RANGE, v)` on each range checker row.
 //!
 //! with `fp(tag, x0..x3) = alpha - (tag + beta x0 + beta^2 x1 + beta^3 x2 + beta^4 x3)`. The
 //! sum starts at 0 on row 0 and must equal `1 / fp(PROGRAM, H)` at the last real row, with
@@ -101,7 +102,17 @@ pub const CHANNELS: &[Channel] = &[
         message: "(RANGE, x) for each value x looked up",
         columns: 2,
     },
+    Channel {
+        name: "u32_range",
+        sender: "CPU (u32 operations: two 16-bit limbs of each u32 value, `crate::u32ops`)",
+        receiver: "range checker",
+        message: "(RANGE, x) for each limb x, three per column",
+        columns: U32_RANGE_COLUMNS,
+    },
 ];
+
+/// Auxiliary columns of the u32 operations' range lookups (three fractions each).
+pub const U32_RANGE_COLUMNS: usize = crate::u32ops::NUM_LOOKUPS.div_ceil(3);
 
 /// The first auxiliary column of channel `i` of [`CHANNELS`].
 pub const fn first_column(i: usize) -> usize {
@@ -130,6 +141,8 @@ pub const AUX_MEMORY: usize = first_column(4);
 pub const AUX_CHIPLET: usize = first_column(5);
 /// Two columns of range lookups by memory rows: three fractions, then two.
 pub const AUX_RANGE: usize = first_column(6);
+/// Columns of range lookups by the CPU's u32 operations: three fractions each.
+pub const AUX_U32_RANGE: usize = first_column(7);
 /// The running sum of all the fractions above (a LogUp bus).
 pub const AUX_SUM: usize = first_column(CHANNELS.len());
 /// Number of auxiliary columns.
@@ -485,9 +498,13 @@ pub fn evaluate<F, E>(
         r0 * a * b * d - m * (b * d + a * d + a * b),
     );
     out.emit("bus.range_word", Plain(3), r1 * e * g - m * (e + g));
+    let u32_lookups = crate::u32ops::emit_lookups(cur, next, aux, rands, out);
     out.emit(
         "bus.sum",
         Plain(1),
-        aux_next[AUX_SUM] - aux[AUX_SUM] - aux[AUX_ROM_LOOKUP] + entries - w - p - q + c - r0 - r1,
+        aux_next[AUX_SUM] - aux[AUX_SUM] - aux[AUX_ROM_LOOKUP] + entries - w - p - q + c
+            - r0
+            - r1
+            - u32_lookups,
     );
 }

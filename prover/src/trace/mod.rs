@@ -178,7 +178,8 @@ pub fn shape(
     preset: &Preset,
 ) -> TraceShape {
     let mem_rows = memory::table(memory::accesses(exec));
-    let range_rows = memory::range_table(&mem_rows).len();
+    let u32_cells = cpu::u32_cells(exec, None);
+    let range_rows = memory::range_table_with(&mem_rows, &u32_cells.lookups).len();
     TraceShape::new(
         exec.rows.len(),
         final_depth,
@@ -189,8 +190,9 @@ pub fn shape(
     )
 }
 
-/// The shape of the trace of a run that made no memory access: `cycles` executed rows
-/// ending at depth `final_depth`, for a program of `program_len` instructions.
+/// The shape of the trace of a run that made no memory access and no u32 operation:
+/// `cycles` executed rows ending at depth `final_depth`, for a program of `program_len`
+/// instructions.
 pub fn shape_without_memory(
     cycles: usize,
     final_depth: usize,
@@ -219,6 +221,10 @@ mod hooks {
         /// Changes the memory accesses before the memory table is built from them (every
         /// derived column then follows the lie).
         pub memory: Option<fn(&mut Vec<super::memory::Access>)>,
+        /// Changes the helper cells of a u32 operation's row (`vm_air::u32ops`; called with
+        /// the row, its operation and its cells) before the range checker's table is built
+        /// from their lookups (so its multiplicities follow the lie).
+        pub u32_cells: Option<super::cpu::U32CellsHook>,
     }
 }
 
@@ -263,7 +269,8 @@ fn build_hooked(
         lie(&mut accesses);
     }
     let mem_rows = memory::table(accesses);
-    let range_rows = memory::range_table(&mem_rows);
+    let u32_cells = cpu::u32_cells(exec, hooks.u32_cells);
+    let range_rows = memory::range_table_with(&mem_rows, &u32_cells.lookups);
     let shape = TraceShape::new(
         exec.rows.len(),
         final_depth,
@@ -276,7 +283,7 @@ fn build_hooked(
     let width = preset.main_width();
     let mut cols: Vec<Vec<Felt>> = (0..width).map(|_| vec![Felt::ZERO; n]).collect();
 
-    cpu::fill_cpu(&mut cols, exec, shape.last_real, hooks);
+    cpu::fill_cpu(&mut cols, exec, &u32_cells, shape.last_real, hooks);
     chiplets::fill_chiplet(&mut cols, program, &mem_rows, &range_rows, shape.last_real);
 
     // Zero knowledge: uniformly random rows after the last real one, and randomizer columns.

@@ -17,6 +17,7 @@ mod chiplet;
 mod decoder;
 mod memory;
 mod tables;
+mod u32ops;
 
 use std::collections::BTreeSet;
 
@@ -84,6 +85,7 @@ fn catalogue() -> Vec<Case> {
     cases.extend(chiplet::cases());
     cases.extend(boundary::cases());
     cases.extend(memory::cases());
+    cases.extend(u32ops::cases());
     cases
 }
 
@@ -95,6 +97,7 @@ fn redundant() -> Vec<(&'static str, &'static str)> {
         tables::REDUNDANT,
         chiplet::REDUNDANT,
         boundary::REDUNDANT,
+        u32ops::REDUNDANT,
     ]
     .concat()
 }
@@ -159,6 +162,11 @@ fn boundary_forgeries_are_isolated() {
 #[test]
 fn memory_forgeries_are_isolated() {
     assert_isolated(memory::cases());
+}
+
+#[test]
+fn u32_forgeries_are_isolated() {
+    assert_isolated(u32ops::cases());
 }
 
 /// Every constraint and assertion name of the AIR under the default preset.
