@@ -290,6 +290,16 @@ mod tests {
     }
 
     #[test]
+    fn the_operation_table_counts_these_lookups() {
+        for op in OPS {
+            let slots = (0..NUM_SLOTS)
+                .filter(|&k| slot_ops(k).contains(&op))
+                .count();
+            assert_eq!(op.chiplet_rows().rows(0), 2 * slots as u64, "{op}");
+        }
+    }
+
+    #[test]
     fn lookups_of_honest_cells_are_16_bit() {
         let m = ONES;
         let cases: &[(Opcode, &[u64], &[u64])] = &[
