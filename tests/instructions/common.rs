@@ -123,7 +123,7 @@ pub fn run_full(
         fast, traced,
         "the fast and tracing executors disagree on {src:?}"
     );
-    if fast.is_ok() && uses_memory_or_u32_proofs(&program) {
+    if fast.is_ok() && uses_memory_or_u32_proofs(&program) && first_proof_of(&program, src) {
         prove_and_verify(src, &program, inputs, advice, options);
     }
     fast
@@ -139,6 +139,29 @@ fn uses_memory_or_u32_proofs(program: &vm::Program) -> bool {
         .iter()
         .any(|i| matches!(i.op.component(), Component::Memory | Component::Range));
     memory && vm_prover::check_provable(program).is_ok()
+}
+
+/// Whether this run should be proven: every run of a program that touches memory; for the
+/// others (u32 arithmetic), the first run of each program shape (the source with its
+/// numbers blanked), so that the comparison and u32 tests' hundreds of inputs prove each
+/// instruction once rather than once per input.
+fn first_proof_of(program: &vm::Program, src: &str) -> bool {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static PROVEN: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let memory = program
+        .code()
+        .iter()
+        .any(|i| i.op.component() == vm::core::Component::Memory);
+    if memory {
+        return true;
+    }
+    let shape: String = src
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect();
+    let mut proven = PROVEN.get_or_init(Default::default).lock().unwrap();
+    proven.insert(shape)
 }
 
 /// Proves the run at both security presets with zero knowledge on and verifies each proof
