@@ -40,8 +40,8 @@ pub const RANDOMIZER: usize = BASE_WIDTH;
 // ---- auxiliary trace (extension field), allocated from the bus registry -----------------
 
 pub use crate::bus::{
-    tag, AUX_CHIPLET, AUX_MEMORY, AUX_PROGRAM, AUX_RANDS, AUX_RANGE, AUX_ROM_ENTRY, AUX_ROM_LOOKUP,
-    AUX_SUM, AUX_TABLE, AUX_U32_RANGE, AUX_WIDTH,
+    tag, AUX_CHIPLET, AUX_LOOKUPS, AUX_MEMORY, AUX_RANDS, AUX_RANGE, AUX_ROM_ENTRY, AUX_SUM,
+    AUX_TABLE, AUX_U32_RANGE, AUX_WIDTH,
 };
 
 /// A row of the CPU's columns, read by name.

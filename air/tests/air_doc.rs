@@ -90,22 +90,27 @@ fn constraints_table(preset: &Preset) -> String {
 
 fn bus_table() -> String {
     let mut s = String::from(
-        "| channel | sender | receiver | message | aux columns |\n| --- | --- | --- | --- | --- |\n",
+        "| channel | sender | receiver | message | carried in |\n| --- | --- | --- | --- | --- |\n",
     );
-    for (i, c) in bus::CHANNELS.iter().enumerate() {
-        let first = bus::first_column(i);
-        let cols = if c.columns == 1 {
-            first.to_string()
-        } else {
-            format!("{}..{}", first, first + c.columns)
-        };
+    for c in bus::CHANNELS {
         s += &format!(
-            "| `{}` | {} | {} | `{}` | {cols} |\n",
-            c.name, c.sender, c.receiver, c.message
+            "| `{}` | {} | {} | `{}` | {} |\n",
+            c.name, c.sender, c.receiver, c.message, c.carried_in
         );
     }
+    s += "\n| aux column | columns | fractions | in the sum |\n| --- | --- | --- | --- |\n";
+    for (i, c) in bus::COLUMNS.iter().enumerate() {
+        let first = bus::first_column(i);
+        let cols = if c.count == 1 {
+            first.to_string()
+        } else {
+            format!("{}..{}", first, first + c.count)
+        };
+        let sign = if c.received { "subtracted" } else { "added" };
+        s += &format!("| `{}` | {cols} | {} | {sign} |\n", c.name, c.fractions);
+    }
     s += &format!(
-        "| running sum | | | | {} |\n\n{} auxiliary columns over the extension field.\n",
+        "| running sum | {} | | |\n\n{} auxiliary columns over the extension field.\n",
         layout::AUX_SUM,
         layout::AUX_WIDTH
     );

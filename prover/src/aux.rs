@@ -26,7 +26,6 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let mut table_den = Vec::with_capacity(last + 1);
     let mut entry_den = Vec::new();
     let mut entry_at = Vec::new();
-    let mut program_at = None;
     let (mut memory_den, mut memory_num) = (Vec::with_capacity(last + 1), Vec::new());
     let (mut chiplet_den, mut chiplet_num) = (Vec::with_capacity(last + 1), Vec::new());
     let (mut range_den, mut range_at) = (Vec::new(), Vec::new());
@@ -40,7 +39,8 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         let (den, num) = bus::memory_request::<Felt, E>(rands, &cur, &next);
         memory_den.push(den);
         memory_num.push(num);
-        let (den, num) = bus::chiplet_response::<Felt, E>(rands, &cur);
+        // The digest is answered on the transition where the hasher's section ends.
+        let (den, num) = bus::chiplet_response::<Felt, E>(rands, &cur, &next);
         chiplet_den.push(den);
         chiplet_num.push(num);
         let m = cur[MEM_ACTIVE];
@@ -64,11 +64,6 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
                 entry_at.push((i, j, m));
             }
         }
-        // The digest message, on the transition where the hasher's section ends.
-        let end = bus::program_end(&cur, &next);
-        if i < last && end != Felt::ZERO {
-            program_at = Some((i, E::from(end) / bus::program::<Felt, E>(rands, &next)));
-        }
     }
     let lookup = winter_math::batch_inversion(&lookup_den);
     let table_inv = winter_math::batch_inversion(&table_den);
@@ -80,7 +75,7 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
 
     let mut cols: Vec<Vec<E>> = (0..AUX_WIDTH).map(|_| vec![E::ZERO; n]).collect();
     for i in 0..=last {
-        cols[AUX_ROM_LOOKUP][i] = lookup[i];
+        cols[AUX_LOOKUPS][i] = lookup[i];
         let weight = E::from(bus::table_weight(read(main, i, &mut cur)));
         cols[AUX_TABLE][i] = weight * table_inv[i];
         cols[AUX_MEMORY][i] = E::from(memory_num[i]) * memory_inv[i];
@@ -89,43 +84,28 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     for (k, (i, m)) in range_at.into_iter().enumerate() {
         let inv = &range_inv[5 * k..5 * k + 5];
         cols[AUX_RANGE][i] = E::from(m) * (inv[0] + inv[1] + inv[2]);
-        cols[AUX_RANGE + 1][i] = E::from(m) * (inv[3] + inv[4]);
+        cols[AUX_LOOKUPS][i] += E::from(m) * (inv[3] + inv[4]);
     }
     for ((i, k, flag), inv) in u32_at.into_iter().zip(u32_inv) {
         cols[AUX_U32_RANGE + k / 3][i] += E::from(flag) * inv;
     }
+    // Entries 2k and 2k + 1 share column k.
     for ((i, j, m), inv) in entry_at.into_iter().zip(entry_inv) {
-        cols[AUX_ROM_ENTRY + j][i] = E::from(m) * inv;
+        cols[AUX_ROM_ENTRY + j / 2][i] += E::from(m) * inv;
     }
-    if let Some((i, v)) = program_at {
-        cols[AUX_PROGRAM][i] = v;
-    }
-    // The running sum: row i + 1 adds row i's lookup, minus its entries, plus its table and
-    // digest terms, its memory request and range lookups, minus its chiplet answer.
-    let mut delta = cols[AUX_ROM_LOOKUP][..last].to_vec();
-    for (d, t) in delta.iter_mut().zip(&cols[AUX_TABLE][..last]) {
-        *d += *t;
-    }
-    for (d, p) in delta.iter_mut().zip(&cols[AUX_PROGRAM][..last]) {
-        *d += *p;
-    }
-    for j in 0..INSTRUCTIONS_PER_CYCLE {
-        for (d, v) in delta.iter_mut().zip(&cols[AUX_ROM_ENTRY + j][..last]) {
-            *d -= *v;
+    // The running sum: row i + 1 adds row i's sent fractions (lookups, table rows, memory
+    // requests, range lookups) and subtracts its received ones (program-table entries, the
+    // chiplets' answers, the digest among them).
+    let mut delta = vec![E::ZERO; last];
+    for (c, col) in cols[..AUX_SUM].iter().enumerate() {
+        let received = bus::is_received(c);
+        for (d, v) in delta.iter_mut().zip(&col[..last]) {
+            if received {
+                *d -= *v;
+            } else {
+                *d += *v;
+            }
         }
-    }
-    // The memory requests and range lookups are sent, the chiplets' answers received.
-    let u32_range = AUX_U32_RANGE..AUX_U32_RANGE + bus::U32_RANGE_COLUMNS;
-    for c in [AUX_MEMORY, AUX_RANGE, AUX_RANGE + 1]
-        .into_iter()
-        .chain(u32_range)
-    {
-        for (d, v) in delta.iter_mut().zip(&cols[c][..last]) {
-            *d += *v;
-        }
-    }
-    for (d, v) in delta.iter_mut().zip(&cols[AUX_CHIPLET][..last]) {
-        *d -= *v;
     }
     let mut sum = E::ZERO;
     for (s, d) in cols[AUX_SUM][..=last]

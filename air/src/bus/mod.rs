@@ -1,6 +1,7 @@
 //! The LogUp bus in the auxiliary trace. Every message kind is a [`Channel`] of the
-//! registry [`CHANNELS`]: who sends it, who receives it, and the auxiliary columns that
-//! hold its fractions, allocated from the registry in its order. One running sum collects:
+//! registry [`CHANNELS`]: who sends it, who receives it, and the auxiliary columns
+//! ([`COLUMNS`], allocated in that registry's order) that hold its fractions. One running
+//! sum collects:
 //! - `+1 / fp(ROM, pc, opcode, imm)` for the instruction the CPU executes on each row;
 //! - `-m_j / fp(ROM, addr + j, op_j, imm_j)` for each instruction the hash chiplet absorbs
 //!   (the program table, with `m_j` how often it is executed);
@@ -23,8 +24,16 @@
 //! with `fp(tag, x0..x3) = alpha - (tag + beta x0 + beta^2 x1 + beta^3 x2 + beta^4 x3)`. The
 //! sum starts at 0 on row 0 and must equal `1 / fp(PROGRAM, H)` at the last real row, with
 //! `H` the public program hash: the verifier's side of the digest message, so the program
-//! hash is checked on the bus and no assertion reads the chiplet's last row. Each fraction
-//! lives in its own helper column so that every constraint has degree at most 3.
+//! hash is checked on the bus and no assertion reads the chiplet's last row.
+//!
+//! The fractions live in helper columns ([`COLUMNS`]) so that every constraint has degree
+//! at most 4, the AIR's maximum, while each column holds as many fractions as that degree
+//! allows: messages that never meet on one row (the memory operations' requests; a chiplet
+//! row's answer and the hasher's digest) share one denominator through their exclusive
+//! selectors, and fractions that do meet share a column through a common denominator (two
+//! program-table entries; three range lookups; the CPU's program lookup and two range
+//! lookups). Every auxiliary column costs about two main columns of proving time (its
+//! extension-field LDE and commitment), so this packing is what keeps the bus at 8 columns.
 
 use vm_core::{Felt, FieldElement};
 use winter_air::TransitionConstraintDegree;
@@ -45,26 +54,25 @@ pub struct Channel {
     pub receiver: &'static str,
     /// The message, as its fingerprint's tag and values.
     pub message: &'static str,
-    /// Auxiliary helper columns it takes (one fraction each).
-    pub columns: usize,
+    /// The auxiliary columns that hold its fractions (names of [`COLUMNS`]).
+    pub carried_in: &'static str,
 }
 
-/// Every message kind on the bus, in the order its auxiliary columns are allocated. The
-/// running sum takes the column after the last channel's.
+/// Every message kind on the bus.
 pub const CHANNELS: &[Channel] = &[
     Channel {
         name: "rom_lookup",
         sender: "decoder (every executed row)",
         receiver: "hasher (program table)",
         message: "(ROM, pc, opcode, imm)",
-        columns: 1,
+        carried_in: "lookups",
     },
     Channel {
         name: "rom_entry",
         sender: "hasher (absorb rows, multiplicity m_j)",
         receiver: "decoder",
         message: "(ROM, addr + j, op_j, imm_j), j = 0..4",
-        columns: INSTRUCTIONS_PER_CYCLE,
+        carried_in: "rom_entries",
     },
     Channel {
         name: "table",
@@ -72,83 +80,154 @@ pub const CHANNELS: &[Channel] = &[
         receiver: "control (removals)",
         message:
             "(OVERFLOW, addr, value, previous addr) or (CONTROL, addr, top, kind, previous addr)",
-        columns: 1,
+        carried_in: "table",
     },
     Channel {
         name: "program",
         sender: "hasher (end of its section)",
         receiver: "verifier (public program hash)",
         message: "(PROGRAM, d0, d1, d2, d3)",
-        columns: 1,
+        carried_in: "chiplet",
     },
     Channel {
         name: "memory",
         sender: "CPU (memory operations; the second word of MSTREAM/PIPE goes in `table`)",
         receiver: "memory chiplet",
         message: "(MEM + rw + 2 ew, ctx, addr, clk, v0, v1, v2, v3)",
-        columns: 1,
-    },
-    Channel {
-        name: "chiplet",
-        sender: "CPU and memory chiplet (requests above)",
-        receiver: "memory chiplet rows (one access each); range checker rows (multiplicity)",
-        message: "memory rows: the memory message; range rows: (RANGE, v)",
-        columns: 1,
+        carried_in: "memory, table",
     },
     Channel {
         name: "range",
-        sender: "memory chiplet rows (d0, d1, w0 in the first column; 4 w1, w1 in the second)",
-        receiver: "range checker",
+        sender:
+            "memory chiplet rows (the delta limbs d0, d1 and the word index limbs w0, 4 w1, w1)",
+        receiver: "range checker (multiplicity)",
         message: "(RANGE, x) for each value x looked up",
-        columns: 2,
+        carried_in: "range_limbs, lookups; answers in chiplet",
     },
     Channel {
         name: "u32_range",
         sender: "CPU (u32 operations: two 16-bit limbs of each u32 value, `crate::u32ops`)",
         receiver: "range checker",
-        message: "(RANGE, x) for each limb x, three per column",
-        columns: U32_RANGE_COLUMNS,
+        message: "(RANGE, x) for each limb x",
+        carried_in: "u32_range; answers in chiplet",
+    },
+];
+
+/// One group of auxiliary columns: what its fractions are. Every column's fractions share
+/// a constraint of degree at most 4 (the AIR's maximum), which is what bounds how many a
+/// column holds: a fraction with a degree-1 denominator costs one degree, and exclusive
+/// selectors fold several messages into one denominator.
+#[derive(Clone, Copy, Debug)]
+pub struct AuxColumn {
+    /// Short name, the stem of its constraint's name.
+    pub name: &'static str,
+    /// Its fractions.
+    pub fractions: &'static str,
+    /// How many columns of this shape.
+    pub count: usize,
+    /// Whether the running sum subtracts it (received) or adds it (sent).
+    pub received: bool,
+}
+
+/// The auxiliary columns, in the order they are allocated; the running sum comes last.
+pub const COLUMNS: &[AuxColumn] = &[
+    AuxColumn {
+        name: "rom_entries",
+        fractions: "m_j / fp(ROM, addr + j, op_j, imm_j) for two entries j = 2k, 2k + 1",
+        count: INSTRUCTIONS_PER_CYCLE / 2,
+        received: true,
+    },
+    AuxColumn {
+        name: "table",
+        fractions: "one overflow or control table row inserted (+1) or removed (-1), or the \
+                    second memory request of MSTREAM/PIPE (exclusive flags)",
+        count: 1,
+        received: false,
+    },
+    AuxColumn {
+        name: "memory",
+        fractions: "the memory request of the CPU's operation (exclusive op flags)",
+        count: 1,
+        received: false,
+    },
+    AuxColumn {
+        name: "chiplet",
+        fractions: "what a chiplet row answers: a memory row's access, a range row's value \
+                    (its multiplicity), the hasher's digest on its last row (sent to the \
+                    verifier, so with weight -1) (exclusive selectors)",
+        count: 1,
+        received: true,
+    },
+    AuxColumn {
+        name: "range_limbs",
+        fractions: "a memory row's lookups of d0, d1 and w0",
+        count: 1,
+        received: false,
+    },
+    AuxColumn {
+        name: "lookups",
+        fractions: "the CPU's program-table lookup, and a memory row's lookups of 4 w1 and w1",
+        count: 1,
+        received: false,
+    },
+    AuxColumn {
+        name: "u32_range",
+        fractions: "three of the CPU's u32 limb lookups (`crate::u32ops`), each weighted by \
+                    the flags of the operations that look it up",
+        count: U32_RANGE_COLUMNS,
+        received: false,
     },
 ];
 
 /// Auxiliary columns of the u32 operations' range lookups (three fractions each).
 pub const U32_RANGE_COLUMNS: usize = crate::u32ops::NUM_LOOKUPS.div_ceil(3);
 
-/// The first auxiliary column of channel `i` of [`CHANNELS`].
+/// The first auxiliary column of group `i` of [`COLUMNS`].
 pub const fn first_column(i: usize) -> usize {
     let mut col = 0;
     let mut k = 0;
     while k < i {
-        col += CHANNELS[k].columns;
+        col += COLUMNS[k].count;
         k += 1;
     }
     col
 }
 
-/// `1 / (alpha - rom(pc, opcode, imm))`: the CPU's lookup of the executed instruction.
-pub const AUX_ROM_LOOKUP: usize = first_column(0);
-/// First of four `m_j / (alpha - rom(addr + j, op_j, imm_j))`: the program table's entries,
-/// read from the hash chiplet's absorbed blocks.
-pub const AUX_ROM_ENTRY: usize = first_column(1);
+/// First of two `m_2k / fp(entry 2k) + m_2k+1 / fp(entry 2k+1)`: the program table's
+/// entries, read from the hash chiplet's absorbed blocks.
+pub const AUX_ROM_ENTRY: usize = first_column(0);
 /// `(push - pop) / (alpha - row)`: the overflow or control table row inserted or removed.
-pub const AUX_TABLE: usize = first_column(2);
-/// `end / (alpha - program(digest))`, `end` = 1 on the transition where the hasher's
-/// section ends: the digest of the attested program.
-pub const AUX_PROGRAM: usize = first_column(3);
+pub const AUX_TABLE: usize = first_column(1);
 /// `f_mem / (alpha - mem(...))`: the memory access the CPU's operation requests.
-pub const AUX_MEMORY: usize = first_column(4);
-/// `m / fp(memory row) + g mult / fp(RANGE, v)`: what a chiplet row answers.
-pub const AUX_CHIPLET: usize = first_column(5);
-/// Two columns of range lookups by memory rows: three fractions, then two.
-pub const AUX_RANGE: usize = first_column(6);
+pub const AUX_MEMORY: usize = first_column(2);
+/// `(m + g mult - end) / D_chip`: what a chiplet row answers, and the attested digest.
+pub const AUX_CHIPLET: usize = first_column(3);
+/// `m (1/a + 1/b + 1/c)`: a memory row's range lookups of its delta limbs and `w0`.
+pub const AUX_RANGE: usize = first_column(4);
+/// `1 / fp(ROM, pc, opcode, imm) + m (1/d + 1/e)`: the CPU's program-table lookup and a
+/// memory row's range lookups of `4 w1` and `w1`.
+pub const AUX_LOOKUPS: usize = first_column(5);
 /// Columns of range lookups by the CPU's u32 operations: three fractions each.
-pub const AUX_U32_RANGE: usize = first_column(7);
+pub const AUX_U32_RANGE: usize = first_column(6);
 /// The running sum of all the fractions above (a LogUp bus).
-pub const AUX_SUM: usize = first_column(CHANNELS.len());
+pub const AUX_SUM: usize = first_column(COLUMNS.len());
 /// Number of auxiliary columns.
 pub const AUX_WIDTH: usize = AUX_SUM + 1;
 /// Random elements drawn for the auxiliary trace: `alpha` and `beta`.
 pub const AUX_RANDS: usize = 2;
+
+/// Whether the running sum subtracts auxiliary column `col` (a received fraction) rather
+/// than adding it.
+pub const fn is_received(col: usize) -> bool {
+    let mut k = 0;
+    while k < COLUMNS.len() {
+        if col < first_column(k + 1) {
+            return COLUMNS[k].received;
+        }
+        k += 1;
+    }
+    false
+}
 
 /// Tags that keep the kinds of bus rows apart in the fingerprint.
 pub mod tag {
@@ -394,10 +473,13 @@ where
     (den + E::from(F::ONE - num), num)
 }
 
-/// What a chiplet row answers, as a denominator with the selectors folded in, and its
-/// numerator: a memory row's access (multiplicity 1), a range row's value (its
-/// multiplicity), nothing on the hasher's rows.
-pub fn chiplet_response<F, E>(rands: &[E], cur: &[F]) -> (E, F)
+/// What a chiplet row answers on the transition `cur -> next`, as a denominator with the
+/// selectors folded in, and its numerator: a memory row's access (multiplicity 1), a range
+/// row's value (its multiplicity), and on the hasher's last row the digest it computed
+/// (weight -1: the column is received, the digest is sent to the verifier); 1 and 0 on the
+/// hasher's other rows. The selectors are exclusive (`h`, `m` and `g = 1 - h - m` split the
+/// rows, `end = h (1 - h')` picks one of the hasher's), so one fraction per row suffices.
+pub fn chiplet_response<F, E>(rands: &[E], cur: &[F], next: &[F]) -> (E, F)
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -405,13 +487,15 @@ where
     use crate::chiplets::{memory, range, Chiplets};
     let row = Chiplets(cur);
     let (h, m, g) = (row.active(), row.mem(), row.range());
+    let end = program_end(cur, next);
     let shared = row.shared();
     let (tag, values) = memory::message(&shared);
     let mem: E = fingerprint_of(rands, tag, &values);
     let rng: E = range_fingerprint(rands, shared[range::cols::VALUE]);
+    let digest: E = program(rands, next);
     (
-        mem.mul_base(m) + rng.mul_base(g) + E::from(h),
-        m + g * shared[range::cols::MULT],
+        mem.mul_base(m) + rng.mul_base(g) + digest.mul_base(end) + E::from(h - end),
+        m + g * shared[range::cols::MULT] - end,
     )
 }
 
@@ -448,20 +532,24 @@ pub fn evaluate<F, E>(
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
     use Degree::Plain;
-    // Each fraction's helper times its (degree-1) denominator is its numerator.
-    out.emit(
-        "bus.rom_lookup",
-        Plain(2),
-        aux[AUX_ROM_LOOKUP] * rom_lookup(rands, cur) - E::ONE,
-    );
+    // Two program-table entries per column: `v e0 e1 = m0 e1 + m1 e0`, with degree-1
+    // fingerprints and degree-2 multiplicities (degree 3).
     let mut entries = E::ZERO;
-    for j in 0..INSTRUCTIONS_PER_CYCLE {
-        let v = aux[AUX_ROM_ENTRY + j];
+    for k in 0..INSTRUCTIONS_PER_CYCLE / 2 {
+        let v = aux[AUX_ROM_ENTRY + k];
+        let (e0, e1) = (
+            rom_entry(rands, cur, next, 2 * k),
+            rom_entry::<F, E>(rands, cur, next, 2 * k + 1),
+        );
+        let (m0, m1) = (
+            E::from(rom_multiplicity(cur, 2 * k)),
+            E::from(rom_multiplicity(cur, 2 * k + 1)),
+        );
         out.emit_at(
-            "bus.rom_entry",
-            j,
-            Plain(2),
-            v * rom_entry(rands, cur, next, j) - E::from(rom_multiplicity(cur, j)),
+            "bus.rom_entries",
+            k,
+            Plain(3),
+            v * e0 * e1 - (m0 * e1 + m1 * e0),
         );
         entries += v;
     }
@@ -474,37 +562,36 @@ pub fn evaluate<F, E>(
         Plain(4),
         w * table_denominator(rands, cur, next) - E::from(table_weight(cur)),
     );
-    let p = aux[AUX_PROGRAM];
-    out.emit(
-        "bus.program",
-        Plain(2),
-        p * program(rands, next) - E::from(program_end(cur, next)),
-    );
     // The CPU's memory request: flags (degree 2) times fingerprints (degree 1).
     let q = aux[AUX_MEMORY];
     let (den, num) = memory_request(rands, cur, next);
     out.emit("bus.memory", Plain(4), q * den - E::from(num));
-    // A chiplet row's answer: selectors times fingerprints of degree 2 (memory) or 1.
+    // A chiplet row's answer: selectors times fingerprints of degree 2 (memory), 1 (range)
+    // or, for the digest, the degree-2 end flag times a degree-1 fingerprint.
     let c = aux[AUX_CHIPLET];
-    let (den, num) = chiplet_response(rands, cur);
+    let (den, num) = chiplet_response(rands, cur, next);
     out.emit("bus.chiplet", Plain(4), c * den - E::from(num));
     // The memory row's range lookups: 1/a + 1/b + 1/c = (bc + ac + ab) / abc.
     let m = E::from(cur[MEM_ACTIVE]);
     let [a, b, d, e, g] = range_lookups::<F, E>(rands, cur);
-    let (r0, r1) = (aux[AUX_RANGE], aux[AUX_RANGE + 1]);
+    let (r0, r1) = (aux[AUX_RANGE], aux[AUX_LOOKUPS]);
     out.emit(
         "bus.range_limbs",
         Plain(4),
         r0 * a * b * d - m * (b * d + a * d + a * b),
     );
-    out.emit("bus.range_word", Plain(3), r1 * e * g - m * (e + g));
+    // The CPU's program-table lookup with the word-index lookups: 1/l + m (1/e + 1/g) =
+    // (e g + m l (e + g)) / (l e g).
+    let l = rom_lookup(rands, cur);
+    out.emit(
+        "bus.lookups",
+        Plain(4),
+        r1 * l * e * g - (e * g + m * l * (e + g)),
+    );
     let u32_lookups = crate::u32ops::emit_lookups(cur, next, aux, rands, out);
     out.emit(
         "bus.sum",
         Plain(1),
-        aux_next[AUX_SUM] - aux[AUX_SUM] - aux[AUX_ROM_LOOKUP] + entries - w - p - q + c
-            - r0
-            - r1
-            - u32_lookups,
+        aux_next[AUX_SUM] - aux[AUX_SUM] + entries - w - q + c - r0 - r1 - u32_lookups,
     );
 }

@@ -42,8 +42,8 @@ pub const REDUNDANT: &[(&str, &str)] = &[
         "init.hash_active",
         "with active = 0 on row 0, chiplet.active_never_restarts keeps it 0 on every row and \
          chiplet.round_flag keeps the round flag 0, so every program-table multiplicity \
-         m_j (active - round) is zero and no digest message is sent (bus.program: its flag \
-         active (1 - active') is 0); but bus.rom_lookup makes the lookup of each of rows \
+         m_j (active - round) is zero and no digest message is sent (bus.chiplet: its flag \
+         active (1 - active') is 0); but bus.lookups makes the lookup of each of rows \
          0..last 1/fp(ROM, pc, op, imm), nonzero, with nothing of the ROM tag to cancel \
          them, and nothing of the PROGRAM tag meets the verifier's 1/fp(PROGRAM, H), so \
          bus.ends_at_program_hash fails",
@@ -375,9 +375,9 @@ fn swapped(j: usize) -> Forgery {
 /// Sets one bus fraction and moves the running sum from the next row on by the change, so
 /// that only that fraction's defining constraint breaks. The sum adds the lookup and table
 /// fractions and subtracts the program-table entries.
-fn set_fraction(aux: &mut Aux, col: usize, row: usize, value: CheckField, last: usize) {
+pub(crate) fn set_fraction(aux: &mut Aux, col: usize, row: usize, value: CheckField, last: usize) {
     let old = aux.get(col, row);
-    let d = if (AUX_ROM_ENTRY..AUX_ROM_ENTRY + INSTRUCTIONS_PER_CYCLE).contains(&col) {
+    let d = if bus::is_received(col) {
         old - value
     } else {
         value - old
@@ -386,6 +386,12 @@ fn set_fraction(aux: &mut Aux, col: usize, row: usize, value: CheckField, last: 
     for r in row + 1..=last {
         aux.set(AUX_SUM, r, aux.get(AUX_SUM, r) + d);
     }
+}
+
+/// Row `r` of the forged main trace.
+fn row_of(f: &Forgery, r: usize) -> Vec<Felt> {
+    let main = f.trace.main_segment();
+    (0..main.num_cols()).map(|c| main.get(c, r)).collect()
 }
 
 fn bus_lies() -> Vec<Case> {
@@ -433,31 +439,38 @@ fn bus_lies() -> Vec<Case> {
     let end = (0..last)
         .find(|&r| main.get(HASH_ACTIVE, r + 1) == Felt::ZERO)
         .expect("the hasher's section ends");
-    cases.push(Case::with_tamper("bus.program", f, move |aux, rands| {
+    // The digest is the chiplet column's fraction on that row, `-1 / fp(PROGRAM, d)`.
+    cases.push(Case::with_tamper("bus.chiplet", f, move |aux, rands| {
         let v = bus::expected_end::<CheckField>(rands, claimed);
-        set_fraction(aux, AUX_PROGRAM, end, v, last);
+        set_fraction(aux, AUX_CHIPLET, end, -v, last);
     }));
 
     // The CPU's lookup on row 1 (which executes ADD at address 1) set to the attested
-    // MUL's fraction, read off the program table's entry (multiplicity 1): the sum
-    // balances and only the lookup's definition is wrong.
+    // MUL's fraction, the program table's entry 1 (multiplicity 1): the sum balances and
+    // only the lookup column's definition is wrong.
     let f = swapped(1);
-    cases.push(Case::with_tamper("bus.rom_lookup", f, move |aux, _| {
-        let entry = aux.get(AUX_ROM_ENTRY + 1, 0);
-        set_fraction(aux, AUX_ROM_LOOKUP, 1, entry, last);
+    let (row0, row1) = (row_of(&f, 0), row_of(&f, 1));
+    cases.push(Case::with_tamper("bus.lookups", f, move |aux, rands| {
+        let entry = bus::rom_entry::<Felt, CheckField>(rands, &row0, &row1, 1).inv();
+        set_fraction(aux, AUX_LOOKUPS, 1, entry, last);
     }));
 
-    // The program table's entry j (absorbed on row 0, executed once on row j) set to the
-    // fraction of the instruction actually executed there, read off row j's lookup.
-    for j in 0..INSTRUCTIONS_PER_CYCLE {
+    // The program table's entry j (absorbed on row 0, executed once on row j) replaced in
+    // its column (entries 2k and 2k + 1 share column k) by the fraction of the instruction
+    // actually executed there, row j's lookup.
+    for k in 0..INSTRUCTIONS_PER_CYCLE / 2 {
+        let j = 2 * k + 1;
         let f = swapped(j);
         assert_eq!(f.trace.main_segment().get(HASH_MULT + j, 0), Felt::ONE);
+        let (row0, row1) = (row_of(&f, 0), row_of(&f, 1));
         cases.push(Case::with_tamper(
-            format!("bus.rom_entry[{j}]"),
+            format!("bus.rom_entries[{k}]"),
             f,
-            move |aux, _| {
-                let lookup = aux.get(AUX_ROM_LOOKUP, j);
-                set_fraction(aux, AUX_ROM_ENTRY + j, 0, lookup, last);
+            move |aux, rands| {
+                let entry = bus::rom_entry::<Felt, CheckField>(rands, &row0, &row1, j).inv();
+                let lookup = aux.get(AUX_LOOKUPS, j);
+                let v = aux.get(AUX_ROM_ENTRY + k, 0) - entry + lookup;
+                set_fraction(aux, AUX_ROM_ENTRY + k, 0, v, last);
             },
         ));
     }

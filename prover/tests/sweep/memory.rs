@@ -14,7 +14,9 @@ use vm_air::{
 };
 use vm_core::{Felt, FieldElement, Opcode};
 use vm_prover::trace::memory::{range_table, rows_in_order, Access};
+use winter_prover::Trace;
 
+use crate::boundary::set_fraction;
 use crate::common::forge::{after_first, assemble, forge, honest_run, Forgery};
 use crate::common::memtable::{mem_rows, put_mem_rows, write_range};
 use crate::Case;
@@ -81,22 +83,6 @@ pub const PENDING: &[(&str, &str)] = &[
         "mem.nw_binary",
         "a non-binary new-word flag: forgery to write",
     ),
-    (
-        "bus.memory",
-        "a tampered memory-request helper: forgery to write",
-    ),
-    (
-        "bus.chiplet",
-        "a tampered chiplet-answer helper: forgery to write",
-    ),
-    (
-        "bus.range_limbs",
-        "a tampered range-lookup helper: forgery to write",
-    ),
-    (
-        "bus.range_word",
-        "a tampered range-lookup helper: forgery to write",
-    ),
 ];
 
 /// This component's forgeries, each isolated on its target.
@@ -130,6 +116,8 @@ pub fn cases() -> Vec<Case> {
             }),
         ),
         Case::new("range.u3", range_with(&[0, 2], |u| u[2] = Felt::ZERO)),
+        read_request_for_the_honest_value(),
+        range_lookups_moved(),
     ];
     for j in 1..4 {
         v.push(Case::new(format!("mem.value[{j}]"), stale_read(j)));
@@ -138,6 +126,52 @@ pub fn cases() -> Vec<Case> {
         v.push(Case::new(format!("mem.written[{j}]"), read_that_writes(j)));
     }
     v
+}
+
+// ---- bus helpers ----------------------------------------------------------------------------
+
+/// `bus.memory`: a read of a never-written cell returns 77 on the stack while the table
+/// answers 0, and the CPU's request fraction is the one for 0 (the table row's answer): the
+/// bus balances, and only the request's definition sees that it is not the message of the
+/// operation on the stack.
+fn read_request_for_the_honest_value() -> Case {
+    let f = forge("begin mem_load.8 end", &[], read_returns(77));
+    let last = f.trace.last_real;
+    let main = f.trace.main_segment();
+    let row = |pred: &dyn Fn(usize) -> bool| (0..last).find(|&r| pred(r)).expect("the row");
+    let mload = Opcode::Mload;
+    let cpu = row(&|r| {
+        main.get(GROUP + mload.group_index(), r) == Felt::ONE
+            && main.get(LOW + mload.low_index(), r) == Felt::ONE
+    });
+    let mem = row(&|r| main.get(MEM_ACTIVE, r) == Felt::ONE);
+    Case::with_tamper("bus.memory", f, move |aux, _| {
+        let answer = aux.get(AUX_CHIPLET, mem);
+        set_fraction(aux, AUX_MEMORY, cpu, answer, last);
+    })
+}
+
+/// `bus.range_limbs`: two memory rows trade their range-lookup fractions, so each row's
+/// lookups are paid by the other's (which is what lets a row look up a value the table does
+/// not hold); the sum of the column, and so the bus, is unchanged.
+fn range_lookups_moved() -> Case {
+    let f = forge(
+        "begin push.5 mem_store.8 mem_load.12 end",
+        &[],
+        |_, _, _, _| {},
+    );
+    let last = f.trace.last_real;
+    let main = f.trace.main_segment();
+    let rows: Vec<usize> = (0..last)
+        .filter(|&r| main.get(MEM_ACTIVE, r) == Felt::ONE)
+        .collect();
+    let (i, j) = (rows[0], rows[1]);
+    Case::with_tamper("bus.range_limbs", f, move |aux, _| {
+        let (a, b) = (aux.get(AUX_RANGE, i), aux.get(AUX_RANGE, j));
+        assert_ne!(a, b, "the two rows look up different values");
+        set_fraction(aux, AUX_RANGE, i, b, last);
+        set_fraction(aux, AUX_RANGE, j, a, last);
+    })
 }
 
 // ---- helpers ------------------------------------------------------------------------------
