@@ -9,7 +9,7 @@ use vm_assembly::Assembler;
 use vm_prover::{preset, prove, ProveError};
 
 /// The examples and whether this version of the AIR proves them.
-const EXAMPLES: [(&str, bool); 10] = [
+const EXAMPLES: [(&str, bool); 12] = [
     ("secret", true),
     ("fib", true),
     ("loops", true),
@@ -20,6 +20,8 @@ const EXAMPLES: [(&str, bool); 10] = [
     ("merkle", false),
     ("call", true),
     ("hashes", false),
+    ("hbs", false),
+    ("ecdsa", false),
 ];
 
 #[test]

@@ -377,7 +377,7 @@ fn more_than_sixteen_peaks() {
         &format!("push.{PTR} {}exec.mmr::unpack", push_word(&m.commitment())),
         a,
     );
-    assert_eq!(c, 173 + 55 * 72 / 8, "unpack of 17 peaks");
+    assert_eq!(c, 121 + 51 * 72 / 8, "unpack of 17 peaks");
     let c = cycles(
         &m.store(PTR),
         &format!("push.{PTR} {}exec.mmr::add", push_word(&leaf(n))),
@@ -420,7 +420,7 @@ fn cycles_are_the_documented_ones() {
             &format!("push.{PTR} {}exec.mmr::unpack", push_word(&m.commitment())),
             a,
         );
-        assert_eq!(got, 173 + 55 * 64 / 8, "unpack of {n}");
+        assert_eq!(got, 121 + 51 * 64 / 8, "unpack of {n}");
     }
     let none = AdviceInputs::default;
     let c = cycles("", "push.5 exec.mmr::num_leaves_to_num_peaks", none());

@@ -2,22 +2,39 @@
 //!
 //! Layout: the magic `VMPF`, a format version byte, the preset identifier, the preset's
 //! security bits (informational; the verifier recomputes them), the base-2 log of the trace
-//! length, then winterfell's serialized `Proof`. Everything is checked on read; nothing
-//! panics on malformed bytes.
+//! length, then winterfell's serialized `Proof`.
+//!
+//! Winterfell 0.13.1 trusts its input: its deserializers and verifier `assert!` on field
+//! values (trace length, options, frame sizes), index vectors by counts read from the
+//! proof, shift and raise to powers read from it, and pre-allocate vectors of the lengths
+//! it reads. Without `std` each of those is an abort. So before winterfell sees a byte,
+//! [`check_stark_bytes`] walks the whole serialized proof and requires every length and
+//! field to be exactly what the preset and the AIR imply (the list is in `docs/zk.md`,
+//! "The embedded verifier"). A byte string that passes it deserializes and verifies
+//! without a panic; one that does not is a [`ProofError`]. No `catch_unwind` is involved,
+//! with or without `std`.
 
-use alloc::{string::String, vec::Vec};
+use alloc::{format, string::String, vec::Vec};
 use core::fmt;
 
-use winter_air::proof::Proof;
-use winter_utils::{ByteReader, Deserializable, DeserializationError, SliceReader};
+use vm_core::{Felt, StackInputs, StackOutputs, MODULUS};
+use winter_air::{proof::Proof, Air, TraceInfo};
+use winter_math::StarkField;
+use winter_utils::{ByteWriter, Deserializable, Serializable, SliceReader};
 
-use crate::preset::{self, Preset};
+use crate::preset::{self, CommitmentHash, Preset};
+use crate::{layout, PublicInputs, VmAir};
 
 /// The file's magic bytes.
 pub const MAGIC: &[u8; 4] = b"VMPF";
 /// The current format version.
 pub const VERSION: u8 = 1;
 const HEADER_LEN: usize = 4 + 1 + 1 + 1 + 1;
+
+/// Largest trace length a proof may claim: 2^29 rows. Winterfell's prover refuses a
+/// low-degree-extension domain above `u32::MAX` (`Context::new`), which is 2^29 rows at the
+/// presets' blowup 4, and its verifier computes OOD powers in `u32`.
+pub const MAX_TRACE_LEN: usize = 1 << 29;
 
 /// A proof with the preset it was made under.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +47,7 @@ pub struct VmProof {
 
 /// Why a proof file could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ProofError {
     /// The file is shorter than its header.
     Truncated,
@@ -41,7 +59,8 @@ pub enum ProofError {
     UnknownPreset(u8),
     /// The header disagrees with the proof it carries.
     HeaderMismatch(String),
-    /// The embedded STARK proof does not deserialize.
+    /// The embedded STARK proof is not shaped as its preset requires: the message names
+    /// the field, the value found and the value expected.
     Malformed(String),
 }
 
@@ -62,6 +81,8 @@ impl fmt::Display for ProofError {
         }
     }
 }
+
+impl core::error::Error for ProofError {}
 
 impl VmProof {
     /// Conjectured security in bits, as winterfell computes it for this proof.
@@ -94,7 +115,9 @@ impl VmProof {
         out
     }
 
-    /// Reads a proof file, checking its header against the proof it carries.
+    /// Reads a proof file: checks its header, then every field of the STARK proof against
+    /// the preset the header names ([`check_stark_bytes`]), and only then lets winterfell
+    /// deserialize it. Never panics, whatever the bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProofError> {
         if bytes.len() < HEADER_LEN {
             return Err(ProofError::Truncated);
@@ -107,193 +130,399 @@ impl VmProof {
         }
         let preset = preset::by_id(bytes[5]).ok_or(ProofError::UnknownPreset(bytes[5]))?;
         if bytes[6] as u32 != preset.security_bits {
-            return Err(ProofError::HeaderMismatch(alloc::format!(
+            return Err(ProofError::HeaderMismatch(format!(
                 "header says {} bits, preset {} has {}",
-                bytes[6],
-                preset.name,
-                preset.security_bits
+                bytes[6], preset.name, preset.security_bits
             )));
         }
-        let (proof, trailing) = read_proof(&bytes[HEADER_LEN..])?;
-        check_openings(&proof)?;
-        if trailing {
-            return Err(ProofError::Malformed(
-                "trailing bytes after the proof".into(),
-            ));
-        }
-        let log_len = proof.trace_info().length().trailing_zeros();
-        if bytes[7] as u32 != log_len {
-            return Err(ProofError::HeaderMismatch(alloc::format!(
-                "header says trace length 2^{}, proof has 2^{log_len}",
-                bytes[7]
+        let body = &bytes[HEADER_LEN..];
+        let shape = check_stark_bytes(preset, body)?;
+        if bytes[7] as u32 != shape.log_trace_len {
+            return Err(ProofError::HeaderMismatch(format!(
+                "header says trace length 2^{}, proof has 2^{}",
+                bytes[7], shape.log_trace_len
             )));
         }
+        // Every field winterfell reads has been checked: this cannot panic.
+        let mut reader = SliceReader::new(body);
+        let proof =
+            Proof::read_from(&mut reader).map_err(|e| ProofError::Malformed(format!("{e}")))?;
         Ok(Self { preset, proof })
     }
+}
+
+/// What [`check_stark_bytes`] learnt about a proof.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StarkShape {
+    /// Base-2 log of the trace length.
+    pub log_trace_len: u32,
+    /// Distinct query positions the proof opens.
+    pub num_unique_queries: usize,
+    /// FRI layers (excluding the remainder).
+    pub fri_layers: usize,
 }
 
 /// Bytes of a commitment digest (BLAKE3 and `Rp64_256` digests are both 32 bytes).
 const DIGEST_BYTES: usize = 32;
 
-/// Checks the length fields of every batch Merkle opening in the proof before winterfell's
-/// verifier parses them. Winterfell reads an opening's node-vector count and allocates that
-/// many vectors up front (`BatchMerkleProof::read_from`), so a corrupted count makes an
-/// allocation of hundreds of gigabytes, which aborts the process instead of failing: every
-/// count here must fit in the bytes that follow it.
-fn check_openings(proof: &Proof) -> Result<(), ProofError> {
-    use winter_utils::Serializable;
-    let malformed = |what: &str| ProofError::Malformed(String::from(what));
-    // A `Queries` serializes as its value bytes, then its opening bytes.
-    let queries = proof
-        .trace_queries
-        .iter()
-        .chain(core::iter::once(&proof.constraint_queries));
-    for q in queries {
-        let bytes = q.to_bytes();
-        let mut r = BoundedReader::new(&bytes);
-        let _values = Vec::<u8>::read_from(&mut r).map_err(|_| malformed("query values"))?;
-        let opening = Vec::<u8>::read_from(&mut r).map_err(|_| malformed("query opening"))?;
-        check_batch_opening(&opening).map_err(|_| malformed("trace or constraint opening"))?;
+/// Checks a serialized winterfell proof, field by field, against `preset` and the AIR:
+/// trace widths and length, field modulus, options, constraint count, the number of
+/// queries, every commitment, every query table's size, every Merkle batch opening's depth,
+/// vector count and vector lengths, the out-of-domain frames, the FRI layers, remainder
+/// and partitions, and that nothing trails. Field elements must be canonical (below the
+/// modulus) and variable-length integers minimally encoded, so that one proof has one
+/// encoding. What it cannot know before the Fiat-Shamir transcript (which positions are
+/// queried) is bounded: every count is at most the number of queries the proof claims.
+pub fn check_stark_bytes(preset: &Preset, bytes: &[u8]) -> Result<StarkShape, ProofError> {
+    let mut r = Cursor { bytes, pos: 0 };
+    let ext = preset.extension_degree;
+    let elem = 8 * ext;
+
+    // Trace info: widths, random elements, log2 of the length, metadata.
+    r.expect_u8("main trace width", preset.main_width())?;
+    r.expect_u8("auxiliary trace width", layout::AUX_WIDTH)?;
+    r.expect_u8("auxiliary random elements", layout::AUX_RANDS)?;
+    let log_n = r.u8("log2 of the trace length")? as u32;
+    let (lo, hi) = (
+        preset.min_trace_len.trailing_zeros(),
+        MAX_TRACE_LEN.trailing_zeros(),
+    );
+    if log_n < lo || log_n > hi {
+        return Err(malformed(format!(
+            "log2 of the trace length is {log_n}, must be in {lo}..={hi}"
+        )));
     }
-    // A FRI proof serializes as its layer count (u8) and layers (each: value bytes and
-    // opening bytes, u32-length-prefixed), then the remainder and the partition count.
-    let bytes = proof.fri_proof.to_bytes();
-    let mut r = BoundedReader::new(&bytes);
-    let layers = r.read_u8().map_err(|_| malformed("FRI layer count"))?;
-    for _ in 0..layers {
-        let n = r.read_u32().map_err(|_| malformed("FRI values"))? as usize;
-        r.read_slice(n).map_err(|_| malformed("FRI values"))?;
-        let n = r.read_u32().map_err(|_| malformed("FRI opening"))? as usize;
-        let opening = r.read_slice(n).map_err(|_| malformed("FRI opening"))?;
-        check_batch_opening(opening).map_err(|_| malformed("FRI layer opening"))?;
+    let n = 1usize << log_n;
+    let meta = r.u16("trace metadata length")?;
+    if meta != 0 {
+        return Err(malformed(format!(
+            "{meta} bytes of trace metadata, expected none"
+        )));
     }
-    // The out-of-domain frame: two u16-length-prefixed byte strings (trace states, then
-    // quotient states), each starting with its frame size, which winterfell asserts is 2
-    // (an abort without `std`) rather than returning an error.
-    let bytes = proof.ood_frame.to_bytes();
-    let mut r = BoundedReader::new(&bytes);
-    for what in ["out-of-domain trace frame", "out-of-domain quotient frame"] {
-        let n = r.read_u16().map_err(|_| malformed(what))? as usize;
-        let states = r.read_slice(n).map_err(|_| malformed(what))?;
-        if states.first() != Some(&2) {
-            return Err(malformed(what));
+
+    // Field modulus, options, constraint count.
+    let modulus = Felt::get_modulus_le_bytes();
+    r.expect_u8("field modulus length", modulus.len())?;
+    if r.take("field modulus", modulus.len())? != modulus.as_slice() {
+        return Err(malformed("field modulus is not Goldilocks'".into()));
+    }
+    let options = preset.options();
+    if r.take("proof options", options.to_bytes().len())? != options.to_bytes().as_slice() {
+        return Err(malformed(format!(
+            "proof options differ from preset {}'s",
+            preset.name
+        )));
+    }
+    let air = shape_air(preset, n);
+    let ctx = air.context();
+    let constraints = ctx.num_assertions() + ctx.num_transition_constraints();
+    let found = r.usize("constraint count")?;
+    if found != constraints {
+        return Err(malformed(format!(
+            "constraint count {found}, the AIR has {constraints}"
+        )));
+    }
+    let comp_cols = ctx.num_constraint_composition_columns();
+
+    // Distinct queries: at least one, at most the preset's.
+    let q = r.u8("number of unique queries")? as usize;
+    if q == 0 || q > preset.queries {
+        return Err(malformed(format!(
+            "{q} unique queries, must be in 1..={}",
+            preset.queries
+        )));
+    }
+
+    // Commitments: two trace roots, the composition root, one root per FRI layer and the
+    // remainder's.
+    let lde = n * preset.blowup;
+    let fri = options.to_fri_options();
+    let fri_layers = fri.num_fri_layers(lde);
+    let roots = 2 + 1 + fri_layers + 1;
+    let len = r.u16("commitments length")? as usize;
+    if len != roots * DIGEST_BYTES {
+        return Err(malformed(format!(
+            "commitments take {len} bytes, expected {roots} digests ({} bytes)",
+            roots * DIGEST_BYTES
+        )));
+    }
+    r.digests("commitments", roots, preset.hash)?;
+
+    // Queried rows: main trace (base field), auxiliary trace and composition columns
+    // (extension field), each with a batch opening of the LDE tree.
+    let depth = lde.trailing_zeros() as usize;
+    for (what, row_bytes) in [
+        ("main trace queries", preset.main_width() * 8),
+        ("auxiliary trace queries", layout::AUX_WIDTH * elem),
+        ("composition queries", comp_cols * elem),
+    ] {
+        let len = r.usize(what)?;
+        if len != q * row_bytes {
+            return Err(malformed(format!(
+                "{what}: {len} value bytes, expected {q} rows of {row_bytes}"
+            )));
         }
+        r.felts(what, len / 8)?;
+        let len = r.usize(what)?;
+        let opening = r.take(what, len)?;
+        check_batch_opening(opening, depth, q, preset.hash)
+            .map_err(|m| malformed(format!("{what} opening: {m}")))?;
     }
-    Ok(())
+
+    // Out-of-domain frames: frame size 2, then current and next rows.
+    for (what, width) in [
+        (
+            "out-of-domain trace frame",
+            preset.main_width() + layout::AUX_WIDTH,
+        ),
+        ("out-of-domain quotient frame", comp_cols),
+    ] {
+        let expected = 1 + 2 * width * elem;
+        let len = r.u16(what)? as usize;
+        if len != expected {
+            return Err(malformed(format!(
+                "{what}: {len} bytes, expected {expected}"
+            )));
+        }
+        r.expect_u8(what, 2)?;
+        r.felts(what, 2 * width * ext)?;
+    }
+
+    // FRI: exactly the layers the verifier folds, each opened at no more positions than
+    // the layer before, the remainder polynomial's coefficients, one partition.
+    r.expect_u8("FRI layer count", fri_layers)?;
+    let folding = preset.fri_folding;
+    let mut domain = lde;
+    let mut rows_before = q;
+    for i in 0..fri_layers {
+        domain /= folding;
+        let what = format!("FRI layer {i}");
+        let len = r.u32(&what)? as usize;
+        let row = folding * elem;
+        if len == 0 || !len.is_multiple_of(row) || len / row > rows_before {
+            return Err(malformed(format!(
+                "{what}: {len} value bytes, expected 1..={rows_before} rows of {row}"
+            )));
+        }
+        rows_before = len / row;
+        r.felts(&what, len / 8)?;
+        let len = r.u32(&what)? as usize;
+        let opening = r.take(&what, len)?;
+        check_batch_opening(
+            opening,
+            domain.trailing_zeros() as usize,
+            rows_before,
+            preset.hash,
+        )
+        .map_err(|m| malformed(format!("{what} opening: {m}")))?;
+    }
+    let coefficients = domain / preset.blowup;
+    let len = r.u16("FRI remainder")? as usize;
+    if len != coefficients * elem {
+        return Err(malformed(format!(
+            "FRI remainder: {len} bytes, expected {coefficients} coefficients of {elem}"
+        )));
+    }
+    r.felts("FRI remainder", coefficients * ext)?;
+    r.expect_u8("FRI partitions (log2)", 0)?;
+
+    // Proof-of-work nonce (any value), then nothing.
+    r.take("proof-of-work nonce", 8)?;
+    if r.pos != bytes.len() {
+        return Err(malformed(format!(
+            "{} trailing bytes after the proof",
+            bytes.len() - r.pos
+        )));
+    }
+    Ok(StarkShape {
+        log_trace_len: log_n,
+        num_unique_queries: q,
+        fri_layers,
+    })
 }
 
-/// The layout of a batch Merkle opening: depth (u8), the number of node vectors, then each
-/// vector as its length and its digests. Every count must fit in the remaining bytes.
-fn check_batch_opening(bytes: &[u8]) -> Result<(), DeserializationError> {
-    let mut r = BoundedReader::new(bytes);
-    let _depth = r.read_u8()?;
-    let vectors = r.read_usize()?;
-    if vectors > r.remaining {
-        return Err(DeserializationError::UnexpectedEOF);
+/// The AIR instance of a proof of `n` rows under `preset`, for its counts (constraints,
+/// composition columns); the public inputs do not change them.
+fn shape_air(preset: &Preset, n: usize) -> VmAir {
+    let info = TraceInfo::new_multi_segment(
+        preset.main_width(),
+        layout::AUX_WIDTH,
+        layout::AUX_RANDS,
+        n,
+        Vec::new(),
+    );
+    let public = PublicInputs {
+        preset: preset.id,
+        program_hash: [Felt::new(0); 4],
+        stack_inputs: StackInputs::default(),
+        stack_outputs: StackOutputs::new(&[]).expect("no values fit"),
+    };
+    VmAir::new(info, public, preset.options())
+}
+
+/// Checks a batch Merkle opening of a tree of depth `depth` for at most `leaves` opened
+/// leaves: the depth byte, the node-vector count (one per opened leaf pair, so 1..=leaves),
+/// each vector's length (at most `depth` siblings) and digests, and that the bytes end with
+/// it. Winterfell pre-allocates the counts it reads, shifts by the depth and indexes by
+/// both, so each must be checked before it reads them.
+fn check_batch_opening(
+    bytes: &[u8],
+    depth: usize,
+    leaves: usize,
+    hash: CommitmentHash,
+) -> Result<(), String> {
+    let mut r = Cursor { bytes, pos: 0 };
+    let err = |e: ProofError| match e {
+        ProofError::Malformed(m) => m,
+        e => format!("{e}"),
+    };
+    let d = r.u8("depth").map_err(err)? as usize;
+    if d != depth {
+        return Err(format!("depth {d}, expected {depth}"));
+    }
+    let vectors = r.usize("node vectors").map_err(err)?;
+    if vectors == 0 || vectors > leaves {
+        return Err(format!("{vectors} node vectors, expected 1..={leaves}"));
     }
     for _ in 0..vectors {
-        let len = r.read_usize()?;
-        let n = len
-            .checked_mul(DIGEST_BYTES)
-            .ok_or(DeserializationError::UnexpectedEOF)?;
-        r.read_slice(n)?;
+        let len = r.usize("node vector").map_err(err)?;
+        if len > depth {
+            return Err(format!("a node vector of {len} digests, at most {depth}"));
+        }
+        r.digests("nodes", len, hash).map_err(err)?;
+    }
+    if r.pos != bytes.len() {
+        return Err(format!("{} trailing bytes", bytes.len() - r.pos));
     }
     Ok(())
 }
 
-/// Deserializes winterfell's proof; returns whether bytes are left over.
-fn read_proof(bytes: &[u8]) -> Result<(Proof, bool), ProofError> {
-    let read = || {
-        let mut reader = BoundedReader::new(bytes);
-        Proof::read_from(&mut reader)
-            .map(|p| (p, reader.has_more_bytes()))
-            .map_err(|e| ProofError::Malformed(alloc::format!("{e}")))
-    };
-    // winterfell's constructors assert on some field values (trace length, options) while
-    // deserializing; with std those panics become errors. Without std they still abort:
-    // a stated gap (docs/zk.md, docs/cli.md).
-    #[cfg(feature = "std")]
-    {
-        extern crate std;
-        std::panic::catch_unwind(read).unwrap_or_else(|e| {
-            let msg = e
-                .downcast_ref::<&str>()
-                .map(|s| String::from(*s))
-                .or_else(|| e.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "invalid field".into());
-            Err(ProofError::Malformed(msg))
-        })
+fn malformed(m: String) -> ProofError {
+    ProofError::Malformed(m)
+}
+
+/// A reader over untrusted bytes: every read is bounds-checked and names what it reads.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, what: &str, n: usize) -> Result<&'a [u8], ProofError> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or_else(|| {
+                malformed(format!(
+                    "{what}: needs {n} bytes at offset {}, {} left",
+                    self.pos,
+                    self.bytes.len() - self.pos
+                ))
+            })?;
+        let s = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(s)
     }
-    #[cfg(not(feature = "std"))]
-    read()
-}
 
-/// A byte reader that refuses to pre-allocate more elements than there are bytes left:
-/// winterfell's default `read_many` reserves the claimed count up front, so a corrupted
-/// length field would otherwise abort the process for lack of memory.
-struct BoundedReader<'a> {
-    inner: SliceReader<'a>,
-    remaining: usize,
-}
+    fn u8(&mut self, what: &str) -> Result<u8, ProofError> {
+        Ok(self.take(what, 1)?[0])
+    }
 
-impl<'a> BoundedReader<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Self {
-            inner: SliceReader::new(bytes),
-            remaining: bytes.len(),
+    fn expect_u8(&mut self, what: &str, expected: usize) -> Result<(), ProofError> {
+        let v = self.u8(what)? as usize;
+        if v != expected {
+            return Err(malformed(format!("{what} is {v}, expected {expected}")));
         }
+        Ok(())
     }
 
-    fn consumed(&mut self, n: usize) {
-        self.remaining = self.remaining.saturating_sub(n);
-    }
-}
-
-impl ByteReader for BoundedReader<'_> {
-    fn read_u8(&mut self) -> Result<u8, DeserializationError> {
-        let v = self.inner.read_u8()?;
-        self.consumed(1);
-        Ok(v)
+    fn u16(&mut self, what: &str) -> Result<u16, ProofError> {
+        let b = self.take(what, 2)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
     }
 
-    fn peek_u8(&self) -> Result<u8, DeserializationError> {
-        self.inner.peek_u8()
+    fn u32(&mut self, what: &str) -> Result<u32, ProofError> {
+        let b = self.take(what, 4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    fn read_slice(&mut self, len: usize) -> Result<&[u8], DeserializationError> {
-        self.remaining = self
-            .remaining
-            .checked_sub(len)
-            .ok_or(DeserializationError::UnexpectedEOF)?;
-        self.inner.read_slice(len)
+    fn u64(&mut self, what: &str) -> Result<u64, ProofError> {
+        let b = self.take(what, 8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_le_bytes(a))
     }
 
-    fn read_array<const N: usize>(&mut self) -> Result<[u8; N], DeserializationError> {
-        let v = self.inner.read_array::<N>()?;
-        self.consumed(N);
-        Ok(v)
+    /// Winterfell's variable-length integer (1 to 9 bytes, length in the first byte's
+    /// trailing zeros), required in its shortest encoding.
+    fn usize(&mut self, what: &str) -> Result<usize, ProofError> {
+        let start = self.pos;
+        let first = *self.bytes.get(start).ok_or_else(|| {
+            malformed(format!(
+                "{what}: needs a length at offset {start}, none left"
+            ))
+        })?;
+        let len = first.trailing_zeros() as usize + 1;
+        let value = if len == 9 {
+            self.take(what, 1)?;
+            self.u64(what)?
+        } else {
+            let b = self.take(what, len)?;
+            let mut a = [0u8; 8];
+            a[..len].copy_from_slice(b);
+            u64::from_le_bytes(a) >> len
+        };
+        let value = usize::try_from(value)
+            .map_err(|_| malformed(format!("{what}: length {value} does not fit usize")))?;
+        let mut canonical = Vec::new();
+        canonical.write_usize(value);
+        if canonical.as_slice() != &self.bytes[start..self.pos] {
+            return Err(malformed(format!(
+                "{what}: length {value} is not minimally encoded"
+            )));
+        }
+        Ok(value)
     }
 
-    fn check_eor(&self, num_bytes: usize) -> Result<(), DeserializationError> {
-        self.inner.check_eor(num_bytes)
+    /// `count` field elements (8-byte words), each below the modulus.
+    fn felts(&mut self, what: &str, count: usize) -> Result<(), ProofError> {
+        let bytes = count
+            .checked_mul(8)
+            .ok_or_else(|| malformed(format!("{what}: {count} elements")))?;
+        let s = self.take(what, bytes)?;
+        canonical_words(what, s)
     }
 
-    fn has_more_bytes(&self) -> bool {
-        self.inner.has_more_bytes()
-    }
-
-    fn read_many<D: Deserializable>(
+    /// `count` digests; `Rp64_256` digests are four field elements, each canonical.
+    fn digests(
         &mut self,
-        num_elements: usize,
-    ) -> Result<Vec<D>, DeserializationError> {
-        // Every element takes at least one byte.
-        if num_elements > self.remaining {
-            return Err(DeserializationError::UnexpectedEOF);
+        what: &str,
+        count: usize,
+        hash: CommitmentHash,
+    ) -> Result<(), ProofError> {
+        let bytes = count
+            .checked_mul(DIGEST_BYTES)
+            .ok_or_else(|| malformed(format!("{what}: {count} digests")))?;
+        let s = self.take(what, bytes)?;
+        match hash {
+            CommitmentHash::Blake3 => Ok(()),
+            CommitmentHash::Rescue => canonical_words(what, s),
         }
-        let mut out = Vec::with_capacity(num_elements);
-        for _ in 0..num_elements {
-            out.push(D::read_from(self)?);
-        }
-        Ok(out)
     }
+}
+
+fn canonical_words(what: &str, s: &[u8]) -> Result<(), ProofError> {
+    for (i, w) in s.chunks_exact(8).enumerate() {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        let v = u64::from_le_bytes(a);
+        if v >= MODULUS {
+            return Err(malformed(format!(
+                "{what}: element {i} is {v}, not below the field modulus"
+            )));
+        }
+    }
+    Ok(())
 }

@@ -170,27 +170,36 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     for l in 0..NUM_LOWS {
         low_prefix[l + 1] = low_prefix[l] + cur.low(l);
     }
+    // Each position's entries come grouped by bucket (the table is built bucket by bucket),
+    // so a bucket's flag sum is multiplied by its value once, and only buckets some
+    // operation uses cost a product: this loop is the bulk of the AIR's evaluation time.
     let mut stack = [E::ZERO; 16];
     for (i, entries) in table.positions.iter().enumerate() {
-        let mut buckets = [E::ZERO; NUM_SRC];
         let mut total = E::ZERO;
+        let mut copied = E::ZERO;
+        let mut run = E::ZERO;
+        let mut run_bucket = entries.first().and_then(|e| e.0);
         for &(bucket, term) in entries {
-            let fl = match term {
+            if bucket != run_bucket {
+                if let Some(b) = run_bucket {
+                    copied += run * values[b];
+                }
+                total += run;
+                run = E::ZERO;
+                run_bucket = bucket;
+            }
+            run += match term {
                 FlagSum::Op(code) => f.op[code as usize],
                 FlagSum::Range { g, a, b } => {
                     cur.group(g as usize) * (low_prefix[b as usize + 1] - low_prefix[a as usize])
                 }
             };
-            total += fl;
-            if let Some(b) = bucket {
-                buckets[b] += fl;
-            }
         }
-        let mut acc = total * sn[i];
-        for (b, v) in buckets.iter().zip(values.iter()) {
-            acc -= *b * *v;
+        if let Some(b) = run_bucket {
+            copied += run * values[b];
         }
-        stack[i] = acc;
+        total += run;
+        stack[i] = total * sn[i] - copied;
     }
     // Special results: each operation adds at most one term per position, and at most one
     // term to each of the extra conditions x1, x2.
@@ -286,6 +295,16 @@ mod tests {
             }
             expected.sort();
             assert_eq!(covered, expected, "position {i}");
+        }
+        // Entries come grouped by bucket, which the evaluator's single pass relies on.
+        for (i, entries) in table.positions.iter().enumerate() {
+            let mut seen = Vec::new();
+            for w in entries.windows(2) {
+                if w[0].0 != w[1].0 {
+                    assert!(!seen.contains(&w[1].0), "position {i}: bucket split");
+                    seen.push(w[0].0);
+                }
+            }
         }
         // The compression pays: far fewer terms than operations.
         let terms: usize = table.positions.iter().map(|p| p.len()).sum();

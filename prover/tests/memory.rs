@@ -1,17 +1,22 @@
 //! Soundness of the memory proofs beyond the mutation sweep's isolated forgeries (which
 //! cover a first read of a never-written cell, a stale read, a table reordered to hide a
 //! write, a callee reading its caller's memory through a reused context, locals moved
-//! outside their frame, and the range checker's table; `tests/sweep/memory.rs`): lies that
-//! the range checker's lookups catch on the bus, each rejected by the direct checker and by
-//! the release-build verifier after a real proof.
+//! outside their frame by a lying frame pointer, non-binary flags and selectors, a memory
+//! section that restarts, and the range checker's table; `tests/sweep/memory.rs`, whose
+//! main-trace forgeries the sweep also proves and has the release-build verifier reject):
+//! lies that the range checker's lookups catch on the bus, and a local's address computed
+//! outside its frame, each rejected by the direct checker and by the release-build
+//! verifier after a real proof.
 
 #[path = "common/mod.rs"]
 mod common;
 
-use common::forge::{assemble, forge_with, honest_run, rejected, rejected_by_verifier, Forgery};
+use common::forge::{
+    after_first, assemble, forge, forge_with, honest_run, rejected, rejected_by_verifier, Forgery,
+};
 use common::memtable::{mem_rows, put_mem_rows};
 use vm_air::{chiplets::memory::cols as m, chiplets::range, layout::*};
-use vm_core::{Felt, FieldElement};
+use vm_core::{Felt, FieldElement, Opcode};
 use vm_prover::trace::TraceHooksForTesting;
 
 /// The bus's balance: an unanswered or unbalanced lookup leaves the running sum off the
@@ -110,4 +115,18 @@ fn a_range_multiplicity_that_lies_is_rejected() {
     let mult = cols.get(shared(range::cols::MULT), row);
     cols.set(shared(range::cols::MULT), row, mult + Felt::ONE);
     check(f);
+}
+
+#[test]
+fn a_local_access_outside_the_frame_is_rejected() {
+    // loc_load.0's FMPADD pushes the address 8, outside the procedure's frame (which lies
+    // at 2^30 and above), where the caller stored 7: the read returns the caller's 7 and the
+    // memory table agrees, but FMPADD's result is not fmp + imm.
+    let f = forge(
+        "proc.f.4 loc_load.0 swap drop end begin push.7 mem_store.8 exec.f end",
+        &[],
+        after_first(Opcode::Fmpadd, |st| st.top[0] = Felt::new(8)),
+    );
+    rejected(&f, "stack.s[0]");
+    rejected_by_verifier(f);
 }

@@ -531,10 +531,10 @@ fn ending_deeper_than_16_without_draining_is_caught() {
 
 #[test]
 fn flipped_bytes_and_truncations_of_a_proof_are_rejected() {
-    // A proof made from seeded randomness, so the bytes flipped are the same on every run:
-    // winterfell's own deserializer trusts some length fields (a flip there can make it
-    // try a huge allocation and abort); validating them before winterfell reads them is
-    // the library API issue's work.
+    // A proof made from seeded randomness, so the bytes flipped are the same on every run.
+    // Winterfell's own deserializer trusts the length fields (a flip there could make it
+    // try a huge allocation and abort); `VmProof::from_bytes` checks every field first
+    // (docs/verifier.md; the property tests are in verifier/tests/embedded.rs).
     let p = assemble("begin repeat.10 swap dup.1 add end end");
     let stack = inputs(&[0, 1]);
     let f = honest_run(&p, &[0, 1]);

@@ -67,9 +67,16 @@
 //!
 //! Key generation costs `2^h * 67 * 17` permutations (a secret start, 15 steps and an
 //! absorption per chain: about 1.2 million for `h = 10`) plus the tree, done on all cores.
+//!
+//! # ECDSA
+//!
+//! The [`ecdsa`] module turns a `k256` ECDSA secp256k1 signature (k256 signs; RFC 6979) into
+//! the inputs of `std::crypto::dsa::ecdsa::secp256k1::verify` and of
+//! `examples/ecdsa/ecdsa.masm`.
 
 #![deny(missing_docs)]
 
+pub mod ecdsa;
 mod state;
 
 pub use state::StatefulSigner;

@@ -718,21 +718,47 @@ def mul_body():
     return "\n".join(lines)
 
 
+def eval_formula(text, env):
+    """Evaluates a point formula (DOUBLE_FORMULA, ADD_FORMULA) on plain integers mod P."""
+    env = dict(env)
+    for line in text.strip().splitlines():
+        for stmt in line.split(";"):
+            stmt = stmt.strip()
+            if not stmt:
+                continue
+            dst, expr = [t.strip() for t in stmt.split("=")]
+            toks = expr.split()
+            if toks[0] == "b3":
+                env[dst] = B3 * env[toks[2]] % P
+            else:
+                x, o, y = env[toks[0]], toks[1], env[toks[2]]
+                env[dst] = (x * y if o == "*" else x + y if o == "+" else x - y) % P
+    return env
+
+
+def projective_double(q):
+    """`double`'s formula on (X, Y, Z), not normalized: the projective 2 q that `double`
+    itself returns (Montgomery form commutes with the formula)."""
+    e = eval_formula(DOUBLE_FORMULA, {"X": q[0], "Y": q[1], "Z": q[2]})
+    return (e["X3"], e["Y3"], e["Z3"])
+
+
 def gen_mul_body():
-    """Adds 2^i G (precomputed, affine, z = 1) for each set bit i: res in locals 0..23, the
-    table point in locals 24..47."""
+    """Adds 2^i G for each set bit i: res in locals 0..23, the table point in locals 24..47.
+    The table is G (Z = 1) and its repeated doublings by `double`'s formula, not normalized
+    (the coordinates Miden's table holds), so that results are Miden's limb for limb."""
     lines = ["    # res = the identity (0, 1, 0)"]
     lines += ["    " + l for l in point_to_locals(0, mont(1), 0, 0)]
-    q = (GX, GY)
+    q = (GX, GY, 1)
     for limb in range(8):
         lines.append(f"    # scalar limb {limb}")
         for bit in range(32):
             i = 32 * limb + bit
             lines.append(f"    u32divmod.2 if.true  # bit {i}: res += 2^{i} G")
-            lines += ["        " + l for l in point_to_locals(mont(q[0]), mont(q[1]), mont(1), 24)]
+            lines += ["        " + l for l in point_to_locals(mont(q[0]), mont(q[1]), mont(q[2]), 24)]
             lines.append(f"        {addrs(0)} {addrs(24)} {addrs(0)} exec.add dropw drop drop")
             lines.append("    end")
-            q = affine_double(q)
+            q = projective_double(q)
         lines.append("    drop")
     lines.append("    # res to the output addresses")
     for j in range(6):
@@ -854,8 +880,9 @@ Cycles: {cycles}, with w the number of set bits of k
 """, mul_body(), f"{MUL_CYCLES[0]} + {MUL_CYCLES[1]} * w"))
     parts.append(proc("export", "gen_mul", 48, """
 Scalar multiplication of the generator G: (X, Y, Z) = k G, adding the precomputed 2^i G
-for each set bit i of k (no doublings). A scalar limb that is not a u32 fails with
-`NotU32`.
+for each set bit i of k (no doublings), from the identity. The table holds G (Z = 1) and
+its repeated doublings by `double` (not normalized), so the coordinates are Miden's limb
+for limb. A scalar limb that is not a u32 fails with `NotU32`.
 
 Inputs:  [k0, k1, k2, k3, k4, k5, k6, k7, x_0, x_1, y_0, y_1, z_0, z_1, ...]
 Outputs: [x_0, x_1, y_0, y_1, z_0, z_1, ...]

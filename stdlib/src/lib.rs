@@ -47,6 +47,10 @@ pub const MODULES: &[Module] = &[
         source: include_str!("../asm/crypto/hashes/rp64.masm"),
     },
     Module {
+        path: "std::crypto::hashes::rpo",
+        source: include_str!("../asm/crypto/hashes/rpo.masm"),
+    },
+    Module {
         path: "std::crypto::hashes::sha256",
         source: include_str!("../asm/crypto/hashes/sha256.masm"),
     },

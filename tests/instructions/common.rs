@@ -367,7 +367,7 @@ pub fn state_stack(state: &State) -> Vec<u64> {
 }
 
 /// Every bundled example (`examples/<name>/<name>.masm` with `<name>.inputs`), by name.
-pub const EXAMPLES: [&str; 10] = [
+pub const EXAMPLES: [&str; 12] = [
     "secret",
     "fib",
     "loops",
@@ -378,4 +378,10 @@ pub const EXAMPLES: [&str; 10] = [
     "merkle",
     "call",
     "hashes",
+    "hbs",
+    "ecdsa",
 ];
+
+/// Examples too long for the tracing executor (which keeps every row: about 10 million
+/// here): tests run them on the fast executor only.
+pub const FAST_ONLY_EXAMPLES: [&str; 1] = ["ecdsa"];

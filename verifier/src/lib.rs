@@ -1,18 +1,28 @@
-//! The verifier of VM proofs: [`verify`] checks a proof knowing only the program hash, the
-//! public stack inputs and the claimed stack outputs.
+//! The verifier of VM proofs: checks a proof knowing only the program hash, the public
+//! stack inputs and the claimed stack outputs.
 //!
-//! `no_std` + `alloc`, so that verification embeds anywhere. Before handing the proof to
-//! winterfell, whose `Air::new` can only panic on bad input, it checks the proof's shape
-//! against the preset the proof names: the options must be exactly the preset's, and the
-//! trace widths and length must be the ones the AIR expects. A proof can therefore not
-//! choose its own zero-knowledge parameters, options or layout.
+//! `#![no_std]` + `alloc`, so that verification embeds anywhere (a rollup contract's host,
+//! a bridge, wasm): its dependencies are the field/ISA crate, the AIR and winterfell's
+//! verifier, nothing that assembles, executes or proves. [`verify_bytes`] is the entry
+//! point for proofs that arrive as bytes: it never panics, whatever the bytes, and returns
+//! a [`VerifyError`] for every rejection.
+//!
+//! The caller decides what it accepts with an [`Acceptance`]: a minimum conjectured
+//! security level and the presets (and so the options: field extension, commitment hash,
+//! blowup, queries, zero knowledge) it trusts. A proof names its preset; its options must
+//! be exactly the preset's, and its trace widths and length the ones the AIR expects. A
+//! proof can therefore choose neither its own zero-knowledge parameters, nor its options,
+//! nor its layout. Before winterfell reads a byte, `vm_air::proof::check_stark_bytes`
+//! checks every length and field of the serialized proof (`docs/zk.md`, "The embedded
+//! verifier"), because winterfell's deserializers and verifier assert, index and allocate
+//! on what they read.
 #![no_std]
 
 extern crate alloc;
 
-use alloc::{format, string::String, vec};
+use alloc::{format, string::String, vec, vec::Vec};
 
-use vm_air::{layout, Preset, PublicInputs, VmAir};
+use vm_air::{preset::CommitmentHash, Preset, PublicInputs, VmAir};
 use vm_core::{Felt, StackInputs, StackOutputs, Word};
 use winter_crypto::{
     hashers::{Blake3_256, Rp64_256},
@@ -22,15 +32,21 @@ use winter_verifier::AcceptableOptions;
 
 pub use winter_verifier::VerifierError;
 
+pub use vm_air::proof::{check_stark_bytes, StarkShape, MAX_TRACE_LEN};
 pub use vm_air::{preset, ProofError, VmProof};
 
-/// Largest trace length a proof may claim (2^30 rows).
-pub const MAX_TRACE_LEN: usize = 1 << 30;
+/// Whether this build has the `std` feature (an embedded verifier is built without it;
+/// the checks and their results are the same either way).
+pub const BUILT_WITH_STD: bool = cfg!(feature = "std");
 
 /// Why a proof was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
+    /// The proof bytes are not a well-formed proof for the preset they name (or, for a
+    /// [`VmProof`] built in memory, its STARK proof is not shaped as its preset requires).
+    #[error("{0}")]
+    Malformed(#[from] ProofError),
     /// The proof's preset is weaker than the caller accepts.
     #[error("proof provides {provided}-bit security, {required} bits are required")]
     InsufficientSecurity {
@@ -39,7 +55,17 @@ pub enum VerifyError {
         /// Bits the caller asked for.
         required: u32,
     },
-    /// The proof's options or trace shape are not those of its preset.
+    /// The proof was made under a preset the caller does not accept (its field
+    /// extension, commitment hash, blowup, queries or zero-knowledge setting).
+    #[error("proof preset {preset} is not accepted (accepted: {accepted})")]
+    PresetNotAccepted {
+        /// The proof's preset.
+        preset: &'static str,
+        /// The presets the caller accepts, comma separated.
+        accepted: String,
+    },
+    /// The proof's preset is not a row of the preset table (a [`VmProof`] built in memory
+    /// with a preset of its own).
     #[error("proof does not match its preset: {0}")]
     BadShape(String),
     /// The STARK verifier rejected the proof: the statement is not proven. The cause is
@@ -48,9 +74,121 @@ pub enum VerifyError {
     Rejected(#[from] VerifierError),
 }
 
+/// What a verifier accepts: a minimum conjectured security level and a set of presets.
+///
+/// ```
+/// use vm_verifier::{preset::CommitmentHash, Acceptance};
+/// // 128-bit proofs with Rescue commitments (cheap to verify inside another STARK) only.
+/// let policy = Acceptance::min_security(128).retain(|p| p.hash == CommitmentHash::Rescue);
+/// assert_eq!(policy.presets().count(), 2);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Acceptance {
+    /// Proofs with less conjectured security than this many bits are rejected.
+    pub min_security_bits: u32,
+    /// Identifiers of the accepted presets.
+    accepted: Vec<u8>,
+}
+
+impl Acceptance {
+    /// Accepts every preset with at least `bits` bits of conjectured security.
+    pub fn min_security(bits: u32) -> Self {
+        Self {
+            min_security_bits: bits,
+            accepted: preset::PRESETS.iter().map(|p| p.id).collect(),
+        }
+    }
+
+    /// Keeps only the accepted presets for which `keep` holds (for example
+    /// `|p| p.zk && p.extension_degree == 3`).
+    pub fn retain(mut self, keep: impl Fn(&Preset) -> bool) -> Self {
+        self.accepted
+            .retain(|&id| preset::by_id(id).is_some_and(&keep));
+        self
+    }
+
+    /// Keeps only the named presets (names as in [`preset::PRESETS`]; unknown names match
+    /// nothing).
+    pub fn only_presets(self, names: &[&str]) -> Self {
+        self.retain(|p| names.contains(&p.name))
+    }
+
+    /// The presets a proof may use under this policy (kept and at least as secure as
+    /// required), in table order.
+    pub fn presets(&self) -> impl Iterator<Item = &'static Preset> + '_ {
+        preset::PRESETS
+            .iter()
+            .filter(|p| self.accepted.contains(&p.id) && p.security_bits >= self.min_security_bits)
+    }
+
+    /// Checks a preset against this policy (before any proof work).
+    fn check(&self, preset: &'static Preset) -> Result<(), VerifyError> {
+        if !self.accepted.contains(&preset.id) {
+            let names: Vec<&str> = self.presets().map(|p| p.name).collect();
+            return Err(VerifyError::PresetNotAccepted {
+                preset: preset.name,
+                accepted: names.join(", "),
+            });
+        }
+        if preset.security_bits < self.min_security_bits {
+            return Err(VerifyError::InsufficientSecurity {
+                provided: preset.security_bits,
+                required: self.min_security_bits,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Verifies a proof file (the bytes `VmProof::to_bytes` writes) for the program with hash
+/// `program_hash`, started on `stack_inputs`, halted with `stack_outputs` on top of its
+/// stack, under the caller's `acceptance`. Returns the proof's conjectured security in
+/// bits. Never panics: malformed bytes are [`VerifyError::Malformed`].
+pub fn verify_bytes(
+    program_hash: Word,
+    stack_inputs: StackInputs,
+    stack_outputs: StackOutputs,
+    proof_bytes: &[u8],
+    acceptance: &Acceptance,
+) -> Result<u32, VerifyError> {
+    // The header names the preset: refuse unaccepted presets before parsing the rest.
+    if let Some(&id) = proof_bytes.get(5) {
+        if let Some(p) = preset::by_id(id) {
+            if proof_bytes.starts_with(vm_air::proof::MAGIC) {
+                acceptance.check(p)?;
+            }
+        }
+    }
+    let proof = VmProof::from_bytes(proof_bytes)?;
+    verify_parsed(
+        program_hash,
+        stack_inputs,
+        stack_outputs,
+        &proof,
+        acceptance,
+    )
+}
+
+/// Verifies an in-memory proof under `acceptance`: like [`verify_bytes`], after checking
+/// the proof's serialized form field by field (a proof built in memory has not been
+/// through `VmProof::from_bytes`).
+pub fn verify_with(
+    program_hash: Word,
+    stack_inputs: StackInputs,
+    stack_outputs: StackOutputs,
+    proof: &VmProof,
+    acceptance: &Acceptance,
+) -> Result<u32, VerifyError> {
+    let preset = table_preset(proof)?;
+    acceptance.check(preset)?;
+    check_stark_bytes(preset, &proof.proof.to_bytes())?;
+    verify_parsed(program_hash, stack_inputs, stack_outputs, proof, acceptance)
+}
+
 /// Verifies that the program with hash `program_hash`, started on `stack_inputs`, halted
-/// with `stack_outputs` on top of its stack. Returns the proof's conjectured security in
-/// bits, which is at least `min_security_bits`.
+/// with `stack_outputs` on top of its stack, accepting every preset with at least
+/// `min_security_bits` bits. Returns the proof's conjectured security in bits.
 pub fn verify(
     program_hash: Word,
     stack_inputs: StackInputs,
@@ -58,13 +196,43 @@ pub fn verify(
     proof: &VmProof,
     min_security_bits: u32,
 ) -> Result<u32, VerifyError> {
-    let preset = proof.preset;
-    check_shape(proof, preset)?;
+    verify_with(
+        program_hash,
+        stack_inputs,
+        stack_outputs,
+        proof,
+        &Acceptance::min_security(min_security_bits),
+    )
+}
+
+/// The table's row for the proof's preset, which must be the proof's preset itself.
+fn table_preset(proof: &VmProof) -> Result<&'static Preset, VerifyError> {
+    match preset::by_id(proof.preset.id) {
+        Some(p) if p == proof.preset => Ok(p),
+        _ => Err(VerifyError::BadShape(format!(
+            "preset {} (id {}) is not in the preset table",
+            proof.preset.name, proof.preset.id
+        ))),
+    }
+}
+
+/// Runs winterfell's verifier on a proof whose shape has been checked.
+fn verify_parsed(
+    program_hash: Word,
+    stack_inputs: StackInputs,
+    stack_outputs: StackOutputs,
+    proof: &VmProof,
+    acceptance: &Acceptance,
+) -> Result<u32, VerifyError> {
+    let preset = table_preset(proof)?;
+    acceptance.check(preset)?;
+    // The options are the preset's (checked with the shape), so this is the preset's
+    // figure; recomputed rather than trusted from the table.
     let bits = proof.security_bits();
-    if bits < min_security_bits {
+    if bits < acceptance.min_security_bits {
         return Err(VerifyError::InsufficientSecurity {
             provided: bits,
-            required: min_security_bits,
+            required: acceptance.min_security_bits,
         });
     }
     let public = PublicInputs {
@@ -74,8 +242,8 @@ pub fn verify(
         stack_outputs,
     };
     match preset.hash {
-        preset::CommitmentHash::Blake3 => run::<Blake3_256<Felt>>(proof, public, preset),
-        preset::CommitmentHash::Rescue => run::<Rp64_256>(proof, public, preset),
+        CommitmentHash::Blake3 => run::<Blake3_256<Felt>>(proof, public, preset),
+        CommitmentHash::Rescue => run::<Rp64_256>(proof, public, preset),
     }?;
     Ok(bits)
 }
@@ -91,43 +259,4 @@ fn run<H: ElementHasher<BaseField = Felt> + Sync>(
         &AcceptableOptions::OptionSet(vec![preset.options()]),
     )
     .map_err(VerifyError::Rejected)
-}
-
-/// Checks everything `Air::new` would otherwise panic on, and that the proof uses exactly
-/// its preset's parameters.
-fn check_shape(proof: &VmProof, preset: &Preset) -> Result<(), VerifyError> {
-    let bad = |m: String| Err(VerifyError::BadShape(m));
-    if *proof.proof.options() != preset.options() {
-        return bad(format!("options differ from preset {}", preset.name));
-    }
-    let info = proof.proof.trace_info();
-    let n = info.length();
-    if n < preset.min_trace_len || n > MAX_TRACE_LEN {
-        return bad(format!(
-            "trace length {n} outside {}..={MAX_TRACE_LEN}",
-            preset.min_trace_len
-        ));
-    }
-    if info.main_trace_width() != preset.main_width() {
-        return bad(format!(
-            "main trace width {} (expected {})",
-            info.main_trace_width(),
-            preset.main_width()
-        ));
-    }
-    if info.aux_segment_width() != layout::AUX_WIDTH
-        || info.get_num_aux_segment_rand_elements() != layout::AUX_RANDS
-    {
-        return bad(format!(
-            "auxiliary trace width {} with {} random elements (expected {} with {})",
-            info.aux_segment_width(),
-            info.get_num_aux_segment_rand_elements(),
-            layout::AUX_WIDTH,
-            layout::AUX_RANDS
-        ));
-    }
-    if !info.meta().is_empty() {
-        return bad(String::from("unexpected trace metadata"));
-    }
-    Ok(())
 }

@@ -463,14 +463,28 @@ where
         (Mstream, f(2), s(12), [sn(7), sn(6), sn(5), sn(4)]),
         (Pipe, f(3), s(12), [sn(7), sn(6), sn(5), sn(4)]),
     ];
-    let mut den = E::ZERO;
+    // The flags are exclusive and a fingerprint is affine in its values, so the flagged sum
+    // of the six fingerprints is one fingerprint of the flag-selected values (computed in
+    // the base field), with `alpha` counted `num` times:
+    // `sum f fp(m_f) = fp(sum f m_f) + (num - 1) alpha`.
     let mut num = F::ZERO;
-    for (op, tag, addr, x) in requests {
+    let mut tag = F::ZERO;
+    let mut at = F::ZERO;
+    let mut xs = [F::ZERO; 4];
+    for (op, t, addr, x) in requests {
         let flag = mem_op_flag(cur, op);
-        den += mem_message::<F, E>(rands, tag, ctx, addr, clk, x).mul_base(flag);
         num += flag;
+        tag += flag * t;
+        at += flag * addr;
+        for (acc, v) in xs.iter_mut().zip(x) {
+            *acc += flag * v;
+        }
     }
-    (den + E::from(F::ONE - num), num)
+    // `mem_message` adds the MEM tag once; the flagged sum holds it `num` times.
+    let tag = tag + F::from(Felt::new(tag::MEM)) * (num - F::ONE);
+    let selected: E = mem_message(rands, tag, ctx * num, at, clk * num, xs);
+    let alpha = rands[0];
+    (selected + (alpha - E::ONE).mul_base(num - F::ONE), num)
 }
 
 /// What a chiplet row answers on the transition `cur -> next`, as a denominator with the

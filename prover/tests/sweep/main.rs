@@ -97,6 +97,7 @@ fn redundant() -> Vec<(&'static str, &'static str)> {
         tables::REDUNDANT,
         chiplet::REDUNDANT,
         boundary::REDUNDANT,
+        memory::REDUNDANT,
         u32ops::REDUNDANT,
     ]
     .concat()
