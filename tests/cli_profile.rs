@@ -202,8 +202,9 @@ fn table_shows_every_section() {
     assert_eq!(cols, ["inner", "3", "9", "60.0%", "9", "60.0%"]);
 }
 
-/// Component rows by procedure: one memory row per `mem_store`/`mem_load`, 4 range-checked
-/// limbs per u32 operation, 2 bitwise rows per `u32and`, 8 hasher rows per `hperm`.
+/// Component rows by procedure: one memory row per `mem_store`/`mem_load`, 8 range-checked
+/// limbs per `u32wrapping_add` (two inputs, two results), 2 bitwise rows per `u32and`, 8
+/// hasher rows per `hperm`.
 #[test]
 fn chiplet_rows_are_charged_to_procedures() {
     let dir = tempfile::tempdir().unwrap();
@@ -240,11 +241,11 @@ end
         r(0, 4, 0, 0),
         "2 calls, 2 accesses"
     );
-    assert_eq!(rows("bits", "self_rows"), r(0, 0, 4, 2));
+    assert_eq!(rows("bits", "self_rows"), r(0, 0, 8, 2));
     assert_eq!(rows("both", "self_rows"), r(0, 0, 0, 0));
-    assert_eq!(rows("both", "total_rows"), r(0, 2, 4, 2));
+    assert_eq!(rows("both", "total_rows"), r(0, 2, 8, 2));
     assert_eq!(rows("#main", "self_rows"), r(8, 0, 0, 0));
-    assert_eq!(rows("#main", "total_rows"), r(8, 4, 4, 2));
+    assert_eq!(rows("#main", "total_rows"), r(8, 4, 8, 2));
     let comps: BTreeMap<String, u64> = p["components"]
         .as_array()
         .unwrap()
@@ -258,7 +259,7 @@ end
         .collect();
     assert_eq!(comps["hasher"], 8);
     assert_eq!(comps["memory"], 4);
-    assert_eq!(comps["range"], 4);
+    assert_eq!(comps["range"], 8);
     assert_eq!(comps["bitwise"], 2);
     assert_eq!(comps["stack"], p["cycles"].as_u64().unwrap());
 }

@@ -12,9 +12,9 @@ use vm_prover::{preset, prove, ProveError};
 const EXAMPLES: [(&str, bool); 12] = [
     ("secret", true),
     ("fib", true),
-    ("loops", false),
+    ("loops", true),
     ("procedures", true),
-    ("memory", false),
+    ("memory", true),
     ("u32", false),
     ("advice", true),
     ("merkle", false),

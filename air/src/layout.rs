@@ -22,10 +22,11 @@ pub use crate::stack::cols::{STACK, STACK_WIDTH};
 
 /// First of the CPU's nondeterministic helper columns: an inverse (`EQ`, `EQZ`, `NEXT`) or
 /// `EXPACC`'s multiplier in the first; the control frame's `call` flag in the second
-/// (`crate::control`).
+/// (`crate::control`); on the rows of u32 operations, all six hold the 16-bit limbs and the
+/// canonicity quotient of `crate::u32ops`.
 pub const HELPER: usize = crate::control::cols::END;
 /// Number of helper columns.
-pub const NUM_HELPERS: usize = 2;
+pub const NUM_HELPERS: usize = 6;
 /// Number of CPU columns.
 pub const CPU_WIDTH: usize = HELPER + NUM_HELPERS;
 
@@ -40,7 +41,7 @@ pub const RANDOMIZER: usize = BASE_WIDTH;
 
 pub use crate::bus::{
     tag, AUX_CHIPLET, AUX_LOOKUPS, AUX_MEMORY, AUX_RANDS, AUX_RANGE, AUX_ROM_ENTRY, AUX_SUM,
-    AUX_TABLE, AUX_WIDTH,
+    AUX_TABLE, AUX_U32_RANGE, AUX_WIDTH,
 };
 
 /// A row of the CPU's columns, read by name.
@@ -275,9 +276,10 @@ pub fn main_columns(preset: &crate::Preset) -> alloc::vec::Vec<ColumnGroup> {
             HELPER,
             NUM_HELPERS,
             "helpers",
-            "h0, h1",
-            "CPU helpers: an inverse (`EQ`, `EQZ`, `NEXT`) or `EXPACC`'s multiplier; the \
-             frame's `call` flag on control pushes and pops"
+            "h0..h5",
+            "CPU helpers: an inverse (`EQ`, `EQZ`, `NEXT`) or `EXPACC`'s multiplier in `h0`; \
+             the frame's `call` flag in `h1` on control pushes and pops; u32 operations' low \
+             limbs and canonicity quotient (`h0..h5`)"
         ),
         g(
             HASH_ACTIVE,

@@ -3,7 +3,8 @@
 //! The AIR (`winter_air::Air`) is [`VmAir`], composed of components, each with its columns
 //! and its named constraints (degree declared where each value is emitted, [`named`]):
 //! the [`decoder`] (clock, program counter, operation flags), the operand [`stack`], the
-//! overflow and [`control`] tables' registers, the [`chiplets`] region (the Rescue Prime
+//! overflow and [`control`] tables' registers, the [`u32ops`] (u32 arithmetic proven by
+//! 16-bit limbs in the CPU's helper cells), the [`chiplets`] region (the Rescue Prime
 //! hash chiplet that binds the executed code to the program hash), and the LogUp [`bus`]
 //! that connects them. [`layout`] gathers the column map, [`ops`] says which operations
 //! are proven and where their stack results come from, and [`preset`] holds the proof
@@ -24,6 +25,7 @@ pub mod preset;
 pub mod proof;
 pub mod public;
 pub mod stack;
+pub mod u32ops;
 
 use alloc::{format, string::String, vec::Vec};
 
@@ -234,6 +236,7 @@ fn evaluate_main<E: FieldElement<BaseField = Felt>>(
     let flags = decoder::Flags::new(table, &c);
     decoder::evaluate(table, &flags, &c, &n, out);
     stack::evaluate(table, &flags, &c, &n, out);
+    u32ops::evaluate(&flags, &c, &n, out);
     control::evaluate(table, &flags, &c, &n, out);
     chiplets::evaluate(
         &chiplets::Chiplets(cur),

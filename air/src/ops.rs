@@ -32,19 +32,19 @@ pub enum Source {
 }
 
 /// Whether this AIR constrains every effect of `op`: it does when every component the
-/// operation needs (`vm_core::Component`, from the operation table) is built. This version
-/// builds the CPU, the memory chiplet (with the range checker its lookups use) and the
-/// bitwise chiplet (`U32AND`, `U32XOR`); the hasher's chiplet attests the program but has
-/// no bus to the stack, so operations needing the range checker for their own limbs or the
-/// hasher (u32 arithmetic, hashing) are refused by the prover; their components come with
-/// the next proofs issues. The AIR forbids them too, so no proof of a run using them can
-/// exist.
+/// operation needs (`vm_core::Component`, from the operation table) is built: the CPU, the
+/// memory chiplet, the range checker (which also proves the u32 arithmetic's limbs,
+/// `crate::u32ops`) and the bitwise chiplet (`U32AND`, `U32XOR`). Operations needing the
+/// hasher's bus to the stack (hashing, Merkle paths) are refused by the prover; their
+/// component comes with the hash proofs issue. The AIR forbids them too, so no proof of a
+/// run using them can exist.
 pub fn is_proven(op: Opcode) -> bool {
     /// The components whose constraints this AIR has.
     const BUILT: &[vm_core::Component] = &[
         vm_core::Component::Cpu,
         vm_core::Component::Memory,
         vm_core::Component::Bitwise,
+        vm_core::Component::Range,
     ];
     BUILT.contains(&op.component())
 }
@@ -122,6 +122,11 @@ pub fn stack_sources(op: Opcode) -> [Source; 16] {
             12 => Special,
             i => Copy(i),
         }),
+        // u32 results: `s0'`, `s1'` fixed by `crate::u32ops`.
+        U32split => with(right, &[(1, Special)]),
+        U32add | U32sub | U32mul | U32div => with(keep, &[(0, Special), (1, Special)]),
+        U32add3 | U32madd => with(left, &[(0, Special), (1, Special)]),
+        U32assert2 => keep,
         _ => {
             let l = op.low_index();
             match op.group_index() {
@@ -152,7 +157,12 @@ mod tests {
             let s = stack_sources(op);
             match shift(op) {
                 -1 => assert_eq!(s[15], Source::Overflow, "{op}"),
-                1 => assert!((1..16).all(|i| s[i] == Source::Copy(i - 1)), "{op}"),
+                // (U32SPLIT's s1' is its low half.)
+                1 => assert!(
+                    (1..16)
+                        .all(|i| s[i] == Source::Copy(i - 1) || (op == Opcode::U32split && i == 1)),
+                    "{op}"
+                ),
                 _ => assert!(!s.contains(&Source::Overflow), "{op}"),
             }
         }

@@ -5,14 +5,11 @@
 use vm_air::ops::{is_proven, proven_ops};
 use vm_core::{ChipletRows, Component, Opcode, OPCODES};
 
-/// The operations the AIR refuses: those of the components not built yet (the range
-/// checker's u32 operations and the hasher's requests).
-const UNPROVEN: [Opcode; 11] = {
+/// The operations the AIR refuses: those of the component not built yet (the hasher's
+/// requests).
+const UNPROVEN: [Opcode; 3] = {
     use Opcode::*;
-    [
-        U32split, U32add, U32add3, U32sub, U32mul, U32madd, U32div, U32assert2, Hperm, Mpverify,
-        Mrupdate,
-    ]
+    [Hperm, Mpverify, Mrupdate]
 };
 
 #[test]
@@ -30,13 +27,13 @@ fn proven_set_is_the_hand_written_one() {
 }
 
 #[test]
-fn an_operation_is_proven_exactly_when_it_needs_only_the_cpu_memory_or_bitwise() {
+fn an_operation_is_proven_exactly_when_it_needs_only_the_cpu_memory_range_or_bitwise() {
     for info in OPCODES {
         assert_eq!(
             is_proven(info.op),
             matches!(
                 info.component,
-                Component::Cpu | Component::Memory | Component::Bitwise
+                Component::Cpu | Component::Memory | Component::Range | Component::Bitwise
             ),
             "{}",
             info.op

@@ -75,10 +75,10 @@ impl Component {
 /// The hasher's costs are its chiplet's: 8 rows per permutation (`vm_air::chiplets::hasher::CYCLE_LEN`),
 /// so `HPERM` costs 8, `MPVERIFY` 8 per level (one merge) and `MRUPDATE` 16 per level (it
 /// merges the old path and the new one).
-/// Memory costs 1 row per element or word access; the range checker's figure is the
-/// planned budget (the u32 proofs issue): 1 lookup per 16-bit limb (4 per u32 operation: 2
-/// limbs of each of the 2 values it checks); bitwise costs 2 rows per 32-bit operation
-/// (16 bits of each input per row, `vm_air::chiplets::bitwise`).
+/// Memory: 1 row per element or word access. Range checker: 1 lookup per 16-bit limb, two
+/// per u32 value an operation reads or writes (`U32SPLIT`, `U32ASSERT2` 4; `U32ADD`,
+/// `U32SUB`, `U32MUL` 8; `U32ADD3`, `U32MADD`, `U32DIV` 10: `vm_air::u32ops`). Bitwise: 2
+/// rows per 32-bit operation (16 bits of each input per row, `vm_air::chiplets::bitwise`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ChipletRows {
     /// The same number of rows on every execution (0 for CPU-only operations).
@@ -197,13 +197,13 @@ define_ops! {
     Expacc = 28, "EXPACC", None, 0, Cpu, false, Fixed(0), "One step of square-and-multiply exponentiation on [bit, base, acc, exp] (Miden's EXPACC).";
     Ext2mul = 29, "EXT2MUL", None, 0, Cpu, false, Fixed(0), "Multiplies two quadratic-extension elements [b1, b0, a1, a0] into [b1, b0, c1, c0] (Miden's EXT2MUL).";
     U32split = 30, "U32SPLIT", None, 1, Range, false, Fixed(4), "Splits s0 into its high and low 32-bit limbs: [a] -> [hi, lo].";
-    U32add = 31, "U32ADD", None, 0, Range, true, Fixed(4), "[b, a] -> [carry, (a + b) mod 2^32]; fails on non-u32 inputs.";
+    U32add = 31, "U32ADD", None, 0, Range, true, Fixed(8), "[b, a] -> [carry, (a + b) mod 2^32]; fails on non-u32 inputs.";
     // ---- group 2 (codes 32..47): u32 arithmetic, and stack manipulation ----
-    U32add3 = 32, "U32ADD3", None, -1, Range, true, Fixed(4), "[c, b, a] -> [carry, (a + b + c) mod 2^32]; fails on non-u32 inputs.";
-    U32sub = 33, "U32SUB", None, 0, Range, true, Fixed(4), "[b, a] -> [borrow, (a - b) mod 2^32]; fails on non-u32 inputs.";
-    U32mul = 34, "U32MUL", None, 0, Range, true, Fixed(4), "[b, a] -> [hi, lo] of a * b; fails on non-u32 inputs.";
-    U32madd = 35, "U32MADD", None, -1, Range, true, Fixed(4), "[b, a, c] -> [hi, lo] of a * b + c; fails on non-u32 inputs.";
-    U32div = 36, "U32DIV", None, 0, Range, true, Fixed(4), "[b, a] -> [a mod b, a div b]; fails on non-u32 inputs or b = 0.";
+    U32add3 = 32, "U32ADD3", None, -1, Range, true, Fixed(10), "[c, b, a] -> [carry, (a + b + c) mod 2^32]; fails on non-u32 inputs.";
+    U32sub = 33, "U32SUB", None, 0, Range, true, Fixed(8), "[b, a] -> [borrow, (a - b) mod 2^32]; fails on non-u32 inputs.";
+    U32mul = 34, "U32MUL", None, 0, Range, true, Fixed(8), "[b, a] -> [hi, lo] of a * b; fails on non-u32 inputs.";
+    U32madd = 35, "U32MADD", None, -1, Range, true, Fixed(10), "[b, a, c] -> [hi, lo] of a * b + c; fails on non-u32 inputs.";
+    U32div = 36, "U32DIV", None, 0, Range, true, Fixed(10), "[b, a] -> [a mod b, a div b]; fails on non-u32 inputs or b = 0.";
     U32assert2 = 37, "U32ASSERT2", None, 0, Range, true, Fixed(4), "Fails unless s0 and s1 are both u32 values.";
     U32and = 38, "U32AND", None, -1, Bitwise, true, Fixed(2), "Pops u32 b, a; pushes a AND b; fails on non-u32 inputs.";
     U32xor = 39, "U32XOR", None, -1, Bitwise, true, Fixed(2), "Pops u32 b, a; pushes a XOR b; fails on non-u32 inputs.";
@@ -465,10 +465,14 @@ mod tests {
         }
         let u32_ops = OPCODES.iter().filter(|i| i.mnemonic.starts_with("U32"));
         for i in u32_ops {
-            let want = if matches!(i.op, Opcode::U32and | Opcode::U32xor) {
-                (Component::Bitwise, ChipletRows::Fixed(2))
-            } else {
-                (Component::Range, ChipletRows::Fixed(4))
+            // Range: two 16-bit lookups per u32 value read or written (`vm_air::u32ops`).
+            let want = match i.op {
+                Opcode::U32and | Opcode::U32xor => (Component::Bitwise, ChipletRows::Fixed(2)),
+                Opcode::U32split | Opcode::U32assert2 => (Component::Range, ChipletRows::Fixed(4)),
+                Opcode::U32add | Opcode::U32sub | Opcode::U32mul => {
+                    (Component::Range, ChipletRows::Fixed(2))
+                }
+                _ => (Component::Range, ChipletRows::Fixed(10)),
             };
             assert_eq!((i.component, i.chiplet_rows), want, "{}", i.op);
         }

@@ -117,7 +117,8 @@ pub struct TraceStats {
     pub hasher: u64,
     /// Memory rows: one per element or word access (`MSTREAM` and `PIPE` access 2 words).
     pub memory: u64,
-    /// Range-checker lookups: one per 16-bit limb, 4 per u32 operation (2 values).
+    /// Range-checker lookups: one per 16-bit limb, two per u32 value a u32 operation reads
+    /// or writes (4 to 10 per operation).
     pub range: u64,
     /// Bitwise rows: 2 per `U32AND` / `U32XOR`.
     pub bitwise: u64,

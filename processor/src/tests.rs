@@ -235,6 +235,41 @@ fn u32_ops() {
     assert_eq!(out.stats.range, 4);
 }
 
+/// Inputs Miden leaves undefined (not u32 values) trap, in every input position of every
+/// u32 operation that reads u32 values: the AIR range-checks each of them, so a run that
+/// went on would have no proof.
+#[test]
+fn every_u32_input_that_is_not_u32_traps() {
+    let bad = (1u64 << 32) | 7;
+    for (op, arity) in [
+        (Opcode::U32add, 2),
+        (Opcode::U32add3, 3),
+        (Opcode::U32sub, 2),
+        (Opcode::U32mul, 2),
+        (Opcode::U32madd, 3),
+        (Opcode::U32div, 2),
+        (Opcode::U32assert2, 2),
+        (Opcode::U32and, 2),
+        (Opcode::U32xor, 2),
+    ] {
+        for pos in 0..arity {
+            // Stack inputs are listed bottom first: position `pos` from the top.
+            let mut stack = vec![3u64; arity];
+            stack[arity - 1 - pos] = bad;
+            assert_eq!(
+                kind(run(vec![i(op)], &stack)),
+                ErrorKind::NotU32 {
+                    value: Felt::new(bad),
+                    message: None,
+                },
+                "{op} with s{pos} = 2^32 + 7"
+            );
+        }
+    }
+    // U32SPLIT takes any field element.
+    run(vec![i(Opcode::U32split)], &[u64::MAX - (1 << 32)]).unwrap();
+}
+
 #[test]
 fn stack_padding_and_overflow() {
     // Dropping at depth 16 shifts zeros in at the bottom.

@@ -29,6 +29,8 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let (mut memory_den, mut memory_num) = (Vec::with_capacity(last + 1), Vec::new());
     let (mut chiplet_den, mut chiplet_num) = (Vec::with_capacity(last + 1), Vec::new());
     let (mut range_den, mut range_at) = (Vec::new(), Vec::new());
+    // The u32 operations' limb lookups: (row, flag) per lookup, and its denominator.
+    let (mut u32_den, mut u32_at) = (Vec::new(), Vec::new());
     for i in 0..=last {
         main.read_row_into(i, &mut cur);
         main.read_row_into((i + 1) % n, &mut next);
@@ -47,6 +49,15 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
             range_den.extend(bus::range_lookups::<Felt, E>(rands, &cur));
             range_at.push((i, m));
         }
+        for (k, (flag, den)) in vm_air::u32ops::lookups::<Felt, E>(rands, &cur, &next)
+            .into_iter()
+            .enumerate()
+        {
+            if flag != Felt::ZERO {
+                u32_den.push(den);
+                u32_at.push((i, k, flag));
+            }
+        }
         for j in 0..INSTRUCTIONS_PER_CYCLE {
             let m = bus::rom_multiplicity(&cur, j);
             if m != Felt::ZERO {
@@ -61,6 +72,7 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let memory_inv = winter_math::batch_inversion(&memory_den);
     let chiplet_inv = winter_math::batch_inversion(&chiplet_den);
     let range_inv = winter_math::batch_inversion(&range_den);
+    let u32_inv = winter_math::batch_inversion(&u32_den);
 
     let mut cols: Vec<Vec<E>> = (0..AUX_WIDTH).map(|_| vec![E::ZERO; n]).collect();
     for i in 0..=last {
@@ -74,6 +86,9 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         let inv = &range_inv[5 * k..5 * k + 5];
         cols[AUX_RANGE][i] = E::from(m) * (inv[0] + inv[1] + inv[2]);
         cols[AUX_LOOKUPS][i] += E::from(m) * (inv[3] + inv[4]);
+    }
+    for ((i, k, flag), inv) in u32_at.into_iter().zip(u32_inv) {
+        cols[AUX_U32_RANGE + k / 3][i] += E::from(flag) * inv;
     }
     // Entries 2k and 2k + 1 share column k.
     for ((i, j, m), inv) in entry_at.into_iter().zip(entry_inv) {

@@ -145,17 +145,15 @@ pub fn check_provable(program: &Program) -> Result<(), ProveError> {
 /// AIR does not build yet, and the issue that brings it.
 fn unsupported_reason(op: Opcode) -> &'static str {
     match op.component() {
-        Component::Range => {
-            "needs the range checker (16-bit limbs of u32 values), which is not built yet \
-             (issue: u32 proofs)"
-        }
         Component::Hasher => {
             "needs the hasher's bus to the stack (the hasher only attests the program so far), \
              which is not built yet (issue: hash proofs)"
         }
-        // `is_proven` holds for every CPU, memory and bitwise operation; kept for a future
-        // refusal.
-        Component::Cpu | Component::Memory | Component::Bitwise => "is not constrained by this AIR",
+        // `is_proven` holds for every CPU, memory, range-checked (u32) and bitwise
+        // operation; kept for a future refusal.
+        Component::Cpu | Component::Memory | Component::Range | Component::Bitwise => {
+            "is not constrained by this AIR"
+        }
     }
 }
 

@@ -133,11 +133,11 @@ fn a_failing_program_reports_its_execution_error() {
 
 #[test]
 fn unprovable_instructions_are_refused_with_their_location() {
-    let program = assemble("begin\n  push.1 mem_store.0\n  push.3 u32split\nend");
+    let program = assemble("begin\n  push.1 mem_store.0\n  padw padw padw hperm\nend");
     let err = vm_prover::check_provable(&program).unwrap_err();
     let msg = err.to_string();
     assert!(
-        msg.contains("U32SPLIT") && msg.contains("test.masm:3:"),
+        msg.contains("HPERM") && msg.contains("test.masm:3:"),
         "{msg}"
     );
 }
@@ -166,9 +166,8 @@ fn every_refusal_names_the_missing_component_and_its_issue() {
         };
         assert_eq!((op, location.as_str()), (info.op, "address 1"));
         let (component, issue) = match info.component {
-            Component::Range => ("the range checker", "(issue: u32 proofs)"),
             Component::Hasher => ("the hasher's bus", "(issue: hash proofs)"),
-            Component::Cpu | Component::Memory | Component::Bitwise => {
+            Component::Cpu | Component::Memory | Component::Range | Component::Bitwise => {
                 panic!("{op} is built but refused")
             }
         };
@@ -183,39 +182,27 @@ fn every_refusal_names_the_missing_component_and_its_issue() {
         );
         refused += 1;
     }
-    assert_eq!(refused, 11);
+    assert_eq!(refused, 3);
 }
 
 #[test]
-fn a_64_bit_exponent_is_refused_until_u32split_is_constrained() {
-    // `exp` on 3^5 once proved 3^6 (a 64-step chain took the bits of 5 + p). It now splits
-    // the exponent with U32SPLIT, which the AIR forbids until the u32 proofs land; a
-    // 63-bit chain is unique and proves.
-    for src in ["begin exp end", "begin exp.u64 end"] {
-        let err = vm_prover::check_provable(&assemble(src)).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                vm_prover::ProveError::Unsupported {
-                    op: vm_core::Opcode::U32split,
-                    ..
-                }
-            ),
-            "{src}: {err}"
-        );
+fn a_64_bit_exponent_proves_now_that_u32split_is_constrained() {
+    // `exp` on 3^5 once proved 3^6 (a 64-step chain took the bits of 5 + p). It splits the
+    // exponent with U32SPLIT, canonical by `u32.canonical`, into two 32-step chains.
+    for src in ["begin exp end", "begin exp.u64 end", "begin exp.u63 end"] {
+        let program = assemble(src);
+        vm_prover::check_provable(&program).unwrap();
+        let proved = prove(
+            &program,
+            StackInputs::try_from_ints([3, 5]).unwrap(),
+            AdviceInputs::default(),
+            &mut DefaultHost,
+            ExecutionOptions::default(),
+            preset::default_preset(),
+        )
+        .unwrap();
+        assert_eq!(proved.output.stack.top_first()[0].as_int(), 243, "{src}");
     }
-    let program = assemble("begin exp.u63 end");
-    vm_prover::check_provable(&program).unwrap();
-    let proved = prove(
-        &program,
-        StackInputs::try_from_ints([3, 5]).unwrap(),
-        AdviceInputs::default(),
-        &mut DefaultHost,
-        ExecutionOptions::default(),
-        preset::default_preset(),
-    )
-    .unwrap();
-    assert_eq!(proved.output.stack.top_first()[0].as_int(), 243);
 }
 
 #[test]

@@ -104,8 +104,9 @@ pub fn sibling(path: &Path, ext: &str) -> PathBuf {
 /// The shape of the trace `vm prove` would build for this run under the default preset (its
 /// zero-knowledge random rows, the program's attestation rows, its memory and range
 /// checker rows and the minimum length included), so that `vm run` and `vm prove` report
-/// the same number. A run that touched memory is executed again with the tracing executor,
-/// which records the accesses the memory table is built from.
+/// the same number. A run that touched memory or ran u32 operations is executed again with
+/// the tracing executor, which records the accesses and stack values the memory table and
+/// the range checker's table are built from.
 pub(crate) fn proving_shape(
     program: &vm_core::Program,
     out: &vm_processor::ExecutionOutput,
@@ -113,7 +114,8 @@ pub(crate) fn proving_shape(
     options: vm_processor::ExecutionOptions,
 ) -> vm_prover::trace::TraceShape {
     let preset = vm_prover::preset::default_preset();
-    if out.stats.memory > 0 || out.stats.bitwise > 0 {
+    // Memory accesses and u32 operations' limbs add rows to the range checker's table.
+    if out.stats.memory > 0 || out.stats.range > 0 || out.stats.bitwise > 0 {
         let traced = vm_processor::execute_traced(
             program,
             inputs.stack_inputs(),

@@ -123,22 +123,45 @@ pub fn run_full(
         fast, traced,
         "the fast and tracing executors disagree on {src:?}"
     );
-    if fast.is_ok() && uses_chiplet_proofs(&program) {
+    if fast.is_ok() && uses_chiplet_proofs(&program) && first_proof_of(&program, src) {
         prove_and_verify(src, &program, inputs, advice, options);
     }
     fast
 }
 
 /// Whether `program` is provable and exercises what the memory proofs (memory, procedure
-/// locals, `call` contexts) or the bitwise chiplet (`u32and`, `u32xor`) constrain: such a
-/// run is also proven and verified.
+/// locals, `call` contexts), the u32 proofs (the range-checked u32 operations) or the
+/// bitwise chiplet (`u32and`, `u32xor`) constrain: such a run is also proven and verified.
 fn uses_chiplet_proofs(program: &vm::Program) -> bool {
-    use vm::core::Component::{Bitwise, Memory};
+    use vm::core::Component::{Bitwise, Memory, Range};
     let chiplet = program
         .code()
         .iter()
-        .any(|i| matches!(i.op.component(), Memory | Bitwise));
+        .any(|i| matches!(i.op.component(), Memory | Range | Bitwise));
     chiplet && vm_prover::check_provable(program).is_ok()
+}
+
+/// Whether this run should be proven: every run of a program that touches memory; for the
+/// others (u32 arithmetic), the first run of each program shape (the source with its
+/// numbers blanked), so that the comparison and u32 tests' hundreds of inputs prove each
+/// instruction once rather than once per input.
+fn first_proof_of(program: &vm::Program, src: &str) -> bool {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static PROVEN: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let memory = program
+        .code()
+        .iter()
+        .any(|i| i.op.component() == vm::core::Component::Memory);
+    if memory {
+        return true;
+    }
+    let shape: String = src
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect();
+    let mut proven = PROVEN.get_or_init(Default::default).lock().unwrap();
+    proven.insert(shape)
 }
 
 /// Proves the run at both security presets with zero knowledge on and verifies each proof

@@ -17,8 +17,9 @@
 //! - `+1 / fp(MEM + rw + 2 ew, ctx, addr, clk, v0, v1, v2, v3)` for each memory access a CPU
 //!   operation makes (`MSTREAM`/`PIPE` make two, the second in the table column), and
 //!   `-1 / fp(...)` of the same on the memory chiplet's row of that access;
-//! - `+1 / fp(RANGE, x)` for each 16-bit value a memory row has range-checked, and
-//!   `-mult / fp(RANGE, v)` on each range checker row;
+//! - `+1 / fp(RANGE, x)` for each 16-bit value a memory row has range-checked, and for
+//!   each 16-bit limb of a u32 value a CPU u32 operation reads or writes (`crate::u32ops`),
+//!   and `-mult / fp(RANGE, v)` on each range checker row;
 //! - `+1 / fp(BITWISE, a, b, a AND b)` for each `U32AND` (`s0' = a AND b`) and `U32XOR`
 //!   (`(a + b - s0') / 2 = a AND b`) with `a = s1`, `b = s0`, and `-1 / fp(...)` of the
 //!   same on the bitwise chiplet's first row of that operation.
@@ -113,6 +114,13 @@ pub const CHANNELS: &[Channel] = &[
         message: "(RANGE, x) for each value x looked up",
         carried_in: "range_limbs, lookups; answers in chiplet",
     },
+    Channel {
+        name: "u32_range",
+        sender: "CPU (u32 operations: two 16-bit limbs of each u32 value, `crate::u32ops`)",
+        receiver: "range checker",
+        message: "(RANGE, x) for each limb x",
+        carried_in: "u32_range; answers in chiplet",
+    },
 ];
 
 /// One group of auxiliary columns: what its fractions are. Every column's fractions share
@@ -173,7 +181,17 @@ pub const COLUMNS: &[AuxColumn] = &[
         count: 1,
         received: false,
     },
+    AuxColumn {
+        name: "u32_range",
+        fractions: "three of the CPU's u32 limb lookups (`crate::u32ops`), each weighted by \
+                    the flags of the operations that look it up",
+        count: U32_RANGE_COLUMNS,
+        received: false,
+    },
 ];
+
+/// Auxiliary columns of the u32 operations' range lookups (three fractions each).
+pub const U32_RANGE_COLUMNS: usize = crate::u32ops::NUM_LOOKUPS.div_ceil(3);
 
 /// The first auxiliary column of group `i` of [`COLUMNS`].
 pub const fn first_column(i: usize) -> usize {
@@ -200,6 +218,8 @@ pub const AUX_RANGE: usize = first_column(4);
 /// `1 / fp(ROM, pc, opcode, imm) + m (1/d + 1/e)`: the CPU's program-table lookup and a
 /// memory row's range lookups of `4 w1` and `w1`.
 pub const AUX_LOOKUPS: usize = first_column(5);
+/// Columns of range lookups by the CPU's u32 operations: three fractions each.
+pub const AUX_U32_RANGE: usize = first_column(6);
 /// The running sum of all the fractions above (a LogUp bus).
 pub const AUX_SUM: usize = first_column(COLUMNS.len());
 /// Number of auxiliary columns.
@@ -625,9 +645,10 @@ pub fn evaluate<F, E>(
         Plain(4),
         r1 * l * e * g - (e * g + m * l * (e + g)),
     );
+    let u32_lookups = crate::u32ops::emit_lookups(cur, next, aux, rands, out);
     out.emit(
         "bus.sum",
         Plain(1),
-        aux_next[AUX_SUM] - aux[AUX_SUM] + entries - w - q + c - r0 - r1,
+        aux_next[AUX_SUM] - aux[AUX_SUM] + entries - w - q + c - r0 - r1 - u32_lookups,
     );
 }

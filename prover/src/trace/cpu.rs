@@ -13,6 +13,7 @@ use super::Hooks;
 pub(super) fn fill_cpu(
     cols: &mut [Vec<Felt>],
     exec: &ExecutionTrace,
+    u32_cells: &U32Cells,
     last_real: usize,
     hooks: Hooks,
 ) {
@@ -111,7 +112,48 @@ pub(super) fn fill_cpu(
         };
         set(HELPER, helper);
         set(HELPER + 1, Felt::from(frame_flag as u8));
+        // A u32 operation's limbs and quotient (its row pushes and pops no frame).
+        if let Some(Some(h)) = u32_cells.cells.get(i).filter(|_| i < rows.len()) {
+            for (k, v) in h.iter().enumerate() {
+                set(HELPER + k, *v);
+            }
+        }
     }
+}
+
+/// A test's change to a u32 operation's helper cells: called with the row, the operation
+/// and the cells.
+pub type U32CellsHook = fn(usize, Opcode, &mut [Felt; 6]);
+
+/// The helper cells of the u32 operations' rows and the limbs they look up in the range
+/// checker.
+pub(super) struct U32Cells {
+    /// Per executed row: the cells of a u32 operation (`vm_air::u32ops::helper_cells`).
+    pub cells: Vec<Option<[Felt; 6]>>,
+    /// Every value the rows look up, for the range checker's multiplicities.
+    pub lookups: Vec<Felt>,
+}
+
+/// The u32 operations' helper cells, computed from each row's stack and the next row's
+/// (what the processor did), changed by `hook` if a test gives one.
+pub(super) fn u32_cells(exec: &ExecutionTrace, hook: Option<U32CellsHook>) -> U32Cells {
+    let rows = &exec.rows;
+    let mut cells = Vec::with_capacity(rows.len());
+    let mut lookups = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let op = row.instruction.op;
+        let next = rows.get(i + 1);
+        let c = next.and_then(|n| {
+            let mut h = vm_air::u32ops::helper_cells(op, &row.stack, &n.stack)?;
+            if let Some(hook) = hook {
+                hook(i, op, &mut h);
+            }
+            lookups.extend(vm_air::u32ops::row_lookups(op, &row.stack, &n.stack, &h));
+            Some(h)
+        });
+        cells.push(c);
+    }
+    U32Cells { cells, lookups }
 }
 
 fn inv_or_zero(x: Felt) -> Felt {

@@ -150,14 +150,23 @@ pub fn rows_in_order(accesses: &[Access]) -> Vec<[Felt; m::WIDTH]> {
 }
 
 /// The range checker's rows `(value, multiplicity)` for the values the memory rows look
-/// up: from 0 to `2^16 - 1` in the allowed steps, each looked-up value on one row with its
+/// up (and no u32 limbs, see [`range_table_with`]): from 0 to `2^16 - 1` in the allowed steps, each looked-up value on one row with its
 /// count, the largest steps bridging between them.
 pub fn range_table(memory: &[[Felt; m::WIDTH]]) -> Vec<(u64, u64)> {
+    range_table_with(memory, &[])
+}
+
+/// The range checker's rows for the values the memory rows look up and the limbs `cpu` the
+/// CPU's u32 operations look up (`vm_air::u32ops`), as [`range_table`] builds them.
+pub fn range_table_with(memory: &[[Felt; m::WIDTH]], cpu: &[Felt]) -> Vec<(u64, u64)> {
     let mut counts: BTreeMap<u64, u64> = BTreeMap::new();
     for r in memory {
         for v in vm_air::chiplets::memory::lookups(r) {
             *counts.entry(v.as_int()).or_default() += 1;
         }
+    }
+    for v in cpu {
+        *counts.entry(v.as_int()).or_default() += 1;
     }
     counts.entry(range::MAX).or_default();
     let mut rows = vec![(0u64, counts.remove(&0).unwrap_or(0))];

@@ -186,7 +186,8 @@ pub fn shape(
     preset: &Preset,
 ) -> TraceShape {
     let mem_rows = memory::table(memory::accesses(exec));
-    let range_rows = memory::range_table(&mem_rows).len();
+    let u32_cells = cpu::u32_cells(exec, None);
+    let range_rows = memory::range_table_with(&mem_rows, &u32_cells.lookups).len();
     let bit_rows = bitwise::rows(&exec.bitwise, mem_rows.is_empty()).len();
     TraceShape::new(
         exec.rows.len(),
@@ -199,9 +200,9 @@ pub fn shape(
     )
 }
 
-/// The shape of the trace of a run that made no memory access and no bitwise request:
-/// `cycles` executed rows
-/// ending at depth `final_depth`, for a program of `program_len` instructions.
+/// The shape of the trace of a run that made no memory access, no bitwise request and no
+/// u32 operation: `cycles` executed rows ending at depth `final_depth`, for a program of
+/// `program_len` instructions.
 pub fn shape_without_memory(
     cycles: usize,
     final_depth: usize,
@@ -233,6 +234,10 @@ mod hooks {
         /// Changes the bitwise chiplet's rows (their cells, `vm_air::chiplets::bitwise`)
         /// before they are placed in the region.
         pub bitwise: Option<fn(&mut Vec<super::bitwise::Row>)>,
+        /// Changes the helper cells of a u32 operation's row (`vm_air::u32ops`; called with
+        /// the row, its operation and its cells) before the range checker's table is built
+        /// from their lookups (so its multiplicities follow the lie).
+        pub u32_cells: Option<super::cpu::U32CellsHook>,
     }
 }
 
@@ -277,7 +282,8 @@ fn build_hooked(
         lie(&mut accesses);
     }
     let mem_rows = memory::table(accesses);
-    let range_rows = memory::range_table(&mem_rows);
+    let u32_cells = cpu::u32_cells(exec, hooks.u32_cells);
+    let range_rows = memory::range_table_with(&mem_rows, &u32_cells.lookups);
     let mut bit_rows = bitwise::rows(&exec.bitwise, mem_rows.is_empty());
     if let Some(lie) = hooks.bitwise {
         lie(&mut bit_rows);
@@ -295,7 +301,7 @@ fn build_hooked(
     let width = preset.main_width();
     let mut cols: Vec<Vec<Felt>> = (0..width).map(|_| vec![Felt::ZERO; n]).collect();
 
-    cpu::fill_cpu(&mut cols, exec, shape.last_real, hooks);
+    cpu::fill_cpu(&mut cols, exec, &u32_cells, shape.last_real, hooks);
     chiplets::fill_chiplet(
         &mut cols,
         program,

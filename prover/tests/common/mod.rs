@@ -9,6 +9,7 @@
 
 pub mod forge;
 pub mod memtable;
+pub mod u32lies;
 
 use vm_core::{Felt, Instruction, Program, StackInputs, StackOutputs};
 use vm_processor::testing::Process;

@@ -125,7 +125,7 @@ fn substituted(
                 depth = Felt::new(16 + st.overflow.len() as u64);
             }
             Phase::After => {
-                // With no proven operation (U32ADD's flags) nothing fixes the new stack.
+                // With no proven operation (HPERM's flags) nothing fixes the new stack.
                 if !single && !acting.is_empty() {
                     // sum_op f_op (s_i' - src_op(i)) = 0 with sum_op f_op = 1 at every i.
                     for (i, new) in st.top.iter_mut().enumerate() {
@@ -223,16 +223,17 @@ fn group_binary() -> Vec<Case> {
     };
     let p = powers();
     vec![
-        // ADD where the program says DUP0: G_0 = -1, G_1 = G_2 = 1, L_0 (codes 0 and 32
-        // are no proven operations; G_0 adds nothing to the opcode: 16 + 32 = 48).
+        // SWAPW3 + DUP13 - SDEPTH where the program says MOVDN13: G_0 = -1, G_2 = G_3 = 1,
+        // L_13 (the proven sum -1 + 1 + 1 = 1; 32 + 48 + 13 = 93). Shift sum 1 - 1 = 0:
+        // s0' = s12 + s13 - depth, where the program moves s0 down.
         at(
             0,
-            Dup0,
-            Add,
-            &[3, 4],
+            Movdn13,
+            Movdn13,
+            &p,
             Flags {
-                groups: vec![(0, -1), (1, 1), (2, 1)],
-                lows: vec![(0, 1)],
+                groups: vec![(0, -1), (2, 1), (3, 1)],
+                lows: vec![(13, 1)],
             },
             no_lie,
         ),
@@ -251,16 +252,17 @@ fn group_binary() -> Vec<Case> {
             },
             no_lie,
         ),
-        // DUP0 where the program says ADD: G_2 = -1, G_0 = G_3 = 1, L_0 (codes 32 and 0
-        // are not proven; 48 - 32 = 16).
+        // SDEPTH + MOVDN13 - SWAPW3 where the program says DUP13: G_2 = -1, G_0 = G_5 = 1,
+        // L_13 (13 + 80 + 13 - 45 = 61). Shift sum 1, like DUP13's, but s0' = depth + s1 -
+        // s12.
         at(
             2,
-            Add,
-            Dup0,
-            &[3, 4],
+            Dup13,
+            Dup13,
+            &p,
             Flags {
-                groups: vec![(2, -1), (0, 1), (3, 1)],
-                lows: vec![(0, 1)],
+                groups: vec![(2, -1), (0, 1), (5, 1)],
+                lows: vec![(13, 1)],
             },
             no_lie,
         ),
@@ -338,20 +340,20 @@ fn group_binary() -> Vec<Case> {
 pub fn cases() -> Vec<Case> {
     use Opcode::*;
     let mut cases = Vec::new();
-    // `decoder.proven_opcode`: the flags of U32ADD (code 31), which is no proven
+    // `decoder.proven_opcode`: the flags of HPERM (code 102), which is no proven
     // operation, so every flag product of the row is zero and every stack constraint
     // vanishes (the pc still steps by one, the overflow and control registers stay): the
-    // liar claims [4, 3] -> [0, 8] (carry 0, sum 8). The row runs as a SWAP (no shift, no
-    // helper) whose result the lie overwrites.
+    // liar claims [4, 3] -> [0, 8]. The row runs as a SWAP (no shift, no helper) whose
+    // result the lie overwrites.
     cases.push(Case::new(
         "decoder.proven_opcode",
         substituted(
-            U32add,
+            Hperm,
             Swap,
             &[4, 3],
             Flags {
-                groups: vec![(1, 1)],
-                lows: vec![(15, 1)],
+                groups: vec![(6, 1)],
+                lows: vec![(6, 1)],
             },
             |s| {
                 s[0] = Felt::ZERO;
@@ -359,34 +361,35 @@ pub fn cases() -> Vec<Case> {
             },
         ),
     ));
-    // `decoder.group_one_hot`: G_1 = G_2 = 1, L_0: the proven products are ADD's (code 16)
-    // alone (code 32, U32ADD3, is not proven), the lookup is 16 + 32 = 48, DUP0. The row
-    // adds where the program duplicates.
+    // `decoder.group_one_hot`: G_2 = G_3 = 1, L_6: the proven products are DUP6's (code
+    // 54) alone (code 38, U32AND, is not proven: this forgery needs another unproven
+    // operation once the bitwise component proves it), the lookup is 32 + 48 + 6 = 86,
+    // MOVDN6. The row duplicates where the program moves s0 down.
     cases.push(Case::new(
         "decoder.group_one_hot",
         substituted(
-            Dup0,
-            Add,
-            &[3, 4],
+            Movdn6,
+            Dup6,
+            &powers(),
             Flags {
-                groups: vec![(1, 1), (2, 1)],
-                lows: vec![(0, 1)],
+                groups: vec![(2, 1), (3, 1)],
+                lows: vec![(6, 1)],
             },
             no_lie,
         ),
     ));
-    // `decoder.low_one_hot`: G_2, L_10 = L_1 = 1: SWAP (42) is the only proven product
-    // (33, U32SUB, is not proven), the lookup is 32 + 11 = 43, SWAPW. The row swaps s0 and
-    // s1 where the program swaps words.
+    // `decoder.low_one_hot`: G_6, L_6 = L_0 = 1: MLOAD (96) is the only proven product
+    // (102, HPERM, is not proven), the lookup is 96 + 6 = 102, HPERM. The row reads memory
+    // where the program permutes.
     cases.push(Case::new(
         "decoder.low_one_hot",
         substituted(
-            Swapw,
-            Swap,
+            Hperm,
+            Mload,
             &powers(),
             Flags {
-                groups: vec![(2, 1)],
-                lows: vec![(10, 1), (1, 1)],
+                groups: vec![(6, 1)],
+                lows: vec![(6, 1), (0, 1)],
             },
             no_lie,
         ),

@@ -18,6 +18,7 @@ mod chiplet;
 mod decoder;
 mod memory;
 mod tables;
+mod u32ops;
 
 use std::collections::BTreeSet;
 
@@ -86,6 +87,7 @@ fn catalogue() -> Vec<Case> {
     cases.extend(boundary::cases());
     cases.extend(memory::cases());
     cases.extend(bitwise::cases());
+    cases.extend(u32ops::cases());
     cases
 }
 
@@ -98,6 +100,7 @@ fn redundant() -> Vec<(&'static str, &'static str)> {
         chiplet::REDUNDANT,
         boundary::REDUNDANT,
         memory::REDUNDANT,
+        u32ops::REDUNDANT,
     ]
     .concat()
 }
@@ -167,6 +170,11 @@ fn memory_forgeries_are_isolated() {
 #[test]
 fn bitwise_forgeries_are_isolated() {
     assert_isolated(bitwise::cases());
+}
+
+#[test]
+fn u32_forgeries_are_isolated() {
+    assert_isolated(u32ops::cases());
 }
 
 /// The components' constraints whose isolating forgeries are not written yet.
