@@ -15,7 +15,7 @@ const EXAMPLES: [(&str, bool); 12] = [
     ("loops", true),
     ("procedures", true),
     ("memory", true),
-    ("u32", false),
+    ("u32", true),
     ("advice", true),
     ("merkle", false),
     ("call", true),
