@@ -9,8 +9,8 @@
 //! from row 0 (the initial state) to the last real row (a `HALT`).
 
 pub use crate::chiplets::cols::{
-    shared, BIT_ACTIVE, HASH, HASH_ACTIVE, HASH_ADDR, HASH_MULT, HASH_ROUND, HASH_STATE,
-    INSTRUCTIONS_PER_CYCLE, MEM_ACTIVE, SHARED_WIDTH,
+    shared, BIT_ACTIVE, HASH, HASH_ACTIVE, HASH_ADDR, HASH_MULT, HASH_REQ, HASH_REQ_IN,
+    HASH_REQ_OUT, HASH_ROUND, HASH_STATE, INSTRUCTIONS_PER_CYCLE, MEM_ACTIVE, SHARED_WIDTH,
 };
 pub use crate::control::cols::{
     CKIND, CPTR, CTL_POP, CTL_PUSH, CTOP, CTX, DEPTH, FMP, OVF_POP, OVF_PTR, OVF_PUSH, OVF_VAL,
@@ -40,7 +40,7 @@ pub const RANDOMIZER: usize = BASE_WIDTH;
 // ---- auxiliary trace (extension field), allocated from the bus registry -----------------
 
 pub use crate::bus::{
-    tag, AUX_CHIPLET, AUX_LOOKUPS, AUX_MEMORY, AUX_RANDS, AUX_RANGE, AUX_ROM_ENTRY, AUX_SUM,
+    tag, AUX_CHIPLET, AUX_HASH, AUX_LOOKUPS, AUX_MEMORY, AUX_RANDS, AUX_RANGE, AUX_ROM_ENTRY, AUX_SUM,
     AUX_TABLE, AUX_U32_RANGE, AUX_WIDTH,
 };
 

@@ -29,15 +29,19 @@ pub enum Source {
     Memory,
     /// A result of the bitwise chiplet: bound by the operation's request on the bus.
     Bitwise,
+    /// A lane of a permutation's output: bound by `HPERM`'s requests to the hasher's
+    /// request section on the bus.
+    Hasher,
 }
 
 /// Whether this AIR constrains every effect of `op`: it does when every component the
 /// operation needs (`vm_core::Component`, from the operation table) is built: the CPU, the
 /// memory chiplet, the range checker (which also proves the u32 arithmetic's limbs,
-/// `crate::u32ops`) and the bitwise chiplet (`U32AND`, `U32XOR`). Operations needing the
-/// hasher's bus to the stack (hashing, Merkle paths) are refused by the prover; their
-/// component comes with the hash proofs issue. The AIR forbids them too, so no proof of a
-/// run using them can exist.
+/// `crate::u32ops`) and the bitwise chiplet (`U32AND`, `U32XOR`); of the hasher's
+/// operations, `HPERM` (the request section, `crate::chiplets::hasher`), on which `hperm`,
+/// `hmerge`, `hash` and `mtree_merge` are built. The Merkle path operations (`MPVERIFY`,
+/// `MRUPDATE`) are refused by the prover; the AIR forbids them too, so no proof of a run
+/// using them can exist.
 pub fn is_proven(op: Opcode) -> bool {
     /// The components whose constraints this AIR has.
     const BUILT: &[vm_core::Component] = &[
@@ -46,7 +50,7 @@ pub fn is_proven(op: Opcode) -> bool {
         vm_core::Component::Bitwise,
         vm_core::Component::Range,
     ];
-    BUILT.contains(&op.component())
+    BUILT.contains(&op.component()) || op == Opcode::Hperm
 }
 
 /// Every operation the AIR constrains, in opcode order.
@@ -127,6 +131,7 @@ pub fn stack_sources(op: Opcode) -> [Source; 16] {
         U32add | U32sub | U32mul | U32div => with(keep, &[(0, Special), (1, Special)]),
         U32add3 | U32madd => with(left, &[(0, Special), (1, Special)]),
         U32assert2 => keep,
+        Hperm => core::array::from_fn(|i| if i < 12 { Hasher } else { Copy(i) }),
         _ => {
             let l = op.low_index();
             match op.group_index() {

@@ -102,7 +102,11 @@ impl StackTable {
                     Source::Imm => Some(Some(SRC_IMM)),
                     Source::Depth => Some(Some(SRC_DEPTH)),
                     Source::Zero => Some(None),
-                    Source::Special | Source::Advice | Source::Memory | Source::Bitwise => None,
+                    Source::Special
+                    | Source::Advice
+                    | Source::Memory
+                    | Source::Bitwise
+                    | Source::Hasher => None,
                 };
                 if let Some(b) = bucket {
                     by_bucket[i].entry(b).or_default().push(op.code());
@@ -289,7 +293,11 @@ mod tests {
                     Source::Imm => Some(SRC_IMM),
                     Source::Depth => Some(SRC_DEPTH),
                     Source::Zero => None,
-                    Source::Special | Source::Advice | Source::Memory | Source::Bitwise => continue,
+                    Source::Special
+                    | Source::Advice
+                    | Source::Memory
+                    | Source::Bitwise
+                    | Source::Hasher => continue,
                 };
                 expected.push((bucket, op.code()));
             }

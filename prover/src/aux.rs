@@ -31,6 +31,8 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let (mut range_den, mut range_at) = (Vec::new(), Vec::new());
     // The u32 operations' limb lookups: (row, flag) per lookup, and its denominator.
     let (mut u32_den, mut u32_at) = (Vec::new(), Vec::new());
+    // The request section's answers: (row, multiplicity) per answer, and its denominator.
+    let (mut hash_den, mut hash_at) = (Vec::new(), Vec::new());
     for i in 0..=last {
         main.read_row_into(i, &mut cur);
         main.read_row_into((i + 1) % n, &mut next);
@@ -58,6 +60,12 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
                 u32_at.push((i, k, flag));
             }
         }
+        for (den, m) in bus::hash_answers::<Felt, E>(rands, &cur, &next) {
+            if m != Felt::ZERO {
+                hash_den.push(den);
+                hash_at.push((i, m));
+            }
+        }
         for j in 0..INSTRUCTIONS_PER_CYCLE {
             let m = bus::rom_multiplicity(&cur, j);
             if m != Felt::ZERO {
@@ -73,6 +81,7 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     let chiplet_inv = winter_math::batch_inversion(&chiplet_den);
     let range_inv = winter_math::batch_inversion(&range_den);
     let u32_inv = winter_math::batch_inversion(&u32_den);
+    let hash_inv = winter_math::batch_inversion(&hash_den);
 
     let mut cols: Vec<Vec<E>> = (0..AUX_WIDTH).map(|_| vec![E::ZERO; n]).collect();
     for i in 0..=last {
@@ -86,6 +95,9 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
         let inv = &range_inv[5 * k..5 * k + 5];
         cols[AUX_RANGE][i] = E::from(m) * (inv[0] + inv[1] + inv[2]);
         cols[AUX_LOOKUPS][i] += E::from(m) * (inv[3] + inv[4]);
+    }
+    for ((i, m), inv) in hash_at.into_iter().zip(hash_inv) {
+        cols[AUX_HASH][i] += E::from(m) * inv;
     }
     for ((i, k, flag), inv) in u32_at.into_iter().zip(u32_inv) {
         cols[AUX_U32_RANGE + k / 3][i] += E::from(flag) * inv;

@@ -146,8 +146,8 @@ pub fn check_provable(program: &Program) -> Result<(), ProveError> {
 fn unsupported_reason(op: Opcode) -> &'static str {
     match op.component() {
         Component::Hasher => {
-            "needs the hasher's bus to the stack (the hasher only attests the program so far), \
-             which is not built yet (issue: hash proofs)"
+            "needs the hasher's Merkle path requests (its request section answers HPERM's \
+             permutations only so far), which are not built yet (issue: hash proofs)"
         }
         // `is_proven` holds for every CPU, memory, range-checked (u32) and bitwise
         // operation; kept for a future refusal.

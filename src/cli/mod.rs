@@ -114,8 +114,10 @@ pub(crate) fn proving_shape(
     options: vm_processor::ExecutionOptions,
 ) -> vm_prover::trace::TraceShape {
     let preset = vm_prover::preset::default_preset();
-    // Memory accesses and u32 operations' limbs add rows to the range checker's table.
-    if out.stats.memory > 0 || out.stats.range > 0 || out.stats.bitwise > 0 {
+    // Memory accesses and u32 operations' limbs add rows to the range checker's table, hash
+    // requests a section of their own.
+    if out.stats.memory > 0 || out.stats.range > 0 || out.stats.bitwise > 0 || out.stats.hasher > 0
+    {
         let traced = vm_processor::execute_traced(
             program,
             inputs.stack_inputs(),

@@ -22,7 +22,13 @@
 //!   and `-mult / fp(RANGE, v)` on each range checker row;
 //! - `+1 / fp(BITWISE, a, b, a AND b)` for each `U32AND` (`s0' = a AND b`) and `U32XOR`
 //!   (`(a + b - s0') / 2 = a AND b`) with `a = s1`, `b = s0`, and `-1 / fp(...)` of the
-//!   same on the bitwise chiplet's first row of that operation.
+//!   same on the bitwise chiplet's first row of that operation;
+//! - `+1 / fp(HASH_IN, S, x0..x11)` and `+1 / fp(HASH_OUT, S + 8, y0..y11)` for each
+//!   `HPERM` (state lane `j` is `s(11 - j)` before and after, `S` the helper `h0`: the
+//!   absorb row of the permutation that answers), and `-c_in / fp(HASH_IN, clk, s')`,
+//!   `-c_out / fp(HASH_OUT, clk, s)` on each absorb row of the hasher's request section
+//!   (its multiplicity cells; `s'` is the state its cycle permutes, `s` the output of the
+//!   cycle that ends there).
 //!
 //! with `fp(tag, x0..x3) = alpha - (tag + beta x0 + beta^2 x1 + beta^3 x2 + beta^4 x3)`. The
 //! sum starts at 0 on row 0 and must equal `1 / fp(PROGRAM, H)` at the last real row, with
@@ -115,6 +121,14 @@ pub const CHANNELS: &[Channel] = &[
         carried_in: "range_limbs, lookups; answers in chiplet",
     },
     Channel {
+        name: "hash",
+        sender: "CPU (HPERM: its input state and, 8 rows later, its output; the address S in \
+                 helper h0)",
+        receiver: "hasher (request section, absorb rows, multiplicities c_in, c_out)",
+        message: "(HASH_IN, S, x0..x11) and (HASH_OUT, S + 8, y0..y11)",
+        carried_in: "memory (input), table (output); answers in hash",
+    },
+    Channel {
         name: "u32_range",
         sender: "CPU (u32 operations: two 16-bit limbs of each u32 value, `crate::u32ops`)",
         receiver: "range checker",
@@ -182,6 +196,14 @@ pub const COLUMNS: &[AuxColumn] = &[
         received: false,
     },
     AuxColumn {
+        name: "hash",
+        fractions: "what an absorb row of the hasher's request section answers: the input \
+                    of the permutation starting there and the output of the one ending \
+                    there",
+        count: 1,
+        received: true,
+    },
+    AuxColumn {
         name: "u32_range",
         fractions: "three of the CPU's u32 limb lookups (`crate::u32ops`), each weighted by \
                     the flags of the operations that look it up",
@@ -218,8 +240,10 @@ pub const AUX_RANGE: usize = first_column(4);
 /// `1 / fp(ROM, pc, opcode, imm) + m (1/d + 1/e)`: the CPU's program-table lookup and a
 /// memory row's range lookups of `4 w1` and `w1`.
 pub const AUX_LOOKUPS: usize = first_column(5);
+/// `c_in / fp(HASH_IN, ...) + c_out / fp(HASH_OUT, ...)`: a hash request section's answers.
+pub const AUX_HASH: usize = first_column(6);
 /// Columns of range lookups by the CPU's u32 operations: three fractions each.
-pub const AUX_U32_RANGE: usize = first_column(6);
+pub const AUX_U32_RANGE: usize = first_column(7);
 /// The running sum of all the fractions above (a LogUp bus).
 pub const AUX_SUM: usize = first_column(COLUMNS.len());
 /// Number of auxiliary columns.
@@ -257,6 +281,10 @@ pub mod tag {
     /// Memory accesses: `MEM + rw + 2 ew` (element read, element write, word read, word
     /// write).
     pub const MEM: u64 = crate::chiplets::memory::MEM_TAG;
+    /// A permutation's input state `(S, x0..x11)` (after `MEM`'s four tags).
+    pub const HASH_IN: u64 = MEM + 4;
+    /// A permutation's output state `(S + 8, y0..y11)`.
+    pub const HASH_OUT: u64 = HASH_IN + 1;
 }
 
 /// Number of auxiliary constraints (one per column).
@@ -334,9 +362,75 @@ where
 }
 
 /// The multiplicity of the `j`-th entry on row `cur`: the chiplet's multiplicity cell on an
-/// absorb row (`h - r = 1`), zero elsewhere (degree 2).
+/// absorb row of the attestation (`h (1 - r) = 1`), zero elsewhere (degree 3; `h - r`
+/// would be `-1` on the request section's round rows).
 pub fn rom_multiplicity<F: FieldElement<BaseField = Felt>>(cur: &[F], j: usize) -> F {
-    cur[HASH_MULT + j] * (cur[HASH_ACTIVE] - cur[HASH_ROUND])
+    cur[HASH_MULT + j] * cur[HASH_ACTIVE] * (F::ONE - cur[HASH_ROUND])
+}
+
+/// The permutation message `(tag, addr, x0..x11)` of the state `x` (lanes in order).
+pub fn hash_message<F, E>(rands: &[E], tag: u64, addr: F, x: &[F]) -> E
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    let mut v = [F::ZERO; 13];
+    v[0] = addr;
+    v[1..].copy_from_slice(&x[..12]);
+    fingerprint_of(rands, F::from(Felt::new(tag)), &v)
+}
+
+/// The flag of `HPERM` on row `cur`.
+#[inline(always)]
+pub fn hperm_flag<F: FieldElement<BaseField = Felt>>(cur: &[F]) -> F {
+    mem_op_flag(cur, vm_core::Opcode::Hperm)
+}
+
+/// The state lanes of a CPU row's top 12 stack elements (`HPERM`'s layout: lane `j` is
+/// `s(11 - j)`).
+fn stack_state<F: FieldElement<BaseField = Felt>>(row: &[F]) -> [F; 12] {
+    core::array::from_fn(|j| row[STACK + 11 - j])
+}
+
+/// `HPERM`'s input request `(HASH_IN, S, x)` on row `cur` (`S` in the helper `h0`).
+pub fn hperm_input<F, E>(rands: &[E], cur: &[F]) -> E
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    hash_message(rands, tag::HASH_IN, cur[HELPER], &stack_state(cur))
+}
+
+/// `HPERM`'s output request `(HASH_OUT, S + 8, y)` on the transition `cur -> next`.
+pub fn hperm_output<F, E>(rands: &[E], cur: &[F], next: &[F]) -> E
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    let addr = cur[HELPER] + F::from(Felt::new(crate::chiplets::hasher::CYCLE_LEN as u64));
+    hash_message(rands, tag::HASH_OUT, addr, &stack_state(next))
+}
+
+/// The request section's answers on the transition `cur -> next` of an absorb row: the
+/// input `(HASH_IN, clk, s')` and the output `(HASH_OUT, clk, s)` fingerprints with their
+/// multiplicities `q (1 - r) c_in`, `q (1 - r) c_out` (degree 3; zero off its absorb rows).
+pub fn hash_answers<F, E>(rands: &[E], cur: &[F], next: &[F]) -> [(E, F); 2]
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    let absorb = cur[HASH_REQ] * (F::ONE - cur[HASH_ROUND]);
+    let (s, sn) = (&cur[HASH_STATE..], &next[HASH_STATE..]);
+    [
+        (
+            hash_message(rands, tag::HASH_IN, cur[CLK], sn),
+            absorb * cur[HASH_REQ_IN],
+        ),
+        (
+            hash_message(rands, tag::HASH_OUT, cur[CLK], s),
+            absorb * cur[HASH_REQ_OUT],
+        ),
+    ]
 }
 
 /// The digest message `(PROGRAM, d0..d3)` of the state on row `next`.
@@ -431,6 +525,8 @@ where
     let ctl_in: E = control_row(rands, addr, cur, cur[CPTR], k);
     let ctl_out: E = control_row(rands, cur[CPTR], next, next[CPTR], k);
     let f_second = mem_op_flag(cur, Mstream) + mem_op_flag(cur, Pipe);
+    let f_hperm = hperm_flag(cur);
+    let output: E = hperm_output(rands, cur, next);
     let s = |i: usize| next[STACK + i];
     let second: E = mem_message(
         rands,
@@ -445,16 +541,18 @@ where
         + ctl_in.mul_base(cpush)
         + ctl_out.mul_base(cpop)
         + second.mul_base(f_second)
-        + E::from(one - push - pop - cpush - cpop - f_second)
+        + output.mul_base(f_hperm)
+        + E::from(one - push - pop - cpush - cpop - f_second - f_hperm)
 }
 
-/// The table fraction's numerator: +1 for an insertion (or the second word's request), -1
-/// for a removal, 0 otherwise.
+/// The table fraction's numerator: +1 for an insertion (or the second word's request, or
+/// `HPERM`'s output request), -1 for a removal, 0 otherwise.
 pub fn table_weight<F: FieldElement<BaseField = Felt>>(cur: &[F]) -> F {
     use vm_core::Opcode::{Mstream, Pipe};
     cur[OVF_PUSH] + cur[CTL_PUSH] - cur[OVF_POP] - cur[CTL_POP]
         + mem_op_flag(cur, Mstream)
         + mem_op_flag(cur, Pipe)
+        + hperm_flag(cur)
 }
 
 /// The memory or bitwise request of the CPU's row `cur -> next` as a denominator with the
@@ -508,6 +606,11 @@ where
         den += bitwise_message::<F, E>(rands, [a, b, and]).mul_base(flag);
         num += flag;
     }
+    // HPERM's input request, exclusive with all of these (its output is in the table
+    // column, which it shares with no table operation).
+    let f_hperm = hperm_flag(cur);
+    den += hperm_input::<F, E>(rands, cur).mul_base(f_hperm);
+    num += f_hperm;
     (den + E::from(F::ONE - num), num)
 }
 
@@ -551,7 +654,7 @@ where
             + rng.mul_base(g)
             + bit.mul_base(first)
             + digest.mul_base(end)
-            + E::from(h - end + k - first),
+            + E::from(h + row.req() - end + k - first),
         m + g * shared[range::cols::MULT] + first - end,
     )
 }
@@ -590,7 +693,7 @@ pub fn evaluate<F, E>(
 {
     use Degree::Plain;
     // Two program-table entries per column: `v e0 e1 = m0 e1 + m1 e0`, with degree-1
-    // fingerprints and degree-2 multiplicities (degree 3).
+    // fingerprints and degree-3 multiplicities (degree 4).
     let mut entries = E::ZERO;
     for k in 0..INSTRUCTIONS_PER_CYCLE / 2 {
         let v = aux[AUX_ROM_ENTRY + k];
@@ -605,7 +708,7 @@ pub fn evaluate<F, E>(
         out.emit_at(
             "bus.rom_entries",
             k,
-            Plain(3),
+            Plain(4),
             v * e0 * e1 - (m0 * e1 + m1 * e0),
         );
         entries += v;
@@ -645,10 +748,20 @@ pub fn evaluate<F, E>(
         Plain(4),
         r1 * l * e * g - (e * g + m * l * (e + g)),
     );
+    // The request section's two answers: `v = n_in / d_in + n_out / d_out`, degree-3
+    // multiplicities over degree-1 fingerprints.
+    let v = aux[AUX_HASH];
+    let [(d_in, n_in), (d_out, n_out)] = hash_answers::<F, E>(rands, cur, next);
+    let (n_in, n_out) = (E::from(n_in), E::from(n_out));
+    out.emit(
+        "bus.hash",
+        Plain(4),
+        v * d_in * d_out - (n_in * d_out + n_out * d_in),
+    );
     let u32_lookups = crate::u32ops::emit_lookups(cur, next, aux, rands, out);
     out.emit(
         "bus.sum",
         Plain(1),
-        aux_next[AUX_SUM] - aux[AUX_SUM] + entries - w - q + c - r0 - r1 - u32_lookups,
+        aux_next[AUX_SUM] - aux[AUX_SUM] + entries - w - q + c - r0 - r1 + v - u32_lookups,
     );
 }

@@ -12,16 +12,22 @@
 //!   `Rp64_256::apply_round`;
 //! * row `8k+8` (the next cycle's first row) holds the permutation's output.
 //!
-//! The chiplet is the first section of the shared chiplet region (`crate::chiplets`): its
-//! selector `h` (the region's `HASH_ACTIVE` column, binary, constant within a cycle, 1 from
-//! row 0 and then 0 for good) says which rows are its own, and the region's round-flag
-//! column `r = h R` which of them are round rows. On rows with `h = 0` every constraint of
-//! this module is off: the columns belong to whatever the region holds there.
+//! The chiplet holds the first two sections of the shared chiplet region
+//! (`crate::chiplets`). The program's attestation comes first: its selector `h` (the
+//! region's `HASH_ACTIVE` column, binary, constant within a cycle, 1 from row 0 and then 0
+//! for good) says which rows are its own. The hash requests follow (selector `q`,
+//! `HASH_REQ`): one cycle per permutation `HPERM` asks for, whose absorb row takes any
+//! state. The region's round-flag column `r = (h + q) R` says which rows of either are
+//! round rows. Below, `h` stands for the selector this module is given, `h + q`; on rows
+//! where it is 0 every constraint of this module is off: the columns belong to whatever the
+//! region holds there.
 //!
 //! Columns (relative to the chiplet): `s[0..12]` the state ([`S`]), `a[0..12]` ([`A`]) and
 //! `b[0..12]` ([`B`]), the helpers of the S-box and of the inverse S-box. On an absorb row
-//! `a[0..4]` carry the multiplicities of the four absorbed instructions (how often the CPU
-//! executes each), which the bus reads; nothing else constrains `a` and `b` there.
+//! of the attestation `a[0..4]` carry the multiplicities of the four absorbed instructions
+//! (how often the CPU executes each), on one of the requests `a[0]` and `a[1]` how often
+//! its input and output are asked for ([`REQ_IN`], [`REQ_OUT`]), which the bus reads;
+//! nothing else constrains `a` and `b` there.
 //!
 //! # A round as low-degree constraints
 //!
@@ -45,12 +51,13 @@
 //! | `C_CUBE` (12) | `r (a - s^3)` | `4` |
 //! | `C_INV` (12) | `r (b - y^3) + h (3 y^2 K - 3 y K^2 + K^3)` | `4` |
 //! | `C_ROUND` (12) | `r (b^2 (y - K) - MDS(a^2 s) - ARK1)` | `4` |
-//! | `C_CAPACITY` (4) | `(h - r) (s' - s)` | `2` |
+//! | `C_CAPACITY` (4) | `c (s' - s)` | `3` |
 //!
 //! On a round row (`r = h = 1`) these say `a = s^3`, `b = (y - K)^3 = z^3` and
 //! `z^7 = b^2 z = MDS(s^7) + ARK1`, which (since `x -> x^7` is a bijection of the field)
 //! pins `s'` to the round's output. On an absorb row (`h = 1`, `r = 0`, `K = ARK1 = 0`)
-//! only the capacity copy applies.
+//! only the capacity copy applies, and only where the region says the row chains a sponge
+//! (the attestation's absorb rows, `h (1 - r)` with the region's selectors).
 
 use alloc::{vec, vec::Vec};
 
@@ -82,9 +89,15 @@ pub const A: usize = S + STATE_WIDTH;
 /// `z = MDS^-1 (s' - ARK2[j])`; 0 on absorb rows.
 pub const B: usize = A + STATE_WIDTH;
 
-/// Offset of the four multiplicities on an absorb row (the first four S-box helper cells,
-/// which no constraint reads there).
+/// Offset of the four multiplicities on an absorb row of the program's attestation (the
+/// first four S-box helper cells, which no constraint reads there).
 pub const MULT: usize = A;
+/// On an absorb row of the request section: the multiplicity of the permutation input
+/// message (the state of the next row), an S-box helper cell no constraint reads there.
+pub const REQ_IN: usize = A;
+/// On an absorb row of the request section: the multiplicity of the permutation output
+/// message (the state of this row).
+pub const REQ_OUT: usize = A + 1;
 
 // PERIODIC COLUMNS
 // ================================================================================================
@@ -111,7 +124,8 @@ pub const C_CUBE: usize = 0;
 pub const C_INV: usize = C_CUBE + STATE_WIDTH;
 /// First of 12 constraints `r (b^2 (y - K) - MDS(a^2 s) - ARK1)` (the round).
 pub const C_ROUND: usize = C_INV + STATE_WIDTH;
-/// First of 4 constraints `(h - r) (s' - s)` on the capacity lanes (absorb).
+/// First of 4 constraints `c (s' - s)` on the capacity lanes, with `c` the flag of the
+/// absorb rows that chain a sponge (the attestation's: `c = h (1 - r)` in the region).
 pub const C_CAPACITY: usize = C_ROUND + STATE_WIDTH;
 /// Number of chiplet constraints.
 pub const NUM_CONSTRAINTS: usize = C_CAPACITY + CAPACITY;
@@ -152,7 +166,7 @@ pub fn constraints() -> Vec<NamedConstraint> {
     let zero = [Felt::ZERO; HASH_WIDTH];
     let mut d = Describer::default();
     let p = [Felt::ZERO; NUM_PERIODIC];
-    evaluate(&zero, &zero, Felt::ZERO, Felt::ZERO, &p, &mut d);
+    evaluate(&zero, &zero, Felt::ZERO, Felt::ZERO, Felt::ZERO, &p, &mut d);
     debug_assert_eq!(d.0 .0.len(), NUM_CONSTRAINTS);
     d.0 .0
 }
@@ -161,14 +175,16 @@ pub fn constraints() -> Vec<NamedConstraint> {
 ///
 /// `cur` and `next` are the chiplet's [`HASH_WIDTH`] columns of the current and the next
 /// row, `h` the chiplet's selector and `r` the round flag of the current row (both binary,
-/// `r = h R`: the constraints use them in place of their powers), `periodic` the chiplet's
-/// [`NUM_PERIODIC`] periodic values in the order of [`periodic_columns`]; emits
-/// [`NUM_CONSTRAINTS`] values.
+/// `r = h R`: the constraints use them in place of their powers), `chain` the flag of the
+/// absorb rows whose transition copies the capacity (a sponge's next block; degree at most
+/// 2), `periodic` the chiplet's [`NUM_PERIODIC`] periodic values in the order of
+/// [`periodic_columns`]; emits [`NUM_CONSTRAINTS`] values.
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     cur: &[E],
     next: &[E],
     h: E,
     r: E,
+    chain: E,
     periodic: &[E],
     out: &mut impl Sink<E>,
 ) {
@@ -209,9 +225,8 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
             r * (b[i].square() * (y[i] - k) - w[i] - ark1),
         );
     }
-    let absorbing = h - r;
     for i in 0..CAPACITY {
-        out.emit_at("hash.capacity", i, Plain(2), absorbing * (sn[i] - s[i]));
+        out.emit_at("hash.capacity", i, Plain(3), chain * (sn[i] - s[i]));
     }
 }
 
@@ -374,6 +389,7 @@ mod tests {
                 &rows[i + 1].0,
                 rows[i].1,
                 round_flag(rows[i].1, i),
+                rows[i].1 - round_flag(rows[i].1, i),
                 &periodic_at(i),
                 &mut Writer::new(&mut res),
             );
@@ -490,6 +506,7 @@ mod tests {
                 &next,
                 Q::from(rows[i].1),
                 Q::from(round_flag(rows[i].1, i)),
+                Q::from(rows[i].1 - round_flag(rows[i].1, i)),
                 &p,
                 &mut Writer::new(&mut res),
             );

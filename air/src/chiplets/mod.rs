@@ -33,13 +33,23 @@ pub mod cols {
     /// The bitwise chiplet's selector: 1 on its rows, right after the memory chiplet's (or
     /// the hasher's), then 0 for good.
     pub const BIT_ACTIVE: usize = MEM_ACTIVE + 1;
+    /// The hash requests' selector: 1 on the rows of the hasher's request section (the
+    /// permutations `HPERM` asks for), which follows the program's attestation directly,
+    /// then 0 for good. The section shares the permutation columns and the round flag.
+    pub const HASH_REQ: usize = BIT_ACTIVE + 1;
     /// First column of the Rescue Prime permutation block (`crate::chiplets::hasher`).
-    pub const HASH: usize = BIT_ACTIVE + 1;
+    pub const HASH: usize = HASH_REQ + 1;
     /// First of the four multiplicities (how often each absorbed instruction is executed):
     /// cells of the hasher's S-box helpers, meaningful on absorb rows only.
     pub const HASH_MULT: usize = HASH + super::hasher::MULT;
     /// Instructions absorbed per cycle.
     pub const INSTRUCTIONS_PER_CYCLE: usize = 4;
+    /// On an absorb row of the request section: how often the permutation that starts
+    /// there is asked for (its input message), a cell of the S-box helpers.
+    pub const HASH_REQ_IN: usize = HASH + super::hasher::REQ_IN;
+    /// On an absorb row of the request section: how often the state there (the output of
+    /// the permutation that ends there) is asked for.
+    pub const HASH_REQ_OUT: usize = HASH + super::hasher::REQ_OUT;
     /// First of the 12 state columns; the digest is state elements 4..8.
     pub const HASH_STATE: usize = HASH;
     /// One past the region's last column.
@@ -93,6 +103,12 @@ impl<E: Copy> Chiplets<'_, E> {
         &self.0[HASH..HASH + hasher::HASH_WIDTH]
     }
 
+    /// The hash requests' selector.
+    #[inline(always)]
+    pub fn req(&self) -> E {
+        self.0[HASH_REQ]
+    }
+
     /// The memory chiplet's selector.
     #[inline(always)]
     pub fn mem(&self) -> E {
@@ -105,13 +121,24 @@ impl<E: Copy> Chiplets<'_, E> {
         self.0[BIT_ACTIVE]
     }
 
-    /// The range checker's selector `1 - h - m - k`: the rows the earlier sections leave.
+    /// The range checker's selector `1 - h - q - m - k`: the rows the earlier sections
+    /// leave.
     #[inline(always)]
     pub fn range(&self) -> E
     where
         E: FieldElement,
     {
-        E::ONE - self.active() - self.mem() - self.bit()
+        E::ONE - self.active() - self.req() - self.mem() - self.bit()
+    }
+
+    /// The permutation block's selector `h + q`: the rows of the program's attestation or
+    /// of the hash requests, where the rounds run.
+    #[inline(always)]
+    pub fn permuting(&self) -> E
+    where
+        E: FieldElement,
+    {
+        self.active() + self.req()
     }
 
     /// The shared block's cells, in order (see [`cols::shared`]).
@@ -159,7 +186,15 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
         Plain(2),
         h_next * (one - h),
     );
-    out.emit("chiplet.round_flag", Cyclic(1), cur.round() - h * round);
+    // The rounds run on the round rows of both hasher sections (the attestation `h`, the
+    // requests `q`).
+    let (q, q_next) = (cur.req(), next.req());
+    let permuting = h + q;
+    out.emit(
+        "chiplet.round_flag",
+        Cyclic(1),
+        cur.round() - permuting * round,
+    );
     // The address steps by 4 per hasher cycle while the next row is the hasher's (then so
     // is this one: the selector never restarts); below the hasher the column is free.
     // Degree 2: the periodic flag only multiplies the selector.
@@ -168,21 +203,36 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
         Plain(2),
         h_next * (next.addr() - cur.addr()) - h_next * last * E::from(Felt::new(4)),
     );
+    // Only the attestation's absorb rows copy the capacity (it chains the program's blocks);
+    // a request's absorb row takes any input state, which its bus message names.
     hasher::evaluate(
         cur.hasher(),
         next.hasher(),
-        h,
+        permuting,
         cur.round(),
+        h * (one - cur.round()),
         &periodic[..hasher::NUM_PERIODIC],
         out,
     );
+    // The request section: binary, on no row of the attestation, and it can only start
+    // right after the attestation's rows or continue its own (the attestation never
+    // restarts, so neither does it). Its rounds are the permutation block's; which of its
+    // cycles answer which request is the bus's business (`crate::bus::hash_answers`).
+    out.emit("chiplet.req_binary", Plain(2), q * (q - one));
+    out.emit("chiplet.req_exclusive", Plain(2), q * h);
+    out.emit("chiplet.req_after_hasher", Plain(2), q_next * (one - q - h));
     // The sections below the hasher: memory, then the range checker to the end. The
     // memory selector is binary, never shares a row with the hasher, and can only start
-    // right after the hasher's rows or continue its own (so it never restarts).
+    // right after the hasher's rows (either section) or continue its own (so it never
+    // restarts).
     let (m, m_next) = (cur.mem(), next.mem());
     out.emit("chiplet.mem_binary", Plain(2), m * (m - one));
-    out.emit("chiplet.mem_after_hasher", Plain(2), m * h);
-    out.emit("chiplet.mem_contiguous", Plain(2), m_next * (one - m - h));
+    out.emit("chiplet.mem_after_hasher", Plain(2), m * permuting);
+    out.emit(
+        "chiplet.mem_contiguous",
+        Plain(2),
+        m_next * (one - m - permuting),
+    );
     let (sc, sn) = (cur.shared(), next.shared());
     memory::evaluate(&sc, &sn, m, m_next, out);
     // The bitwise section: binary, on no row of the earlier sections, and it can only start
@@ -191,11 +241,11 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     // checker, each contiguous: the range checker's table is one run to the last row.
     let (k, k_next) = (cur.bit(), next.bit());
     out.emit("chiplet.bit_binary", Plain(2), k * (k - one));
-    out.emit("chiplet.bit_exclusive", Plain(2), k * (h + m));
+    out.emit("chiplet.bit_exclusive", Plain(2), k * (permuting + m));
     out.emit(
         "chiplet.bit_contiguous",
         Plain(2),
-        k_next * (one - k - m - h),
+        k_next * (one - k - m - permuting),
     );
     let (bc, bn) = (bitwise::cells(cur.0), bitwise::cells(next.0));
     bitwise::evaluate(&bc, &bn, k, out);

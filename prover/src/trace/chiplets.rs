@@ -1,6 +1,6 @@
 //! The chiplet region's columns: the hash chiplet's section from row 0 (the program's
-//! attestation), the memory chiplet's rows, the bitwise chiplet's, then the range checker's
-//! to the last real row.
+//! attestation), its request section (a cycle per `HPERM`), the memory chiplet's rows, the
+//! bitwise chiplet's, then the range checker's to the last real row.
 
 use vm_air::{
     chiplets::{bitwise, hasher as hash, memory::cols::WIDTH as MEM_WIDTH, range},
@@ -11,6 +11,7 @@ use vm_core::{Felt, FieldElement, Program};
 pub(super) fn fill_chiplet(
     cols: &mut [Vec<Felt>],
     program: &Program,
+    permutations: &[([Felt; 12], [Felt; 12])],
     memory: &[[Felt; MEM_WIDTH]],
     bitwise_rows: &[super::bitwise::Row],
     range_rows: &[(u64, u64)],
@@ -48,10 +49,11 @@ pub(super) fn fill_chiplet(
     }
     // The row after the hasher's section holds the digest the bus reads (in its state
     // lanes, which no later section uses).
-    let end = hash::CYCLE_LEN * blocks;
+    let digest_row = hash::CYCLE_LEN * blocks;
     for (i, v) in state.iter().enumerate() {
-        cols[HASH_STATE + i][end] = *v;
+        cols[HASH_STATE + i][digest_row] = *v;
     }
+    let end = fill_requests(cols, digest_row, state, permutations);
     // The memory chiplet's rows, the bitwise chiplet's, then the range checker's to the
     // last real row (its last value repeated, multiplicity 0).
     for (k, row) in memory.iter().enumerate() {
@@ -65,7 +67,11 @@ pub(super) fn fill_chiplet(
         let i = start + k;
         cols[BIT_ACTIVE][i] = Felt::ONE;
         // On the row after the hasher's (a filler row) the state lanes keep the digest.
-        let cells = if i == end { SHARED_WIDTH } else { row.len() };
+        let cells = if i == digest_row {
+            SHARED_WIDTH
+        } else {
+            row.len()
+        };
         for (c, v) in row.iter().enumerate().take(cells) {
             cols[bitwise::column(c)][i] = *v;
         }
@@ -105,4 +111,43 @@ pub(super) fn fill_chiplet(
             steps[i - first][j]
         });
     }
+}
+
+/// The request section from row `start` (whose state `state` is the attestation's last
+/// output): a cycle per permutation, its absorb row asking for the input (multiplicity 1)
+/// and answering the previous cycle's output, then a closing absorb row that answers the
+/// last output. Returns the first row after the section (`start` without requests).
+fn fill_requests(
+    cols: &mut [Vec<Felt>],
+    start: usize,
+    mut state: [Felt; 12],
+    permutations: &[([Felt; 12], [Felt; 12])],
+) -> usize {
+    if permutations.is_empty() {
+        return start;
+    }
+    for (k, (input, _)) in permutations.iter().enumerate() {
+        let at = start + hash::CYCLE_LEN * k;
+        let (mut rows, out) = hash::permutation_rows(*input, [Felt::ZERO; 8]);
+        // The absorb row holds what the previous cycle left; the rounds start from `input`.
+        rows[0] = [Felt::ZERO; hash::HASH_WIDTH];
+        rows[0][hash::S..hash::S + 12].copy_from_slice(&state);
+        rows[0][hash::REQ_IN] = Felt::ONE;
+        rows[0][hash::REQ_OUT] = Felt::from((k > 0) as u8);
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                cols[HASH + c][at + r] = *v;
+            }
+            cols[HASH_REQ][at + r] = Felt::ONE;
+            cols[HASH_ROUND][at + r] = Felt::from((r != 0) as u8);
+        }
+        state = out;
+    }
+    let close = start + hash::CYCLE_LEN * permutations.len();
+    for (i, v) in state.iter().enumerate() {
+        cols[HASH_STATE + i][close] = *v;
+    }
+    cols[HASH_REQ_OUT][close] = Felt::ONE;
+    cols[HASH_REQ][close] = Felt::ONE;
+    close + 1
 }

@@ -10,13 +10,17 @@ use super::Hooks;
 /// The CPU columns, read from what the processor recorded: per row the state and the table
 /// registers before the instruction and what it did to the tables; after `HALT`, copies of
 /// the `HALT` row that drain the overflow table the processor left, newest row first.
+/// `requests_at` is the first row of the hasher's request section, where the first
+/// `HPERM`'s permutation starts (each later one 8 rows further).
 pub(super) fn fill_cpu(
     cols: &mut [Vec<Felt>],
     exec: &ExecutionTrace,
     u32_cells: &U32Cells,
+    requests_at: usize,
     last_real: usize,
     hooks: Hooks,
 ) {
+    let mut next_permutation = requests_at;
     let rows = &exec.rows;
     let halt_row = *rows.last().expect("an execution has at least its HALT row");
     let contexts = super::memory::context_ids(exec);
@@ -107,6 +111,12 @@ pub(super) fn fill_cpu(
                 } else {
                     Felt::ONE
                 }
+            }
+            // The absorb row of the permutation that answers (requests in execution order).
+            Opcode::Hperm if i < rows.len() => {
+                let at = next_permutation;
+                next_permutation += vm_air::chiplets::hasher::CYCLE_LEN;
+                Felt::new(at as u64)
             }
             _ => Felt::ZERO,
         };

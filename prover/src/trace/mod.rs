@@ -131,6 +131,9 @@ pub struct TraceShape {
     pub chiplet_rows: usize,
     /// Rows of the hash chiplet's program attestation (8 per block of 4 instructions).
     pub attestation_rows: usize,
+    /// Rows of the hasher's request section: 8 per permutation `HPERM` asks for, and a
+    /// closing row that holds the last one's output (none without requests).
+    pub request_rows: usize,
     /// Rows of the memory chiplet (one per access).
     pub memory_rows: usize,
     /// Rows of the bitwise chiplet (two per `U32AND`/`U32XOR`, plus one filler row when
@@ -147,13 +150,15 @@ pub struct TraceShape {
 
 impl TraceShape {
     /// The shape of a trace for `cycles` executed rows ending at stack depth `final_depth`,
-    /// for a program of `program_len` instructions under `preset`, with `memory_rows`
-    /// memory accesses, `bitwise_rows` rows of the bitwise chiplet and `range_rows` rows of
-    /// the range checker.
+    /// for a program of `program_len` instructions under `preset`, with `permutations`
+    /// hash requests, `memory_rows` memory accesses, `bitwise_rows` rows of the bitwise
+    /// chiplet and `range_rows` rows of the range checker.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         cycles: usize,
         final_depth: usize,
         program_len: usize,
+        permutations: usize,
         memory_rows: usize,
         bitwise_rows: usize,
         range_rows: usize,
@@ -161,13 +166,16 @@ impl TraceShape {
     ) -> Self {
         let cpu_rows = cycles + final_depth.saturating_sub(16) + 1;
         let attestation_rows = hash::CYCLE_LEN * program_len.div_ceil(INSTRUCTIONS_PER_CYCLE);
-        let chiplet_rows = attestation_rows + memory_rows + bitwise_rows + range_rows;
+        let request_rows = request_rows(permutations);
+        let chiplet_rows =
+            attestation_rows + request_rows + memory_rows + bitwise_rows + range_rows;
         let needed = cpu_rows.max(chiplet_rows) + preset.random_rows();
         let trace_len = needed.next_power_of_two().max(preset.min_trace_len);
         Self {
             cpu_rows,
             chiplet_rows,
             attestation_rows,
+            request_rows,
             memory_rows,
             bitwise_rows,
             range_rows,
@@ -175,6 +183,30 @@ impl TraceShape {
             last_real: trace_len - preset.random_rows() - 1,
         }
     }
+}
+
+/// Rows of the hasher's request section for `permutations` requests: a cycle each, then a
+/// closing row holding the last output.
+fn request_rows(permutations: usize) -> usize {
+    if permutations == 0 {
+        0
+    } else {
+        hash::CYCLE_LEN * permutations + 1
+    }
+}
+
+/// The permutations the run asked the hasher for (`HPERM`), in execution order: input and
+/// output states.
+pub fn permutations(exec: &ExecutionTrace) -> Vec<([Felt; 12], [Felt; 12])> {
+    exec.hasher
+        .iter()
+        .filter_map(|r| match r {
+            vm_processor::trace::HasherRequest::Permutation { input, output, .. } => {
+                Some((*input, *output))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// The shape of the trace [`build`] makes for `exec` (a run of `program` ending at depth
@@ -188,11 +220,13 @@ pub fn shape(
     let mem_rows = memory::table(memory::accesses(exec));
     let u32_cells = cpu::u32_cells(exec, None);
     let range_rows = memory::range_table_with(&mem_rows, &u32_cells.lookups).len();
-    let bit_rows = bitwise::rows(&exec.bitwise, mem_rows.is_empty()).len();
+    let perms = permutations(exec).len();
+    let bit_rows = bitwise::rows(&exec.bitwise, mem_rows.is_empty() && perms == 0).len();
     TraceShape::new(
         exec.rows.len(),
         final_depth,
         program.code().len(),
+        perms,
         mem_rows.len(),
         bit_rows,
         range_rows,
@@ -200,8 +234,8 @@ pub fn shape(
     )
 }
 
-/// The shape of the trace of a run that made no memory access, no bitwise request and no
-/// u32 operation: `cycles` executed rows ending at depth `final_depth`, for a program of
+/// The shape of the trace of a run that made no memory access, no hash or bitwise request
+/// and no u32 operation: `cycles` executed rows ending at depth `final_depth`, for a program of
 /// `program_len` instructions.
 pub fn shape_without_memory(
     cycles: usize,
@@ -210,7 +244,7 @@ pub fn shape_without_memory(
     preset: &Preset,
 ) -> TraceShape {
     let range_rows = memory::range_table(&[]).len();
-    TraceShape::new(cycles, final_depth, program_len, 0, 0, range_rows, preset)
+    TraceShape::new(cycles, final_depth, program_len, 0, 0, 0, range_rows, preset)
 }
 
 #[cfg(feature = "testing")]
@@ -284,7 +318,8 @@ fn build_hooked(
     let mem_rows = memory::table(accesses);
     let u32_cells = cpu::u32_cells(exec, hooks.u32_cells);
     let range_rows = memory::range_table_with(&mem_rows, &u32_cells.lookups);
-    let mut bit_rows = bitwise::rows(&exec.bitwise, mem_rows.is_empty());
+    let perms = permutations(exec);
+    let mut bit_rows = bitwise::rows(&exec.bitwise, mem_rows.is_empty() && perms.is_empty());
     if let Some(lie) = hooks.bitwise {
         lie(&mut bit_rows);
     }
@@ -292,6 +327,7 @@ fn build_hooked(
         exec.rows.len(),
         final_depth,
         program.code().len(),
+        perms.len(),
         mem_rows.len(),
         bit_rows.len(),
         range_rows.len(),
@@ -301,10 +337,18 @@ fn build_hooked(
     let width = preset.main_width();
     let mut cols: Vec<Vec<Felt>> = (0..width).map(|_| vec![Felt::ZERO; n]).collect();
 
-    cpu::fill_cpu(&mut cols, exec, &u32_cells, shape.last_real, hooks);
+    cpu::fill_cpu(
+        &mut cols,
+        exec,
+        &u32_cells,
+        shape.attestation_rows,
+        shape.last_real,
+        hooks,
+    );
     chiplets::fill_chiplet(
         &mut cols,
         program,
+        &perms,
         &mem_rows,
         &bit_rows,
         &range_rows,
