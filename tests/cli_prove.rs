@@ -346,17 +346,18 @@ fn no_zk_warns_and_stats_report_every_phase() {
 #[test]
 fn unprovable_and_failing_programs_give_clean_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let u32 = dir.path().join("u32.masm");
-    std::fs::write(&u32, "begin padw padw padw hperm end").unwrap();
-    let err = fails(&vm(&["prove", s(&u32)]));
-    assert!(err.to_lowercase().contains("hperm"), "{err}");
+    let merkle = dir.path().join("merkle.masm");
+    std::fs::write(&merkle, "begin padw padw padw hperm mtree_verify end").unwrap();
+    let err = fails(&vm(&["prove", s(&merkle)]));
+    assert!(err.contains("MPVERIFY"), "{err}");
     assert!(err.contains("cannot prove") && err.contains("yet"), "{err}");
     assert!(
-        err.contains("needs the hasher's bus") && err.contains("(issue: hash proofs)"),
+        err.contains("needs the hasher's Merkle path requests")
+            && err.contains("(issue: hash proofs)"),
         "{err}"
     );
-    assert!(err.contains("u32.masm:1:"), "{err}");
-    assert!(!dir.path().join("u32.proof").exists());
+    assert!(err.contains("merkle.masm:1:"), "{err}");
+    assert!(!dir.path().join("merkle.proof").exists());
 
     let div = dir.path().join("div.masm");
     std::fs::write(&div, "begin push.1 push.0 div end").unwrap();

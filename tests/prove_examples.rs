@@ -1,6 +1,8 @@
 //! Every bundled example either proves and verifies at both security presets with zero
 //! knowledge on, or (when it uses instructions the AIR does not constrain yet) is refused
-//! with an error naming the instruction and its location.
+//! with an error naming the instruction and its location, or (`ecdsa`, whose trace is too
+//! large for a CI machine) passes the prover's check that every instruction is
+//! constrained.
 
 use std::path::Path;
 
@@ -8,29 +10,48 @@ use vm::processor::{DefaultHost, ExecutionOptions, InputFile};
 use vm_assembly::Assembler;
 use vm_prover::{preset, prove, ProveError};
 
-/// The examples and whether this version of the AIR proves them.
-const EXAMPLES: [(&str, bool); 12] = [
-    ("secret", true),
-    ("fib", true),
-    ("loops", true),
-    ("procedures", true),
-    ("memory", true),
-    ("u32", true),
-    ("advice", true),
-    ("merkle", false),
-    ("call", true),
-    ("hashes", false),
-    ("hbs", false),
-    ("ecdsa", false),
+/// What this version of the AIR does with an example.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// It proves and verifies at both presets.
+    Proves,
+    /// `vm prove` refuses it: it uses instructions the AIR does not constrain yet.
+    Refused,
+    /// Every instruction it uses is constrained, but its trace (2^24 rows for `ecdsa`'s
+    /// 9.8 M cycles) is too large to prove on a CI machine: only `check_provable` runs.
+    TooLargeForCi,
+}
+
+use Expect::*;
+
+/// The examples and what this version of the AIR does with them.
+const EXAMPLES: [(&str, Expect); 12] = [
+    ("secret", Proves),
+    ("fib", Proves),
+    ("loops", Proves),
+    ("procedures", Proves),
+    ("memory", Proves),
+    ("u32", Proves),
+    ("advice", Proves),
+    ("merkle", Refused),
+    ("call", Proves),
+    ("hashes", Proves),
+    ("hbs", Refused),
+    ("ecdsa", TooLargeForCi),
 ];
 
 #[test]
 fn examples_prove_at_both_presets_or_are_refused() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for (name, provable) in EXAMPLES {
+    for (name, expect) in EXAMPLES {
         let program = Assembler::new()
             .assemble_file(root.join(name).join(format!("{name}.masm")))
             .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        if expect == TooLargeForCi {
+            vm_prover::check_provable(&program).unwrap_or_else(|e| panic!("{name}: {e}"));
+            continue;
+        }
+        let provable = expect == Proves;
         let text = std::fs::read_to_string(root.join(name).join(format!("{name}.inputs"))).unwrap();
         let inputs = InputFile::parse(&text).unwrap();
         for p in [
@@ -79,7 +100,11 @@ fn provable_examples_prove_and_verify_from_the_cli() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let dir = tempfile::tempdir().unwrap();
     let vm = env!("CARGO_BIN_EXE_vm");
-    for (name, provable) in EXAMPLES {
+    for (name, expect) in EXAMPLES {
+        if expect == TooLargeForCi {
+            continue;
+        }
+        let provable = expect == Proves;
         let masm = root.join(name).join(format!("{name}.masm"));
         let inputs = root.join(name).join(format!("{name}.inputs"));
         for security in ["96", "128"] {

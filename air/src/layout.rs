@@ -40,8 +40,8 @@ pub const RANDOMIZER: usize = BASE_WIDTH;
 // ---- auxiliary trace (extension field), allocated from the bus registry -----------------
 
 pub use crate::bus::{
-    tag, AUX_CHIPLET, AUX_HASH, AUX_LOOKUPS, AUX_MEMORY, AUX_RANDS, AUX_RANGE, AUX_ROM_ENTRY, AUX_SUM,
-    AUX_TABLE, AUX_U32_RANGE, AUX_WIDTH,
+    tag, AUX_CHIPLET, AUX_HASH, AUX_LOOKUPS, AUX_MEMORY, AUX_RANDS, AUX_RANGE, AUX_ROM_ENTRY,
+    AUX_SUM, AUX_TABLE, AUX_U32_RANGE, AUX_WIDTH,
 };
 
 /// A row of the CPU's columns, read by name.
@@ -293,7 +293,7 @@ pub fn main_columns(preset: &crate::Preset) -> alloc::vec::Vec<ColumnGroup> {
             1,
             "chiplets",
             "round",
-            "the hasher's round flag `hasher * R`"
+            "the hasher's round flag `(hasher + requests) * R`, on the round rows of both its sections"
         ),
         g(
             HASH_ADDR,
@@ -317,6 +317,14 @@ pub fn main_columns(preset: &crate::Preset) -> alloc::vec::Vec<ColumnGroup> {
             "the bitwise chiplet's selector: 1 on its rows, right after the memory chiplet's"
         ),
         g(
+            HASH_REQ,
+            1,
+            "chiplets",
+            "requests",
+            "the hash requests' selector: 1 on the hasher's request section (a cycle per \
+             `HPERM`, then a closing row), right after the attestation"
+        ),
+        g(
             HASH_STATE,
             STATE_WIDTH,
             "chiplets",
@@ -328,7 +336,8 @@ pub fn main_columns(preset: &crate::Preset) -> alloc::vec::Vec<ColumnGroup> {
             STATE_WIDTH,
             "chiplets",
             "a0..a11",
-            "S-box cubes; `a0..a3` the multiplicities on absorb rows; memory, bitwise and range \
+            "S-box cubes; `a0..a3` the multiplicities on the attestation's absorb rows, `a0`, \
+             `a1` those of a request's input and output on the request section's; memory, bitwise and range \
              rows share `a0..a11, b0..b11`"
         ),
         g(

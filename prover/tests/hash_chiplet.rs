@@ -160,6 +160,7 @@ fn evaluate_all<E: FieldElement<BaseField = Felt>>(
         &next[..HASH_WIDTH],
         active,
         cur[ROUND],
+        active * (E::ONE - cur[ROUND]),
         &periodic[..NUM_PERIODIC],
         &mut vm_air::named::Writer::new(&mut result[..NUM_CONSTRAINTS]),
     );

@@ -133,11 +133,12 @@ fn a_failing_program_reports_its_execution_error() {
 
 #[test]
 fn unprovable_instructions_are_refused_with_their_location() {
-    let program = assemble("begin\n  push.1 mem_store.0\n  padw padw padw hperm\nend");
+    let program =
+        assemble("begin\n  push.1 mem_store.0\n  padw padw padw hperm\n  mtree_verify\nend");
     let err = vm_prover::check_provable(&program).unwrap_err();
     let msg = err.to_string();
     assert!(
-        msg.contains("HPERM") && msg.contains("test.masm:3:"),
+        msg.contains("MPVERIFY") && msg.contains("test.masm:4:"),
         "{msg}"
     );
 }

@@ -130,14 +130,15 @@ pub fn run_full(
 }
 
 /// Whether `program` is provable and exercises what the memory proofs (memory, procedure
-/// locals, `call` contexts), the u32 proofs (the range-checked u32 operations) or the
-/// bitwise chiplet (`u32and`, `u32xor`) constrain: such a run is also proven and verified.
+/// locals, `call` contexts), the u32 proofs (the range-checked u32 operations), the
+/// bitwise chiplet (`u32and`, `u32xor`) or the hasher's request section (`hperm` and what
+/// builds on it) constrain: such a run is also proven and verified.
 fn uses_chiplet_proofs(program: &vm::Program) -> bool {
-    use vm::core::Component::{Bitwise, Memory, Range};
+    use vm::core::Component::{Bitwise, Hasher, Memory, Range};
     let chiplet = program
         .code()
         .iter()
-        .any(|i| matches!(i.op.component(), Memory | Range | Bitwise));
+        .any(|i| matches!(i.op.component(), Memory | Range | Bitwise | Hasher));
     chiplet && vm_prover::check_provable(program).is_ok()
 }
 

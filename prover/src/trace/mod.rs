@@ -244,7 +244,16 @@ pub fn shape_without_memory(
     preset: &Preset,
 ) -> TraceShape {
     let range_rows = memory::range_table(&[]).len();
-    TraceShape::new(cycles, final_depth, program_len, 0, 0, 0, range_rows, preset)
+    TraceShape::new(
+        cycles,
+        final_depth,
+        program_len,
+        0,
+        0,
+        0,
+        range_rows,
+        preset,
+    )
 }
 
 #[cfg(feature = "testing")]

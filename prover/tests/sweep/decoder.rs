@@ -125,7 +125,7 @@ fn substituted(
                 depth = Felt::new(16 + st.overflow.len() as u64);
             }
             Phase::After => {
-                // With no proven operation (HPERM's flags) nothing fixes the new stack.
+                // With no proven operation (MPVERIFY's flags) nothing fixes the new stack.
                 if !single && !acting.is_empty() {
                     // sum_op f_op (s_i' - src_op(i)) = 0 with sum_op f_op = 1 at every i.
                     for (i, new) in st.top.iter_mut().enumerate() {
@@ -352,29 +352,29 @@ fn group_binary() -> Vec<Case> {
             },
             no_lie,
         ),
-        // DUP6 where the program says MOVUP6: G_6 = -1, G_7 = G_3 = 1, L_6 (codes 102,
-        // HPERM, and 118 are no proven operations; 48 + 112 - 96 + 6 = 70).
+        // DUP7 where the program says MOVUP7: G_6 = -1, G_7 = G_3 = 1, L_7 (codes 103,
+        // MPVERIFY, and 119 are no proven operations; 48 + 112 - 96 + 7 = 71).
         at(
             6,
-            Movup6,
-            Dup6,
+            Movup7,
+            Dup7,
             &p,
             Flags {
                 groups: vec![(6, -1), (7, 1), (3, 1)],
-                lows: vec![(6, 1)],
+                lows: vec![(7, 1)],
             },
             no_lie,
         ),
-        // MOVDN6 where the program says MOVUP6: G_7 = -1, G_6 = G_5 = 1, L_6
-        // (80 + 96 - 112 + 6 = 70).
+        // MOVDN7 where the program says MOVUP7: G_7 = -1, G_6 = G_5 = 1, L_7
+        // (80 + 96 - 112 + 7 = 71).
         at(
             7,
-            Movup6,
-            Movdn6,
+            Movup7,
+            Movdn7,
             &p,
             Flags {
                 groups: vec![(7, -1), (6, 1), (5, 1)],
-                lows: vec![(6, 1)],
+                lows: vec![(7, 1)],
             },
             no_lie,
         ),
@@ -385,7 +385,7 @@ fn group_binary() -> Vec<Case> {
 pub fn cases() -> Vec<Case> {
     use Opcode::*;
     let mut cases = Vec::new();
-    // `decoder.proven_opcode`: the flags of HPERM (code 102), which is no proven
+    // `decoder.proven_opcode`: the flags of MPVERIFY (code 103), which is no proven
     // operation, so every flag product of the row is zero and every stack constraint
     // vanishes (the pc still steps by one, the overflow and control registers stay): the
     // liar claims [4, 3] -> [0, 8]. The row runs as a SWAP (no shift, no helper) whose
@@ -393,12 +393,12 @@ pub fn cases() -> Vec<Case> {
     cases.push(Case::new(
         "decoder.proven_opcode",
         substituted(
-            Hperm,
+            Mpverify,
             Swap,
             &[4, 3],
             Flags {
                 groups: vec![(6, 1)],
-                lows: vec![(6, 1)],
+                lows: vec![(7, 1)],
             },
             |s| {
                 s[0] = Felt::ZERO;
@@ -407,18 +407,18 @@ pub fn cases() -> Vec<Case> {
         ),
     ));
     cases.push(Case::new("decoder.group_one_hot", early_return()));
-    // `decoder.low_one_hot`: G_6, L_6 = L_0 = 1: MLOAD (96) is the only proven product
-    // (102, HPERM, is not proven), the lookup is 96 + 6 = 102, HPERM. The row reads memory
-    // where the program permutes.
+    // `decoder.low_one_hot`: G_6, L_7 = L_0 = 1: MLOAD (96) is the only proven product
+    // (103, MPVERIFY, is not proven), the lookup is 96 + 7 = 103, MPVERIFY. The row reads
+    // memory where the program checks a Merkle path.
     cases.push(Case::new(
         "decoder.low_one_hot",
         substituted(
-            Hperm,
+            Mpverify,
             Mload,
             &powers(),
             Flags {
                 groups: vec![(6, 1)],
-                lows: vec![(6, 1), (0, 1)],
+                lows: vec![(7, 1), (0, 1)],
             },
             no_lie,
         ),

@@ -16,6 +16,7 @@ mod bitwise;
 mod boundary;
 mod chiplet;
 mod decoder;
+mod hash_requests;
 mod memory;
 mod tables;
 mod u32ops;
@@ -88,6 +89,7 @@ fn catalogue() -> Vec<Case> {
     cases.extend(memory::cases());
     cases.extend(bitwise::cases());
     cases.extend(u32ops::cases());
+    cases.extend(hash_requests::cases());
     cases
 }
 
@@ -177,9 +179,14 @@ fn u32_forgeries_are_isolated() {
     assert_isolated(u32ops::cases());
 }
 
+#[test]
+fn hash_request_forgeries_are_isolated() {
+    assert_isolated(hash_requests::cases());
+}
+
 /// The components' constraints whose isolating forgeries are not written yet.
 fn pending() -> Vec<(&'static str, &'static str)> {
-    [memory::PENDING, bitwise::PENDING].concat()
+    [memory::PENDING, bitwise::PENDING, hash_requests::PENDING].concat()
 }
 
 /// Every constraint and assertion name of the AIR under the default preset.
