@@ -3,13 +3,15 @@
 //! constraint they target) and by the release-build verifier after a real proof: a limb of
 //! 2^16 or more that still recombines, a non-canonical split, a wrong quotient or a
 //! remainder not below the divisor, a carry or borrow that lies, a comparison that lies
-//! for equal high limbs, and inputs that are not u32 values (which `vm run` rejects).
+//! for equal high limbs, a wrong popcount or leading-zero count, and inputs that are not
+//! u32 values (which `vm run` rejects).
 
 #[path = "common/mod.rs"]
 mod common;
 
 use common::forge::{
-    assemble, forge, honest, inputs, rejected, rejected_by_verifier, rejected_only_by, Forgery,
+    after_first, assemble, forge, honest, inputs, rejected, rejected_by_verifier, rejected_only_by,
+    Forgery,
 };
 use common::u32lies::{lie, wide_limb};
 use common::Phase;
@@ -243,4 +245,31 @@ fn inputs_that_are_not_u32_have_no_proof() {
         let f = forge(src, stack, |_, _, _, _| {});
         caught(f, BUS, false);
     }
+}
+
+#[test]
+fn a_wrong_popcount_or_clz_is_rejected() {
+    // popcount(0xf0f0_1234) = 13 is the remainder of the lowering's last U32DIV (the
+    // weighted sums reduced mod 255); claimed as 14, the division's constraint objects.
+    let f = lie(
+        "begin u32popcnt end",
+        &[0xf0f0_1234],
+        Opcode::U32div,
+        |r, q| (r + 1, q),
+    );
+    caught(f, "u32.div", true);
+    // clz(0x1234) = 19 comes from the advice, checked by `n < 2^(32 - k) <= 2n + 1`. The
+    // liar supplies 18 (2^14 - 1 - n = 11723 exceeds n), then claims the check's U32SUB
+    // (n - 11723) did not borrow, with the difference taken in the field: no u32, so no
+    // range row answers its limbs.
+    let mut adv = after_first(Opcode::Advpop, |st| st.top[0] -= Felt::ONE);
+    let mut sub = after_first(Opcode::U32sub, |st| {
+        st.top[0] = Felt::ZERO;
+        st.top[1] = Felt::new(0x1234) - Felt::new(11723);
+    });
+    let f = forge("begin u32clz end", &[0x1234], move |p, c, i, st| {
+        adv(p, c, i, st);
+        sub(p, c, i, st);
+    });
+    caught(f, BUS, true);
 }
