@@ -123,11 +123,22 @@ pub fn run_full(
         fast, traced,
         "the fast and tracing executors disagree on {src:?}"
     );
-    if fast.is_ok() && uses_chiplet_proofs(&program) && first_proof_of(&program, src) {
-        prove_and_verify(src, &program, inputs, advice, options);
+    if let Ok(out) = &fast {
+        let small = out.cycles <= MAX_PROVEN_CYCLES && program.code().len() <= MAX_PROVEN_CODE;
+        if small && uses_chiplet_proofs(&program) && first_proof_of(src) {
+            prove_and_verify(src, &program, inputs, advice, options);
+        }
     }
     fast
 }
+
+/// The largest run `run_full` also proves: a few thousand cycles and instructions keep the
+/// trace at 2^12 rows or less (2 attestation rows per instruction), so that the tests of
+/// the standard library's large procedures (BLAKE3, SHA-256, ECDSA, thousands of cycles
+/// per run) run them without proving each. Their proofs are the examples' and benchmarks'.
+const MAX_PROVEN_CYCLES: u64 = 3_000;
+/// See [`MAX_PROVEN_CYCLES`].
+const MAX_PROVEN_CODE: usize = 1_000;
 
 /// Whether `program` is provable and exercises what the memory proofs (memory, procedure
 /// locals, `call` contexts), the u32 proofs (the range-checked u32 operations), the
@@ -142,21 +153,13 @@ fn uses_chiplet_proofs(program: &vm::Program) -> bool {
     chiplet && vm_prover::check_provable(program).is_ok()
 }
 
-/// Whether this run should be proven: every run of a program that touches memory; for the
-/// others (u32 arithmetic), the first run of each program shape (the source with its
-/// numbers blanked), so that the comparison and u32 tests' hundreds of inputs prove each
-/// instruction once rather than once per input.
-fn first_proof_of(program: &vm::Program, src: &str) -> bool {
+/// Whether this run should be proven: the first run of each program shape (the source with
+/// its numbers blanked), so that the tests' hundreds of inputs prove each instruction, and
+/// each memory access pattern, once rather than once per input.
+fn first_proof_of(src: &str) -> bool {
     use std::collections::HashSet;
     use std::sync::{Mutex, OnceLock};
     static PROVEN: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
-    let memory = program
-        .code()
-        .iter()
-        .any(|i| i.op.component() == vm::core::Component::Memory);
-    if memory {
-        return true;
-    }
     let shape: String = src
         .chars()
         .map(|c| if c.is_ascii_digit() { '#' } else { c })
