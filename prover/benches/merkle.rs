@@ -11,7 +11,12 @@ use vm_processor::{AdviceInputs, DefaultHost, ExecutionOptions};
 
 /// Leaf `i` of the tree: `[i, 2 i + 1, 0, 7]`.
 fn leaf(i: u64) -> Word {
-    [Felt::new(i), Felt::new(2 * i + 1), Felt::new(0), Felt::new(7)]
+    [
+        Felt::new(i),
+        Felt::new(2 * i + 1),
+        Felt::new(0),
+        Felt::new(7),
+    ]
 }
 
 fn bench(c: &mut Criterion) {
@@ -47,14 +52,8 @@ fn bench(c: &mut Criterion) {
         let p = run();
         let started = std::time::Instant::now();
         let proof = vm_air::VmProof::from_bytes(&p.proof.to_bytes()).unwrap();
-        vm_verifier::verify(
-            program.hash(),
-            inputs.clone(),
-            p.output.stack,
-            &proof,
-            96,
-        )
-        .expect("verifies");
+        vm_verifier::verify(program.hash(), inputs.clone(), p.output.stack, &proof, 96)
+            .expect("verifies");
         println!(
             "{repeats} openings of depth {depth}: cycles {}, trace length {}, width {}+{}, proof {} bytes, verify {:?}",
             p.stats.cycles,

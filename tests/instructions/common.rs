@@ -125,7 +125,7 @@ pub fn run_full(
     );
     if let Ok(out) = &fast {
         let small = out.cycles <= MAX_PROVEN_CYCLES && program.code().len() <= MAX_PROVEN_CODE;
-        if small && uses_chiplet_proofs(&program) && first_proof_of(src) {
+        if small && uses_chiplet_proofs(&program) && first_proof_of(&program, src) {
             prove_and_verify(src, &program, inputs, advice, options);
         }
     }
@@ -153,20 +153,38 @@ fn uses_chiplet_proofs(program: &vm::Program) -> bool {
     chiplet && vm_prover::check_provable(program).is_ok()
 }
 
-/// Whether this run should be proven: the first run of each program shape (the source with
-/// its numbers blanked), so that the tests' hundreds of inputs prove each instruction, and
-/// each memory access pattern, once rather than once per input.
-fn first_proof_of(src: &str) -> bool {
+/// Whether this run should be proven: in the instruction tests (`tests/instructions`) every
+/// run of a program that touches memory; otherwise the first run of each program shape (the
+/// source with its numbers blanked), so that the comparison, u32 and standard-library tests'
+/// hundreds of inputs prove each program once rather than once per input, and in the
+/// standard library's tests only the first [`MAX_PROVEN_ELSEWHERE`] shapes.
+fn first_proof_of(program: &vm::Program, src: &str) -> bool {
     use std::collections::HashSet;
     use std::sync::{Mutex, OnceLock};
     static PROVEN: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let memory = program
+        .code()
+        .iter()
+        .any(|i| i.op.component() == vm::core::Component::Memory);
+    if memory && env!("CARGO_CRATE_NAME") == "instructions" {
+        return true;
+    }
     let shape: String = src
         .chars()
         .map(|c| if c.is_ascii_digit() { '#' } else { c })
         .collect();
     let mut proven = PROVEN.get_or_init(Default::default).lock().unwrap();
+    // Outside the instruction tests (the standard library's, which share this file) a few
+    // programs per test binary: their runs take thousands of cycles each.
+    if env!("CARGO_CRATE_NAME") != "instructions" && proven.len() >= MAX_PROVEN_ELSEWHERE {
+        return false;
+    }
     proven.insert(shape)
 }
+
+/// How many programs a test binary other than `tests/instructions` proves (see
+/// [`first_proof_of`]).
+const MAX_PROVEN_ELSEWHERE: usize = 6;
 
 /// Proves the run at both security presets with zero knowledge on and verifies each proof
 /// with the release-build verifier, from its bytes.
