@@ -62,12 +62,14 @@ pub use vm_verifier as verifier;
 pub use error::{CompileError, Error};
 pub use proof::Proof;
 pub use vm_assembly::Assembler;
-pub use vm_core::{Felt, Program, StackError, StackInputs, StackOutputs, Word};
+pub use vm_core::{Felt, Opcode, Program, StackError, StackInputs, StackOutputs, Word};
 pub use vm_processor::{
     execute, AdviceInputs, DefaultHost, ErrorKind, ExecutionError, ExecutionOptions,
     ExecutionOutput, Host, InputError,
 };
-pub use vm_prover::{execute_for_proof, preset, Execution, ProveError, ProvingStats};
+pub use vm_prover::{
+    check_provable, execute_for_proof, preset, Execution, ProveError, ProvingStats,
+};
 pub use vm_verifier::{verify_bytes, Acceptance, ProofError, VerifyError};
 
 use progress::{ProgressFn, ProgressLayer};
