@@ -135,3 +135,34 @@ fn a_batch_proof_verifies_against_its_two_roots() {
         ));
     }
 }
+
+/// `examples/rollup/rollup.inputs` (for `vm run`, `vm profile`) is the example's first batch
+/// on its genesis state, and running it gives the node's statement.
+#[test]
+fn the_inputs_file_is_the_first_demo_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = Node::open(&dir.path().join("state.redb"), node::DEMO_GENESIS).unwrap();
+    let batch: Vec<_> = node::DEMO_BATCH
+        .iter()
+        .map(|&(from, to, amount)| node.sign(from, to, amount).unwrap())
+        .collect();
+    let json = node::inputs_json(&node.accounts().unwrap(), &batch);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/rollup/rollup.inputs");
+    let file = std::fs::read_to_string(path).unwrap();
+    assert!(
+        file == json,
+        "examples/rollup/rollup.inputs is stale: cargo run --release --example rollup -- \
+         --db /tmp/x.redb --fresh --write-inputs examples/rollup/rollup.inputs"
+    );
+    let inputs = vm::processor::InputFile::parse(&file).unwrap();
+    let out = vm::execute(
+        node.program(),
+        inputs.stack_inputs(),
+        inputs.advice_inputs(),
+        &mut vm::DefaultHost,
+        vm::ExecutionOptions::default(),
+    )
+    .unwrap();
+    let applied = node.apply(&batch).unwrap();
+    assert_eq!(out.stack, applied.statement.stack_outputs());
+}

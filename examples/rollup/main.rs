@@ -1,4 +1,5 @@
-//! A rollup node in miniature: `cargo run --release --example rollup [-- --db PATH] [--fresh]`.
+//! A rollup node in miniature:
+//! `cargo run --release --example rollup [-- --db PATH] [--fresh] [--write-inputs FILE]`.
 //!
 //! Keeps accounts (balance, nonce, hash-based public key) in a sparse Merkle tree whose
 //! nodes live in a redb database, applies a batch of signed transfers with `rollup.masm`,
@@ -27,10 +28,14 @@ fn run() -> Result<(), NodeError> {
     let mut args = std::env::args().skip(1);
     let mut path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/rollup-example.redb");
     let mut fresh = false;
+    let mut write_inputs = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--db" => path = args.next().map(PathBuf::from).unwrap_or(path),
             "--fresh" => fresh = true,
+            // Writes the batch as a `vm run` inputs file (examples/rollup/rollup.inputs is
+            // this on a fresh database).
+            "--write-inputs" => write_inputs = args.next().map(PathBuf::from),
             other => return Err(NodeError::Db(format!("unknown argument {other}"))),
         }
     }
@@ -41,7 +46,7 @@ fn run() -> Result<(), NodeError> {
         std::fs::create_dir_all(dir).map_err(|e| NodeError::Db(e.to_string()))?;
     }
     let started = Instant::now();
-    let node = Node::open(&path, &[(0, 1000), (1, 1000), (2, 1000)])?;
+    let node = Node::open(&path, node::DEMO_GENESIS)?;
     println!(
         "node: {} (batch {}), opened in {:.2?}",
         path.display(),
@@ -51,7 +56,7 @@ fn run() -> Result<(), NodeError> {
     println!("program hash: {}", word_to_hex(&node.program().hash()));
 
     // Invalid batches: each fails in the VM with the program's message.
-    let good = node.sign(0, 1, 10)?;
+    let good = node.sign(0, 1, 10)?; // the first transfer of the batch
     let forged = {
         let mut t = node.sign(1, 2, 10)?; // account 1's signature ...
         t.from = 0; // ... on a transfer from account 0
@@ -71,7 +76,15 @@ fn run() -> Result<(), NodeError> {
     }
 
     // The batch.
-    let batch: Vec<Transfer> = vec![good, node.sign(1, 2, 20)?, node.sign(2, 0, 5)?];
+    let batch = node::DEMO_BATCH
+        .iter()
+        .map(|&(from, to, amount)| node.sign(from, to, amount))
+        .collect::<Result<Vec<Transfer>, _>>()?;
+    if let Some(file) = &write_inputs {
+        let json = node::inputs_json(&node.accounts()?, &batch);
+        std::fs::write(file, json).map_err(|e| NodeError::Db(e.to_string()))?;
+        println!("inputs: {}", file.display());
+    }
     let applied = node.apply(&batch)?;
     let st = applied.statement;
     println!("old root: {}", word_to_hex(&st.old_root));

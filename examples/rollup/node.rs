@@ -19,6 +19,12 @@ use vm::{
 /// The program, embedded so that the node and its tests run it from anywhere.
 pub const SOURCE: &str = include_str!("rollup.masm");
 
+/// The example's genesis state: (account, balance).
+pub const DEMO_GENESIS: &[(u64, u64)] = &[(0, 1000), (1, 1000), (2, 1000)];
+
+/// The example's batch: (from, to, amount), each signed with the sender's next nonce.
+pub const DEMO_BATCH: &[(u64, u64, u64)] = &[(0, 1, 10), (1, 2, 20), (2, 0, 5)];
+
 /// Height of each account's hash-based key: `2^KEY_HEIGHT` one-time keys, one per nonce.
 pub const KEY_HEIGHT: u32 = 5;
 
@@ -279,6 +285,69 @@ pub fn batch_advice(mut advice: AdviceInputs, transfers: &[Transfer]) -> AdviceI
         }
     }
     advice
+}
+
+/// A Miden-style inputs file (JSON) for `vm run examples/rollup/rollup.masm -i ...`: the
+/// batch on the tree of `accounts`, with the same advice as [`batch_advice`] (the tree as a
+/// `sparse_merkle_tree`, each signature's path as a `partial_merkle_tree`, the leaf
+/// preimages in `advice_map`). `examples/rollup/rollup.inputs` is this for the genesis state.
+pub fn inputs_json(accounts: &BTreeMap<u64, Account>, transfers: &[Transfer]) -> String {
+    let (root, _) = tree(accounts);
+    let num = |e: &Felt| format!("\"{}\"", e.as_int());
+    let list = |v: &[Felt]| v.iter().map(num).collect::<Vec<_>>().join(", ");
+    let hex = |w: &Word| format!("\"{}\"", word_to_hex(w));
+    let advice = batch_advice(AdviceInputs::default(), transfers);
+    let pairs = tree_pairs(accounts);
+    let leaves: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("[{}, {}]", k[3].as_int(), hex(&hash::merge(k, v))))
+        .collect();
+    let map: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| {
+            let mut pre = k.to_vec();
+            pre.extend_from_slice(v);
+            format!("{}: [{}]", hex(&hash::merge(k, v)), list(&pre))
+        })
+        .collect();
+    let mut store = vec![format!(
+        "{{ \"sparse_merkle_tree\": [{}] }}",
+        leaves.join(", ")
+    )];
+    for t in transfers {
+        // The leaf at depth h, index l, then its siblings up to the public key.
+        let (h, l) = (KEY_HEIGHT as u64, t.nonce);
+        let msg = Transfer::message(t.from, t.to, t.amount, t.nonce);
+        let mut nodes = Vec::new();
+        for (i, (left, right)) in t.signature.merkle_nodes(&msg).iter().enumerate() {
+            let (node, sib) = if (l >> i) & 1 == 0 {
+                (left, right)
+            } else {
+                (right, left)
+            };
+            if i == 0 {
+                nodes.push(format!("[[{h}, {l}], {}]", hex(node)));
+            }
+            nodes.push(format!(
+                "[[{}, {}], {}]",
+                h - i as u64,
+                (l >> i) ^ 1,
+                hex(sib)
+            ));
+        }
+        store.push(format!(
+            "{{ \"partial_merkle_tree\": [{}] }}",
+            nodes.join(", ")
+        ));
+    }
+    // File order: the last value is the top, and a word's element 3 is its top.
+    format!(
+        "{{\n  \"operand_stack\": [{}],\n  \"advice_stack\": [{}],\n  \"advice_map\": {{ {} }},\n  \"merkle_store\": [\n    {}\n  ]\n}}\n",
+        list(&root),
+        list(&advice.stack),
+        map.join(", "),
+        store.join(",\n    ")
+    )
 }
 
 /// A batch run: its statement, the accounts after it, and the recorded execution.
