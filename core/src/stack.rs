@@ -13,6 +13,10 @@ pub enum StackError {
     TooManyValues(usize),
 }
 
+// So that the facade's error enum can wrap it (`core::error::Error` is in `core` since
+// Rust 1.81, so this stays `no_std`).
+impl core::error::Error for StackError {}
+
 impl fmt::Display for StackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

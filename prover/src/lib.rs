@@ -7,6 +7,9 @@
 //! refused before anything runs: no proof is ever made of a statement the verifier could
 //! not check.
 //!
+//! [`execute_for_proof`] and [`prove_execution`] split [`prove`] in two, so that a node
+//! executes once and proves later (or under several presets).
+//!
 //! Nothing public proves a trace that [`prove`] did not build from an execution: the
 //! winterfell prover (`VmStark`) is private, and the entry points that prove, build or
 //! change an arbitrary trace for the soundness tests exist only with the `testing` feature
@@ -80,6 +83,16 @@ pub enum ProveError {
         min_rows: usize,
         /// The preset's name.
         name: &'static str,
+    },
+    /// [`prove_execution`] was given another program than the one that ran.
+    #[error(
+        "the execution is of program {expected}, not of the program {found} given to prove it"
+    )]
+    ProgramMismatch {
+        /// The hash of the program that ran.
+        expected: String,
+        /// The hash of the program given.
+        found: String,
     },
     /// The STARK prover failed (a bug: an honest trace always proves); the cause is
     /// winterfell's.
@@ -157,7 +170,8 @@ fn unsupported_reason(op: Opcode) -> &'static str {
     }
 }
 
-/// Executes `program` and proves the execution under `preset`.
+/// Executes `program` and proves the execution under `preset`: [`execute_for_proof`]
+/// followed by [`prove_execution`].
 pub fn prove(
     program: &Program,
     stack_inputs: StackInputs,
@@ -166,18 +180,93 @@ pub fn prove(
     options: ExecutionOptions,
     preset: &'static Preset,
 ) -> Result<Proved, ProveError> {
+    let execution = execute_for_proof(program, stack_inputs, advice, host, options)?;
+    prove_execution(program, &execution, preset)
+}
+
+/// An execution recorded for proving: its outputs and its trace, made by
+/// [`execute_for_proof`] only (the fields are private, so no one can hand the prover a
+/// trace that is not an execution's). A node executes a batch once, checks or publishes
+/// its outputs, and proves it later with [`prove_execution`], under any preset.
+#[derive(Clone, Debug)]
+pub struct Execution {
+    program_hash: vm_core::Word,
+    stack_inputs: StackInputs,
+    output: ExecutionOutput,
+    trace: vm_processor::ExecutionTrace,
+    time: Duration,
+}
+
+impl Execution {
+    /// The execution's outputs (stack outputs, cycles, rows per component).
+    pub fn output(&self) -> &ExecutionOutput {
+        &self.output
+    }
+
+    /// The hash of the program that ran.
+    pub fn program_hash(&self) -> vm_core::Word {
+        self.program_hash
+    }
+
+    /// The stack inputs the program started on.
+    pub fn stack_inputs(&self) -> &StackInputs {
+        &self.stack_inputs
+    }
+}
+
+/// Executes `program` with the tracing executor and keeps what [`prove_execution`] needs.
+/// Refuses, before running anything, a program that uses operations the AIR does not
+/// constrain ([`ProveError::Unsupported`]).
+pub fn execute_for_proof(
+    program: &Program,
+    stack_inputs: StackInputs,
+    advice: AdviceInputs,
+    host: &mut impl Host,
+    options: ExecutionOptions,
+) -> Result<Execution, ProveError> {
     check_provable(program)?;
     let started = Instant::now();
-    let (output, exec) = execute_traced(program, stack_inputs.clone(), advice, host, options)?;
-    let mut rng = StdRng::from_entropy();
-    let trace = trace::build(program, &exec, output.final_depth, preset, &mut rng);
-    let public = PublicInputs {
-        preset: preset.id,
+    let (output, trace) = execute_traced(program, stack_inputs.clone(), advice, host, options)?;
+    Ok(Execution {
         program_hash: program.hash(),
         stack_inputs,
+        output,
+        trace,
+        time: started.elapsed(),
+    })
+}
+
+/// Proves an execution [`execute_for_proof`] recorded, under `preset`. `program` must be the
+/// program that ran ([`ProveError::ProgramMismatch`] otherwise).
+pub fn prove_execution(
+    program: &Program,
+    execution: &Execution,
+    preset: &'static Preset,
+) -> Result<Proved, ProveError> {
+    let program_hash = program.hash();
+    if program_hash != execution.program_hash {
+        return Err(ProveError::ProgramMismatch {
+            expected: vm_core::hash::word_to_hex(&execution.program_hash),
+            found: vm_core::hash::word_to_hex(&program_hash),
+        });
+    }
+    let started = Instant::now();
+    let output = execution.output.clone();
+    let mut rng = StdRng::from_entropy();
+    let trace = trace::build(
+        program,
+        &execution.trace,
+        output.final_depth,
+        preset,
+        &mut rng,
+    );
+    let public = PublicInputs {
+        preset: preset.id,
+        program_hash,
+        stack_inputs: execution.stack_inputs.clone(),
         stack_outputs: output.stack,
     };
-    let trace_time = started.elapsed();
+    let trace_time = execution.time + started.elapsed();
     let mut stats = ProvingStats {
         cycles: output.cycles,
         trace_len: winter_prover::Trace::info(&trace).length(),

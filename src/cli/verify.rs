@@ -1,7 +1,6 @@
 //! `vm verify`: check a proof against public data only (program hash, public stack inputs,
 //! claimed stack outputs). The advice inputs are never read.
 
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use miette::{miette, IntoDiagnostic, Report, WrapErr};
@@ -10,7 +9,7 @@ use vm_core::hash::{word_from_hex, word_to_hex};
 use vm_core::{Felt, StackInputs, StackOutputs, Word, MODULUS, STACK_TOP_SIZE};
 use vm_processor::{InputError, InputFile, OutputFile};
 use vm_prover::Proved;
-use vm_verifier::{preset, VmProof};
+use vm_verifier::{preset, Acceptance, VmProof};
 
 use super::sibling;
 
@@ -64,9 +63,10 @@ pub fn verify(args: VerifyArgs) -> Result<(), Report> {
         Some(path) => read_claim(path)?,
         None => statement_from_files(&args)?,
     };
-    let proof = guarded(|| VmProof::from_bytes(&bytes))
-        .map_err(|m| miette!("{}: malformed proof ({m})", args.proof.display()))?
-        .map_err(|e| miette!("{}: {e}", args.proof.display()))?;
+    // `from_bytes` and `verify_bytes` check every length and field before winterfell reads
+    // them: no byte string makes them panic, so nothing here catches panics.
+    let proof =
+        VmProof::from_bytes(&bytes).map_err(|e| miette!("{}: {e}", args.proof.display()))?;
     if let Some(name) = &statement.preset {
         if name != proof.preset.name {
             return Err(miette!(
@@ -75,16 +75,13 @@ pub fn verify(args: VerifyArgs) -> Result<(), Report> {
             ));
         }
     }
-    let result = guarded(|| {
-        vm_verifier::verify(
-            statement.program_hash,
-            statement.stack_inputs.clone(),
-            statement.stack_outputs,
-            &proof,
-            args.min_security,
-        )
-    })
-    .map_err(|m| miette!("not verified: malformed proof ({m})"))?;
+    let result = vm_verifier::verify_bytes(
+        statement.program_hash,
+        statement.stack_inputs.clone(),
+        statement.stack_outputs,
+        &bytes,
+        &Acceptance::min_security(args.min_security),
+    );
     match result {
         Ok(bits) => {
             println!(
@@ -98,21 +95,6 @@ pub fn verify(args: VerifyArgs) -> Result<(), Report> {
             None => miette!("not verified: {e}"),
         }),
     }
-}
-
-/// Runs `f`, turning a panic (which only malformed input could cause) into an error instead
-/// of a crash with a backtrace.
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
-    let r = panic::catch_unwind(AssertUnwindSafe(f));
-    panic::set_hook(hook);
-    r.map_err(|p| {
-        p.downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "the verifier could not process it".into())
-    })
 }
 
 fn statement_from_files(args: &VerifyArgs) -> Result<Statement, Report> {
