@@ -359,3 +359,25 @@ fn a_trace_built_for_another_preset_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn the_last_real_row_is_never_a_chiplet_row() {
+    // The bus sums the fractions of rows 0..last, so the last real row must be the range
+    // checker's filler (multiplicity 0): a table whose real last entry (2^16 - 1, looked up
+    // by a u32 limb 0xffff) landed on it would leave that lookup unanswered. An honest
+    // `std::collections::mmr` run whose chiplet region filled 2002 rows of a 2048-row trace
+    // (last real row 2001) did exactly that before the shape reserved the row.
+    for preset in [
+        vm_prover::preset::by_name("96").unwrap(),
+        vm_prover::preset::by_name("128").unwrap(),
+    ] {
+        for range_rows in 1..1000 {
+            let shape =
+                vm_prover::trace::TraceShape::new(100, 16, 800, 10, 35, 60, range_rows, preset);
+            assert!(
+                shape.chiplet_rows <= shape.last_real,
+                "{range_rows}: {shape:?}"
+            );
+        }
+    }
+}

@@ -169,7 +169,11 @@ impl TraceShape {
         let request_rows = request_rows(permutations);
         let chiplet_rows =
             attestation_rows + request_rows + memory_rows + bitwise_rows + range_rows;
-        let needed = cpu_rows.max(chiplet_rows) + preset.random_rows();
+        // One row more than the chiplet region needs: the last real row's own fractions are
+        // outside the bus's sum (it sums the transitions from rows 0..last), so it must be a
+        // filler row of the range checker (its last value again, multiplicity 0), never the
+        // table's real last entry, whose lookups would go unanswered.
+        let needed = cpu_rows.max(chiplet_rows + 1) + preset.random_rows();
         let trace_len = needed.next_power_of_two().max(preset.min_trace_len);
         Self {
             cpu_rows,
