@@ -346,14 +346,32 @@ fn no_zk_warns_and_stats_report_every_phase() {
 #[test]
 fn unprovable_and_failing_programs_give_clean_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let merkle = dir.path().join("merkle.masm");
-    std::fs::write(&merkle, "begin padw padw padw hperm mtree_verify end").unwrap();
+    // The assembler emits no unconstrained operation (`mtree_verify` lowers to a loop of
+    // constrained ones), so a compiled program gets MPVERIFY by hand, at the address of
+    // `mtree_verify`'s first native instruction.
+    let program = vm_assembly::Assembler::new()
+        .assemble_source("merkle.masm", "begin padw padw padw hperm mtree_verify end")
+        .unwrap();
+    let at = program
+        .code()
+        .iter()
+        .position(|i| i.op == vm_core::Opcode::Hperm)
+        .unwrap()
+        + 1;
+    let mut code = program.code().to_vec();
+    code[at] = vm_core::Instruction::new(vm_core::Opcode::Mpverify);
+    let patched = vm_core::Program::new(code, program.debug().clone()).unwrap();
+    let merkle = dir.path().join("merkle.vmb");
+    std::fs::write(&merkle, patched.to_bytes()).unwrap();
     let err = fails(&vm(&["prove", s(&merkle)]));
     assert!(err.contains("MPVERIFY"), "{err}");
     assert!(err.contains("cannot prove") && err.contains("yet"), "{err}");
+    // The report is wrapped: compare its words.
+    let words: Vec<&str> = err.split_whitespace().filter(|w| *w != "│").collect();
+    let flat = words.join(" ");
     assert!(
-        err.contains("needs the hasher's Merkle path requests")
-            && err.contains("(issue: hash proofs)"),
+        flat.contains("needs the hasher's Merkle path requests")
+            && flat.contains("(issue: hash proofs)"),
         "{err}"
     );
     assert!(err.contains("merkle.masm:1:"), "{err}");

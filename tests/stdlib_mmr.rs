@@ -396,9 +396,11 @@ fn cycles_are_the_documented_ones() {
                 &format!("push.{PTR}.{pos} exec.mmr::get"),
                 m.advice(),
             );
-            // The last leaf of an odd count is a one-leaf tree.
-            let single = n % 2 == 1 && pos == n - 1;
-            assert_eq!(got, if single { 109 } else { 120 }, "get {pos} of {n}");
+            // The owning tree's depth: the highest bit where n and pos differ (0 for the
+            // last leaf of an odd count, a one-leaf tree).
+            let depth = u64::from(63 - (n ^ pos).leading_zeros());
+            let want = if depth == 0 { 109 } else { 195 + 26 * depth };
+            assert_eq!(got, want, "get {pos} of {n}");
         }
         let got = cycles(
             &m.store(PTR),

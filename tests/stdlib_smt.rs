@@ -335,20 +335,32 @@ fn cycles_are_the_documented_ones() {
     one.set(key(0), val(1));
     let get = |k: [u64; 4]| format!("{}exec.smt::get", push_word(k));
     let set = |k: [u64; 4], v: [u64; 4]| format!("{}{}exec.smt::set", push_word(k), push_word(v));
-    assert_eq!(cycles(&empty, &get(key(0))), 38, "get, empty leaf");
-    assert_eq!(cycles(&one, &get(key(0))), 112, "get, leaf holding K");
-    assert_eq!(cycles(&one, &get(key(4))), 120, "get, another key");
-    assert_eq!(cycles(&empty, &set(key(0), val(1))), 117, "set, empty leaf");
-    assert_eq!(cycles(&empty, &set(key(0), ZERO)), 96, "remove, empty leaf");
+    assert_eq!(cycles(&empty, &get(key(0))), 1788, "get, empty leaf");
+    assert_eq!(cycles(&one, &get(key(0))), 1862, "get, leaf holding K");
+    assert_eq!(cycles(&one, &get(key(4))), 1870, "get, another key");
+    assert_eq!(
+        cycles(&empty, &set(key(0), val(1))),
+        6330,
+        "set, empty leaf"
+    );
+    assert_eq!(
+        cycles(&empty, &set(key(0), ZERO)),
+        6309,
+        "remove, empty leaf"
+    );
     assert_eq!(
         cycles(&one, &set(key(0), val(2))),
-        195,
+        6408,
         "set, leaf holding K"
     );
     assert_eq!(
         cycles(&one, &set(key(0), ZERO)),
-        174,
+        6387,
         "remove, leaf holding K"
     );
-    assert_eq!(cycles(&one, &set(key(4), ZERO)), 143, "remove, another key");
+    assert_eq!(
+        cycles(&one, &set(key(4), ZERO)),
+        1893,
+        "remove, another key"
+    );
 }

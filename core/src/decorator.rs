@@ -56,6 +56,18 @@ pub enum Decorator {
     /// `adv.has_mapkey`: pushes 1 onto the advice stack if the key word s0..s3 is in the
     /// advice map, else 0.
     AdvHasMapKey,
+    /// `mtree_get` hint on `[d, i, R]`: pushes the node at depth d, index i of the tree with
+    /// root R, then for each level from the node up its sibling word and the index bit (the
+    /// word popped first), which the instruction's in-VM loop hashes back up to R.
+    AdvMtreeGet,
+    /// `mtree_verify` hint on `[V, d, i, R]`: fails with `MerkleNodeMismatch` (carrying the
+    /// instruction's `.err=` message) unless V is the node at (d, i) of the tree with root R,
+    /// then pushes the siblings and index bits as `AdvMtreeGet` does (without the node).
+    AdvMtreeVerify(Option<String>),
+    /// `mtree_set` hint on `[d, i, R, V']`: pushes what `AdvMtreeGet` pushes for the old
+    /// node, and adds the path of V' (same siblings) to the Merkle store, so that the new
+    /// root's tree is known to later instructions.
+    AdvMtreeSet,
     // ---- debugging ----
     /// `debug.stack[.n]`: prints the top n (default all) stack elements.
     DebugStack(Option<u16>),

@@ -422,6 +422,18 @@ fn write_decorator(w: &mut Writer, d: &Decorator) {
         }
         AdvMerkleMerge => w.u8(22),
         AdvHasMapKey => w.u8(23),
+        AdvMtreeGet => w.u8(24),
+        AdvMtreeVerify(m) => {
+            w.u8(25);
+            match m {
+                None => w.u8(0),
+                Some(m) => {
+                    w.u8(1);
+                    w.str(m)
+                }
+            }
+        }
+        AdvMtreeSet => w.u8(26),
     }
 }
 
@@ -462,6 +474,13 @@ fn read_decorator(r: &mut Reader<'_>) -> Result<Decorator, DecodeError> {
         21 => Comment(r.str("a decorator")?),
         22 => AdvMerkleMerge,
         23 => AdvHasMapKey,
+        24 => AdvMtreeGet,
+        25 => AdvMtreeVerify(match r.u8("a decorator")? {
+            0 => None,
+            1 => Some(r.str("a decorator")?),
+            _ => return Err(DecodeError::Invalid("bad decorator message flag".into())),
+        }),
+        26 => AdvMtreeSet,
         t => return Err(DecodeError::Invalid(format!("unknown decorator tag {t}"))),
     })
 }
@@ -500,6 +519,9 @@ mod tests {
             decorators: vec![
                 (1, Decorator::DebugStack(Some(4))),
                 (1, Decorator::AdvPushMapval(0)),
+                (2, Decorator::AdvMtreeVerify(Some("bad leaf".into()))),
+                (2, Decorator::AdvMtreeVerify(None)),
+                (2, Decorator::AdvMtreeSet),
             ],
             decorator_spans: vec![
                 None,
@@ -508,6 +530,9 @@ mod tests {
                     start: 13,
                     end: 19,
                 }),
+                None,
+                None,
+                None,
             ],
             messages: vec![(1, "must be one".into())],
         };

@@ -327,6 +327,16 @@ fn word_addr_of(v: Felt) -> Result<u32, ErrorKind> {
 }
 
 #[inline(always)]
+/// Appends, for each level of a Merkle path from the node up, the sibling word and the bit
+/// of `index` at that level: what the in-VM loops of `mtree_get`, `mtree_set` and
+/// `mtree_verify` pop (the sibling with ADVPOPW or four ADVPOPs, then the bit with ADVPOP).
+fn push_path(values: &mut Vec<Felt>, sibs: &[Word], index: u64) {
+    for (level, sib) in sibs.iter().enumerate() {
+        values.extend_from_slice(sib);
+        values.push(Felt::new((index >> level) & 1));
+    }
+}
+
 fn felt_bool(b: bool) -> Felt {
     if b {
         Felt::ONE
@@ -1480,6 +1490,54 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                 let right = self.get_word(0);
                 let left = self.get_word(4);
                 self.advice.add_merkle_node(left, right);
+            }
+            Decorator::AdvMtreeGet | Decorator::AdvMtreeSet => {
+                // [d, i, R(, V')]: the node, then per level from the node up the sibling and
+                // the index bit, for the in-VM loop of `mtree_get`/`mtree_set`
+                // (`assembly/src/lower/instructions/crypto.rs`).
+                let depth = self.get(0).as_int();
+                let index = self.get(1).as_int();
+                let root = self.get_word(2);
+                let mut sibs = [ZERO_WORD; 64];
+                let node = self.merkle_path(&root, depth, index, &mut sibs)?;
+                let path = &sibs[..depth as usize];
+                let mut values = node.to_vec();
+                push_path(&mut values, path, index);
+                self.adv_extend(&values);
+                if matches!(d, Decorator::AdvMtreeSet) {
+                    // The new node's path, with the same siblings, joins the store (as
+                    // Miden's MRUPDATE does), so that the new root can be opened later.
+                    let mut cur = self.get_word(6);
+                    for (level, sib) in path.iter().enumerate() {
+                        let (l, r) = if (index >> level) & 1 == 0 {
+                            (cur, *sib)
+                        } else {
+                            (*sib, cur)
+                        };
+                        cur = hash::merge(&l, &r);
+                        self.advice.merkle_nodes.insert(word_key(&cur), (l, r));
+                    }
+                }
+            }
+            Decorator::AdvMtreeVerify(message) => {
+                // [V, d, i, R]: V must be the node at (d, i); then the path as above.
+                let node = self.get_word(0);
+                let depth = self.get(4).as_int();
+                let index = self.get(5).as_int();
+                let root = self.get_word(6);
+                let mut sibs = [ZERO_WORD; 64];
+                let found = self.merkle_path(&root, depth, index, &mut sibs)?;
+                if found != node {
+                    return Err(ErrorKind::MerkleNodeMismatch {
+                        root: hash::word_to_hex(&root),
+                        depth,
+                        index,
+                        message: message.clone(),
+                    });
+                }
+                let mut values = Vec::with_capacity(5 * depth as usize);
+                push_path(&mut values, &sibs[..depth as usize], index);
+                self.adv_extend(&values);
             }
             Decorator::AdvHasMapKey => {
                 let key = word_key(&self.get_word(0));

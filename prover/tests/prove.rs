@@ -133,9 +133,24 @@ fn a_failing_program_reports_its_execution_error() {
 
 #[test]
 fn unprovable_instructions_are_refused_with_their_location() {
+    // The assembler emits no MPVERIFY (the Merkle instructions lower to constrained loops),
+    // so the refused operation is put into an assembled program by hand, at the address
+    // of `mtree_verify`'s first native instruction (line 4).
+    use vm_core::{Instruction, Opcode};
     let program =
         assemble("begin\n  push.1 mem_store.0\n  padw padw padw hperm\n  mtree_verify\nend");
-    let err = vm_prover::check_provable(&program).unwrap_err();
+    vm_prover::check_provable(&program).unwrap();
+    // The first native instruction after line 3's HPERM is `mtree_verify`'s.
+    let addr = program
+        .code()
+        .iter()
+        .position(|i| i.op == Opcode::Hperm)
+        .unwrap()
+        + 1;
+    let mut code = program.code().to_vec();
+    code[addr] = Instruction::new(Opcode::Mpverify);
+    let hand_written = Program::new(code, program.debug().clone()).unwrap();
+    let err = vm_prover::check_provable(&hand_written).unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.contains("MPVERIFY") && msg.contains("test.masm:4:"),

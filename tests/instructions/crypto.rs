@@ -225,3 +225,47 @@ fn mtree_merge_joins_two_roots() {
     let out = run_tree(src, &args, advice).unwrap();
     assert_eq!(out[..4], top_first(&right_leaves[1]));
 }
+
+/// A depth above 64, an index outside the tree and a root whose path is not in the store
+/// fail in `vm run` and in `vm prove` (which runs the program first: the Merkle
+/// instructions are provable now) with the instruction's source location, from the hint.
+#[test]
+fn merkle_failures_name_the_instruction_in_run_and_prove() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/merkle/merkle.inputs");
+    let vm = env!("CARGO_BIN_EXE_vm");
+    // merkle.inputs holds the root of a depth-3 tree under the index 5.
+    for (setup, what) in [
+        ("push.0 push.65", "depth 65"),
+        ("push.8 push.3", "index 8 of a depth-3 tree"),
+        ("dropw push.1.2.3.4 push.0 push.3", "an unknown root"),
+    ] {
+        // Line 2 leaves [R] ([R, V'] for mtree_set), line 3 pushes i and d.
+        for (prep, ins) in [
+            ("drop", "mtree_get"),
+            ("drop padw swapw", "mtree_set"),
+            ("drop", "padw mtree_verify"),
+        ] {
+            let src = format!("begin\n    {prep}\n    {setup}\n    {ins}\nend\n");
+            let masm = dir.path().join("t.masm");
+            std::fs::write(&masm, &src).unwrap();
+            for cmd in ["run", "prove"] {
+                let mut c = std::process::Command::new(vm);
+                c.arg(cmd).arg(&masm).arg("-i").arg(inputs);
+                if cmd == "prove" {
+                    c.arg("-o").arg(dir.path().join("t.out"));
+                    c.arg("-p").arg(dir.path().join("t.proof"));
+                    c.arg("--claim").arg(dir.path().join("t.claim"));
+                }
+                let out = c.output().unwrap();
+                let err = String::from_utf8_lossy(&out.stderr);
+                assert!(!out.status.success(), "{what}, {ins}: {cmd} succeeded");
+                assert!(
+                    err.contains("MerkleNodeNotFound") || err.contains("no Merkle path"),
+                    "{what}, {ins}, {cmd}: {err}"
+                );
+                assert!(err.contains("t.masm:4:"), "{what}, {ins}, {cmd}: {err}");
+            }
+        }
+    }
+}

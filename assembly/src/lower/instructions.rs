@@ -55,6 +55,18 @@ pub enum Emitted {
     },
     /// A decorator, attached to the next emitted native instruction.
     Decorator(Decorator),
+    /// A jump inside the instruction's own expansion (the loop of `mtree_get`): `ins` is a
+    /// `JMP`, `JMPZ` or `JMPNZ` whose target is the `target`-th native instruction of the
+    /// expansion (counting `Op`s and `Jump`s from 0); the linker adds the expansion's
+    /// address.
+    Jump {
+        /// The jump (its immediate is ignored).
+        ins: Instruction,
+        /// Index of the target among the expansion's native instructions.
+        target: usize,
+        /// Message reported if this instruction fails.
+        message: Option<String>,
+    },
 }
 
 /// What the lowering needs to know about the enclosing procedure.

@@ -6,6 +6,7 @@ use super::Linker;
 use crate::ast::{self, Arg, ErrArg, Span};
 use crate::consts::{is_constant_name, parse_lit, ConstVal};
 use crate::error::{at, did_you_mean, AssemblyError};
+use vm_core::{Felt, Instruction};
 
 /// Instruction namespaces whose first immediate is part of the name (`adv.push_mapval`,
 /// `debug.stack`).
@@ -146,9 +147,19 @@ impl Linker<'_> {
         let mut out = Vec::new();
         match lower_instruction(&full, &imms, err_msg.as_deref(), ctx, &mut out) {
             Ok(()) => {
+                let base = self.code.len() as u64;
                 for item in out {
                     match item {
                         Emitted::Op { ins, message } => {
+                            self.emit(ins, Some((module, span)), message);
+                        }
+                        Emitted::Jump {
+                            ins,
+                            target,
+                            message,
+                        } => {
+                            let ins =
+                                Instruction::with_imm(ins.op, Felt::new(base + target as u64));
                             self.emit(ins, Some((module, span)), message);
                         }
                         Emitted::Decorator(d) => {

@@ -85,6 +85,8 @@ pub(super) struct Lower<'a> {
     /// The enclosing procedure.
     pub ctx: &'a LowerContext,
     out: &'a mut Vec<Emitted>,
+    /// Where this instruction's expansion starts in `out`.
+    start: usize,
 }
 
 impl<'a> Lower<'a> {
@@ -95,11 +97,56 @@ impl<'a> Lower<'a> {
         ctx: &'a LowerContext,
         out: &'a mut Vec<Emitted>,
     ) -> Self {
+        let start = out.len();
         Self {
             args,
             err_msg,
             ctx,
             out,
+            start,
+        }
+    }
+
+    /// The `.err=` message of the instruction, if it has one.
+    pub fn err_msg(&self) -> Option<&'a str> {
+        self.err_msg
+    }
+
+    // ---- jumps inside the expansion ----
+
+    /// The index the next native instruction of this expansion will have: a jump target.
+    pub fn here(&self) -> usize {
+        self.out[self.start..]
+            .iter()
+            .filter(|e| !matches!(e, Emitted::Decorator(_)))
+            .count()
+    }
+
+    /// Appends a jump (`JMP`, `JMPZ`, `JMPNZ`) to the expansion's instruction `target`.
+    pub fn jump(&mut self, op: Opcode, target: usize) {
+        let message = match self.err_msg {
+            Some(m) if can_fail(op) => Some(m.to_string()),
+            _ => None,
+        };
+        let ins = Instruction::new(op);
+        self.out.push(Emitted::Jump {
+            ins,
+            target,
+            message,
+        });
+    }
+
+    /// Appends a jump whose target is set later by [`Lower::land`]; returns its handle.
+    pub fn jump_forward(&mut self, op: Opcode) -> usize {
+        self.jump(op, usize::MAX);
+        self.out.len() - 1
+    }
+
+    /// Makes the forward jump `handle` land on the next native instruction.
+    pub fn land(&mut self, handle: usize) {
+        let here = self.here();
+        if let Emitted::Jump { target, .. } = &mut self.out[handle] {
+            *target = here;
         }
     }
 

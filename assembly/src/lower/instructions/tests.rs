@@ -65,16 +65,17 @@ pub(super) fn render(code: &[Emitted]) -> String {
                 format!("{}.{}", ins.op.mnemonic(), felt_text(ins.imm))
             }
             Emitted::Op { ins, .. } => ins.op.mnemonic().to_string(),
+            Emitted::Jump { ins, target, .. } => format!("{}.@{target}", ins.op.mnemonic()),
             Emitted::Decorator(d) => format!("{{{d:?}}}"),
         })
         .collect();
     parts.join(" ")
 }
 
-/// Number of native operations (cycles) in an expansion.
+/// Number of native operations in an expansion (its cycles when it has no loop).
 pub(super) fn cycles(code: &[Emitted]) -> usize {
     code.iter()
-        .filter(|e| matches!(e, Emitted::Op { .. }))
+        .filter(|e| !matches!(e, Emitted::Decorator(_)))
         .count()
 }
 

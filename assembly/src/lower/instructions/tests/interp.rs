@@ -91,6 +91,10 @@ impl Machine {
             match e {
                 Emitted::Decorator(d) => decorators.push((ops.len() as u32, d.clone())),
                 Emitted::Op { ins, .. } => ops.push(*ins),
+                // The expansion starts at address 0, so its indices are addresses.
+                Emitted::Jump { ins, target, .. } => {
+                    ops.push(Instruction::with_imm(ins.op, Felt::new(*target as u64)))
+                }
             }
         }
         ops.push(Instruction::new(Opcode::Halt));
