@@ -470,7 +470,7 @@ mod tests {
                 Opcode::U32and | Opcode::U32xor => (Component::Bitwise, ChipletRows::Fixed(2)),
                 Opcode::U32split | Opcode::U32assert2 => (Component::Range, ChipletRows::Fixed(4)),
                 Opcode::U32add | Opcode::U32sub | Opcode::U32mul => {
-                    (Component::Range, ChipletRows::Fixed(2))
+                    (Component::Range, ChipletRows::Fixed(8))
                 }
                 _ => (Component::Range, ChipletRows::Fixed(10)),
             };
