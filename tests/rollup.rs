@@ -10,7 +10,7 @@
 mod node;
 
 use node::{Node, NodeError, Statement};
-use vm::{Error, ErrorKind, Opcode, ProveError, ProvingOptions, VerifyError};
+use vm::{Error, ErrorKind, ProvingOptions, VerifyError};
 
 const GENESIS: &[(u64, u64)] = &[(0, 100), (1, 50)];
 
@@ -104,17 +104,9 @@ fn a_batch_proof_verifies_against_its_two_roots() {
     let dir = tempfile::tempdir().unwrap();
     let node = Node::open(&dir.path().join("state.redb"), GENESIS).unwrap();
     let applied = node.apply(&[node.sign(0, 1, 10).unwrap()]).unwrap();
-    let proven = match node.prove(&applied, &ProvingOptions::default()) {
-        Ok(p) => p,
-        // Until the Merkle path proofs land, the prover refuses `mtree_get`/`mtree_set`/
-        // `mtree_verify` (MPVERIFY, MRUPDATE), which the tree and the signatures use. This
-        // arm goes away when they land; everything below then runs.
-        Err(NodeError::Vm(Error::Prove(ProveError::Unsupported { op, .. }))) => {
-            assert!(matches!(op, Opcode::Mpverify | Opcode::Mrupdate), "{op:?}");
-            return;
-        }
-        Err(e) => panic!("{e}"),
-    };
+    let proven = node
+        .prove(&applied, &ProvingOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     let bytes = proven.proof.to_bytes();
     let hash = node.program().hash();
     let st = applied.statement;

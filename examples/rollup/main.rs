@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use node::{Node, NodeError, Transfer};
 use vm::core::hash::word_to_hex;
-use vm::{Error, ProveError, ProvingOptions};
+use vm::{Error, ProvingOptions};
 
 fn main() {
     if let Err(e) = run() {
@@ -118,11 +118,6 @@ fn run() -> Result<(), NodeError> {
             let started = Instant::now();
             let bits = node::verify(node.program().hash(), &st, &bytes).map_err(Error::from)?;
             println!("verified: {bits}-bit security in {:.2?}", started.elapsed());
-        }
-        // Until the hasher proves Merkle paths, `mtree_get`/`mtree_set`/`mtree_verify` (which
-        // the tree and the signatures use) are refused by the prover.
-        Err(NodeError::Vm(Error::Prove(e @ ProveError::Unsupported { .. }))) => {
-            println!("proof: not made yet: {e}");
         }
         Err(e) => return Err(e),
     }
