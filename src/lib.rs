@@ -230,36 +230,10 @@ fn in_pool<T: Send>(options: &ProvingOptions, f: impl FnOnce() -> T + Send) -> R
 /// Runs `f` with the progress layer as this thread's `tracing` subscriber (winterfell opens
 /// its phase spans on the thread that calls it).
 fn with_progress<T>(options: &ProvingOptions, started: Instant, f: impl FnOnce() -> T) -> T {
-    keep_interest_global();
     match &options.progress {
         None => f(),
-        Some(callback) => {
-            use tracing_subscriber::layer::SubscriberExt;
-            let layer = ProgressLayer::started_at(callback.clone(), started);
-            let subscriber = tracing_subscriber::registry().with(layer);
-            tracing::subscriber::with_default(subscriber, || {
-                // `tracing` caches per call site whether any subscriber wants it. A span
-                // first reached (on another thread) while no subscriber was interested is
-                // cached as unwanted; recomputing the cache now that this thread's
-                // subscriber exists makes every winterfell phase reach the callback.
-                tracing::callsite::rebuild_interest_cache();
-                f()
-            })
-        }
+        Some(callback) => progress::observe(callback.clone(), started, f),
     }
-}
-
-/// tracing-core decides whether a call site is wanted with the *current thread's*
-/// subscriber alone while it knows of at most one subscriber. A winterfell span first
-/// reached by a proof on another thread would then be cached as unwanted and never reach a
-/// progress callback. Two permanent no-op subscribers (which want nothing) make it ask
-/// every live subscriber, whichever thread reaches the call site first.
-fn keep_interest_global() {
-    static KEEP: std::sync::OnceLock<[tracing::Dispatch; 2]> = std::sync::OnceLock::new();
-    KEEP.get_or_init(|| {
-        let none = || tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
-        [none(), none()]
-    });
 }
 
 fn report(options: &ProvingOptions, started: Instant, phase: &'static str) {

@@ -68,7 +68,7 @@ impl ProgressLayer {
 
     /// A layer whose clock started at `started` (the facade's, so that its own phases and
     /// winterfell's share one clock).
-    pub(crate) fn started_at(callback: ProgressFn, started: Instant) -> Self {
+    fn started_at(callback: ProgressFn, started: Instant) -> Self {
         Self { callback, started }
     }
 
@@ -94,4 +94,36 @@ where
             elapsed: self.started.elapsed(),
         });
     }
+}
+
+/// Runs `f` with a [`ProgressLayer`] around `callback`, whose clock started at `started`,
+/// as this thread's `tracing` subscriber: every winterfell phase `f` opens on this thread
+/// reaches `callback`. [`crate::prove`] uses it for [`crate::ProvingOptions::with_progress`];
+/// a caller that drives `vm_prover` itself (the CLI) uses it directly.
+pub fn observe<T>(callback: ProgressFn, started: Instant, f: impl FnOnce() -> T) -> T {
+    use tracing_subscriber::layer::SubscriberExt;
+    keep_interest_global();
+    let subscriber =
+        tracing_subscriber::registry().with(ProgressLayer::started_at(callback, started));
+    tracing::subscriber::with_default(subscriber, || {
+        // `tracing` caches per call site whether any subscriber wants it. A span first
+        // reached (on another thread) while no subscriber was interested is cached as
+        // unwanted; recomputing the cache now that this thread's subscriber exists makes
+        // every winterfell phase reach the callback.
+        tracing::callsite::rebuild_interest_cache();
+        f()
+    })
+}
+
+/// tracing-core decides whether a call site is wanted with the *current thread's*
+/// subscriber alone while it knows of at most one subscriber. A winterfell span first
+/// reached by a proof on another thread would then be cached as unwanted and never reach a
+/// progress callback. Two permanent no-op subscribers (which want nothing) make it ask
+/// every live subscriber, whichever thread reaches the call site first.
+fn keep_interest_global() {
+    static KEEP: std::sync::OnceLock<[tracing::Dispatch; 2]> = std::sync::OnceLock::new();
+    KEEP.get_or_init(|| {
+        let none = || tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+        [none(), none()]
+    });
 }

@@ -382,3 +382,42 @@ fn unprovable_and_failing_programs_give_clean_errors() {
     let err = fails(&vm(&["prove", s(&div)]));
     assert!(err.contains("inverse of zero"), "{err}");
 }
+
+/// `--progress` names each phase of the proof on stderr, in order, and leaves stdout (the
+/// summary) as it is; without a terminal and without `--progress` stderr stays empty.
+#[test]
+fn progress_lines_name_each_phase_in_order() {
+    let fib = Fib::new();
+    let o = fib.prove(&["--progress"]);
+    let out = succeeds(&o);
+    assert!(out.contains(&format!("stack: [{FIB_50}, 0,")), "{out}");
+    let err = stderr(&o);
+    let phases = [
+        "executing the program",
+        "building the execution trace",
+        "extending and committing to the main trace",
+        "evaluating the constraints",
+        "computing the FRI layers",
+        "assembling the proof",
+        "done",
+    ];
+    let positions: Vec<usize> = phases
+        .iter()
+        .map(|p| err.find(p).unwrap_or_else(|| panic!("no {p:?} in {err}")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{err}");
+    // Each line carries the time since the start.
+    assert!(
+        err.lines()
+            .all(|l| l.starts_with('[') && l.contains(" s] ")),
+        "{err}"
+    );
+
+    let quiet = fib.prove(&[]);
+    succeeds(&quiet);
+    assert_eq!(
+        stderr(&quiet),
+        "",
+        "no terminal, no --progress: nothing on stderr"
+    );
+}

@@ -12,6 +12,7 @@ mod debug;
 mod devtools;
 mod diagnostic;
 mod profile;
+mod progress_bar;
 mod prove;
 mod run;
 mod verify;

@@ -2,12 +2,15 @@
 //! the public claim.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use miette::{miette, IntoDiagnostic, Report, WrapErr};
+use vm::progress::{PHASE_BUILD_TRACE, PHASE_EXECUTE};
 use vm_processor::{DefaultHost, ExecutionOptions, InputFile, OutputFile};
 use vm_prover::preset::{self, CommitmentHash, Preset};
 use vm_prover::Proved;
+
+use super::progress_bar::PhaseDisplay;
 
 use super::verify::Claim;
 use super::{sibling, SourceArgs};
@@ -87,6 +90,13 @@ pub struct ProveArgs {
     /// Print machine-readable JSON instead of text.
     #[arg(long)]
     json: bool,
+    /// Print one line per proof phase on standard error (instead of the spinner shown when
+    /// standard error is a terminal).
+    #[arg(long)]
+    progress: bool,
+    /// Show no progress at all.
+    #[arg(short = 'q', long, conflicts_with = "progress")]
+    quiet: bool,
 }
 
 /// The paths `vm prove` reads and writes.
@@ -135,21 +145,29 @@ pub fn prove(args: ProveArgs) -> Result<(), Report> {
     let options = ExecutionOptions::default()
         .with_max_cycles(args.max_cycles)
         .with_debug(!args.source.release);
-    let started = Instant::now();
-    let proved = vm_prover::prove(
+    let display = PhaseDisplay::new(args.progress, args.quiet);
+    let started = display.started();
+    let runtime_error = |e| match e {
+        vm_prover::ProveError::Execution(e) => {
+            super::diagnostic::RuntimeDiagnostic::report(&program, *e)
+        }
+        e => miette!("{e}"),
+    };
+    display.phase(PHASE_EXECUTE);
+    let execution = vm_prover::execute_for_proof(
         &program,
         inputs.stack_inputs(),
         inputs.advice_inputs(),
         &mut DefaultHost,
         options,
-        preset,
     )
-    .map_err(|e| match e {
-        vm_prover::ProveError::Execution(e) => {
-            super::diagnostic::RuntimeDiagnostic::report(&program, *e)
-        }
-        e => miette!("{e}"),
-    })?;
+    .map_err(runtime_error)?;
+    display.phase(PHASE_BUILD_TRACE);
+    let proved = vm::progress::observe(display.callback(), started, || {
+        vm_prover::prove_execution(&program, &execution, preset)
+    })
+    .map_err(runtime_error)?;
+    display.finish();
     let prove_time = started.elapsed();
 
     let proof_bytes = proved.proof.to_bytes();
