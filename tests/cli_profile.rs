@@ -297,6 +297,21 @@ fn totals_agree_with_vm_run_on_every_example() {
         assert_eq!(p["cycles"], cycles, "{prog}");
         assert_eq!(p["trace_length"], run["trace_length"], "{prog}");
         assert_eq!(p["proving_trace"]["trace_length"], run["trace_length"]);
+        // The proving trace's sections add up to the chiplet region, and its length is the
+        // prover's rule: max(cpu, region + 1) + random rows, padded (at least 2^10 at the
+        // default preset).
+        let t = &p["proving_trace"];
+        let n = |k: &str| t[k].as_u64().unwrap_or_else(|| panic!("{k}: {t}"));
+        let sections = ["program_hash_rows", "hash_request_rows", "memory_rows"];
+        let region: u64 =
+            sections.iter().map(|k| n(k)).sum::<u64>() + n("bitwise_rows") + n("range_rows");
+        assert_eq!(region, n("chiplet_rows"), "{prog}: {t}");
+        let needed = n("cpu_rows").max(region + 1) + n("random_rows");
+        assert_eq!(
+            needed.next_power_of_two().max(1024),
+            n("trace_length"),
+            "{prog}: {t}"
+        );
         let sum = |key: &str| -> u64 {
             p[key]
                 .as_array()

@@ -180,15 +180,21 @@ pub struct ProvingTrace {
     pub cpu_rows: usize,
     /// Rows the program-hash attestation needs.
     pub program_hash_rows: usize,
+    /// Rows of the hasher's request section (8 per `hperm` and per Merkle level's
+    /// permutation, and a closing row).
+    pub hash_request_rows: usize,
     /// Rows of the memory chiplet (one per access).
     pub memory_rows: usize,
     /// Rows of the bitwise chiplet (two per `u32and`/`u32xor`).
     pub bitwise_rows: usize,
     /// Rows of the range checker's table.
     pub range_rows: usize,
+    /// The chiplet region: the sum of the sections above, one row under the CPU's.
+    pub chiplet_rows: usize,
     /// The zero-knowledge random rows of the default preset.
     pub random_rows: usize,
-    /// The padded trace length (a power of two), as `vm run` and `vm prove` report it.
+    /// The padded trace length (a power of two), as `vm run` and `vm prove` report it: the
+    /// larger of the CPU rows and the chiplet region plus one, plus the random rows, padded.
     pub trace_length: usize,
 }
 
@@ -488,9 +494,11 @@ fn summarize(
         proving_trace: ProvingTrace {
             cpu_rows: shape.cpu_rows,
             program_hash_rows: shape.attestation_rows,
+            hash_request_rows: shape.request_rows,
             memory_rows: shape.memory_rows,
             bitwise_rows: shape.bitwise_rows,
             range_rows: shape.range_rows,
+            chiplet_rows: shape.chiplet_rows,
             random_rows: vm_prover::preset::default_preset().random_rows(),
             trace_length: shape.trace_len,
         },
@@ -673,11 +681,21 @@ impl Profile {
         let _ = writeln!(s, "proving trace (default preset):");
         let _ = writeln!(s, "  cpu rows           {:>10}", t.cpu_rows);
         let _ = writeln!(s, "  program hash rows  {:>10}", t.program_hash_rows);
+        let _ = writeln!(s, "  hash request rows  {:>10}", t.hash_request_rows);
         let _ = writeln!(s, "  memory rows        {:>10}", t.memory_rows);
         let _ = writeln!(s, "  bitwise rows       {:>10}", t.bitwise_rows);
         let _ = writeln!(s, "  range table rows   {:>10}", t.range_rows);
+        let _ = writeln!(
+            s,
+            "  chiplet region     {:>10}  (the five sections above)",
+            t.chiplet_rows
+        );
         let _ = writeln!(s, "  random rows        {:>10}", t.random_rows);
-        let _ = writeln!(s, "  trace length       {:>10}", t.trace_length);
+        let _ = writeln!(
+            s,
+            "  trace length       {:>10}  (max(cpu, chiplet region + 1) + random, padded)",
+            t.trace_length
+        );
         s
     }
 }
