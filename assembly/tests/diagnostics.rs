@@ -235,16 +235,13 @@ fn recursion_names_the_cycle() {
     assert_has(
         &e,
         &[
-            "recursive procedure call: #exec::a -> #exec::a",
+            "recursive procedure call: a -> a",
             "t.masm:2:3",
             "this call closes the cycle",
         ],
     );
     let e = err("proc.a exec.b end proc.b exec.c end proc.c call.a end begin exec.a end");
-    assert_has(
-        &e,
-        &["recursive procedure call: #exec::a -> #exec::b -> #exec::c -> #exec::a"],
-    );
+    assert_has(&e, &["recursive procedure call: a -> b -> c -> a"]);
 }
 
 #[test]

@@ -177,7 +177,7 @@ fn only_reachable_procedures_are_linked_once() {
     );
     assert_has(
         &err("proc.u exec.u end begin end"),
-        &["recursive procedure call: #exec::u -> #exec::u"],
+        &["recursive procedure call: u -> u"],
     );
     let p = assemble("use.std::sys proc.unused exec.sys::truncate_stack end begin push.1 end");
     assert_eq!(proc_names(&p), vec!["#main"]);

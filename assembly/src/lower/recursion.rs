@@ -69,9 +69,16 @@ impl Linker<'_> {
         }
     }
 
-    /// The qualified name of a procedure (`std::sys::truncate_stack`).
+    /// A procedure's name as the user wrote it: qualified for a library's
+    /// (`std::sys::truncate_stack`), bare for the program's own (`check_limit`, never
+    /// `#exec::check_limit`).
     fn proc_name(&self, (m, i): ProcId) -> String {
         let module = self.modules.get(m);
-        format!("{}::{}", module.path, module.ast.procs[i].name.text)
+        let name = &module.ast.procs[i].name.text;
+        if module.path.as_str() == crate::modules::EXEC_PATH {
+            name.to_string()
+        } else {
+            format!("{}::{}", module.path, name)
+        }
     }
 }
