@@ -92,7 +92,7 @@ fn proves(name: &str, source: &str, advice: AdviceInputs) {
     vm::verify_bytes(
         program.hash(),
         inputs.clone(),
-        executed.stack.clone(),
+        executed.stack,
         &bytes,
         &policy,
     )
