@@ -15,7 +15,7 @@ enum Expect {
     /// It proves and verifies at both presets.
     Proves,
     /// Every instruction it uses is constrained, but its trace (2^24 rows for `ecdsa`'s
-    /// 9.8 M cycles) is too large to prove on a CI machine: only `check_provable` runs.
+    /// 8.9 M cycles) is too large to prove on a CI machine: only `check_provable` runs.
     TooLargeForCi,
 }
 

@@ -6,7 +6,7 @@
 //! The other modules are proven elsewhere in the suite: the hashes (`sha256`, `blake3`,
 //! `keccak256`, `rp64`) by `examples/hashes` and the signature by `examples/hbs`
 //! (`tests/prove_examples.rs`), `smt` and `hbs` by the rollup batch (`tests/rollup.rs`).
-//! ECDSA's 9.8 M cycles make a 2^24-row trace, too large for a CI machine.
+//! ECDSA's 8.9 M cycles make a 2^24-row trace, too large for a CI machine.
 
 use vm::{
     Acceptance, AdviceInputs, DefaultHost, ExecutionOptions, Felt, ProvingOptions, StackInputs,

@@ -421,6 +421,37 @@ fn call_cycles(import: &str, module: &str, proc: &str, setup: &str) -> u64 {
     run(&format!("exec.{module}::{proc}")) - run("") - 2
 }
 
+/// `inv` of 0 (no inverse: the other branch) takes the cycles its doc comment gives.
+#[test]
+fn inv_of_zero_takes_the_documented_cycles() {
+    for (import, module, path) in [
+        (BASE, "base_field", "std::math::secp256k1::base_field"),
+        (SCALAR, "scalar_field", "std::math::secp256k1::scalar_field"),
+    ] {
+        let src = module_source(path);
+        let figure: u64 = src
+            .lines()
+            .find_map(|l| l.strip_prefix("#! For a = 0 mod "))
+            .and_then(|rest| rest.split(": ").nth(1))
+            .and_then(|rest| rest.strip_suffix(" cycles."))
+            .unwrap_or_else(|| panic!("{path}: no zero-case figure"))
+            .parse()
+            .unwrap();
+        let zero = push(&[0; 8]);
+        assert_eq!(call_cycles(import, module, "inv", &zero), figure, "{path}");
+        let docs = include_str!("../docs/stdlib.md");
+        let row = format!("| `{module}::inv` |");
+        let row = docs
+            .lines()
+            .find(|l| l.starts_with(&row))
+            .expect("a docs row");
+        assert!(
+            row.contains(&format!("{figure} cycles for a = 0")),
+            "{path}: {row}"
+        );
+    }
+}
+
 #[test]
 fn field_cycles_are_the_documented_ones() {
     let a = limbs(&(p() - 5u8));
@@ -1357,5 +1388,85 @@ fn ecdsa_rejects_non_canonical_r_and_s() {
             e.contains(&format!("ECDSA: {what} is not below n")),
             "{what}: {e}"
         );
+    }
+}
+
+/// `inv`'s body with its hint removed, as a program whose advice stack is the prover's
+/// claim: the checks, not the hint, decide what `inv` returns.
+fn inv_with_claimed(
+    module_file: &str,
+    hint: &str,
+    a: &BigUint,
+    c_limbs: &[u64],
+) -> Result<Vec<u64>, String> {
+    let module = module_file.replace(hint, "").replace("export.", "proc.");
+    assert!(!module.contains(hint));
+    let src = format!("{module}\nbegin\n{}exec.inv\nend", push(&limbs(a)));
+    let program = Assembler::new()
+        .assemble_source("inv.masm", &src)
+        .map_err(|e| format!("assembly failed: {e:?}"))?;
+    // `adv_push.8` pops c7 first, so that c0 ends on top.
+    let advice = AdviceInputs {
+        stack: c_limbs.iter().rev().map(|&v| vm::Felt::new(v)).collect(),
+        ..AdviceInputs::default()
+    };
+    #[allow(clippy::default_constructed_unit_structs)]
+    let out = execute(
+        &program,
+        StackInputs::default(),
+        advice,
+        &mut DefaultHost::default(),
+        ExecutionOptions::default(),
+    )
+    .map_err(|e| format!("{:?}: {e}", e.kind))?;
+    Ok(out.stack.as_ints()[..8].to_vec())
+}
+
+/// A prover that lies about the inverse (another value, the inverse plus the modulus, 0 for a
+/// non-zero element, a non-zero value for 0 or for the modulus, a limb that is not a u32)
+/// makes `inv` fail; the true inverse, given the same way, is returned.
+#[test]
+fn a_lying_inverse_hint_fails() {
+    const BASE_FILE: &str = include_str!("../stdlib/asm/math/secp256k1/base_field.masm");
+    const SCALAR_FILE: &str = include_str!("../stdlib/asm/math/secp256k1/scalar_field.masm");
+    for (file, hint, m) in [
+        (BASE_FILE, "adv.push_secp256k1_base_inv", p()),
+        (SCALAR_FILE, "adv.push_secp256k1_scalar_inv", n()),
+    ] {
+        let a = to_mont(&BigUint::from(0x1234_5678_9abc_u64), &m);
+        let c = mont_inv(&a, &m);
+        let run = |a: &BigUint, c: &[u64]| inv_with_claimed(file, hint, a, c);
+        assert_eq!(
+            run(&a, &limbs(&c)).unwrap(),
+            limbs(&c),
+            "{hint}: the true inverse"
+        );
+        let wrong = |a: &BigUint, c: Vec<u64>, why: &str| {
+            let e = run(a, &c).expect_err(why);
+            assert!(
+                e.contains("secp256k1 inverse hint") || e.contains("NotU32"),
+                "{why}: {e}"
+            );
+        };
+        wrong(&a, limbs(&((&c + 1u8) % &m)), "another value");
+        wrong(&a, limbs(&BigUint::ZERO), "0 for a non-zero element");
+        wrong(&BigUint::ZERO, limbs(&c), "a non-zero inverse of 0");
+        wrong(&m, limbs(&c), "a non-zero inverse of m");
+        let mut high = limbs(&c);
+        high[3] += 1 << 32;
+        wrong(&a, high, "a limb that is not a u32");
+        // The element whose inverse is 5: 5 + m is below 2^256, the same residue as 5, so
+        // only the check that c is below m rejects it.
+        let five = BigUint::from(5u8);
+        let a5 = mont_inv(&five, &m);
+        assert_eq!(run(&a5, &limbs(&five)).unwrap(), limbs(&five));
+        let e = run(&a5, &limbs(&(&five + &m))).expect_err("c + m");
+        assert!(e.contains("is not below"), "{e}");
+        assert_eq!(
+            run(&BigUint::ZERO, &[0; 8]).unwrap(),
+            vec![0; 8],
+            "{hint}: 0"
+        );
+        assert_eq!(run(&m, &[0; 8]).unwrap(), vec![0; 8], "{hint}: m");
     }
 }

@@ -68,6 +68,15 @@ pub enum Decorator {
     /// node, and adds the path of V' (same siblings) to the Merkle store, so that the new
     /// root's tree is known to later instructions.
     AdvMtreeSet,
+    /// `adv.push_secp256k1_base_inv`: on `[a0, ..., a7]` (eight u32 limbs, limb 0 on top, a
+    /// secp256k1 base field element in Montgomery form), pushes its Montgomery-form inverse
+    /// c = 2^512 a^-1 mod p (0 when a = 0 mod p), so that eight ADVPOPs (`adv_push.8`) give
+    /// `[c0, ..., c7]`. `std::math::secp256k1::base_field::inv` checks it with one
+    /// multiplication.
+    AdvPushSecp256k1BaseInv,
+    /// `adv.push_secp256k1_scalar_inv`: the same modulo the group order n (hint of
+    /// `std::math::secp256k1::scalar_field::inv`).
+    AdvPushSecp256k1ScalarInv,
     // ---- debugging ----
     /// `debug.stack[.n]`: prints the top n (default all) stack elements.
     DebugStack(Option<u16>),

@@ -434,6 +434,8 @@ fn write_decorator(w: &mut Writer, d: &Decorator) {
             }
         }
         AdvMtreeSet => w.u8(26),
+        AdvPushSecp256k1BaseInv => w.u8(27),
+        AdvPushSecp256k1ScalarInv => w.u8(28),
     }
 }
 
@@ -481,6 +483,8 @@ fn read_decorator(r: &mut Reader<'_>) -> Result<Decorator, DecodeError> {
             _ => return Err(DecodeError::Invalid("bad decorator message flag".into())),
         }),
         26 => AdvMtreeSet,
+        27 => AdvPushSecp256k1BaseInv,
+        28 => AdvPushSecp256k1ScalarInv,
         t => return Err(DecodeError::Invalid(format!("unknown decorator tag {t}"))),
     })
 }
@@ -522,6 +526,8 @@ mod tests {
                 (2, Decorator::AdvMtreeVerify(Some("bad leaf".into()))),
                 (2, Decorator::AdvMtreeVerify(None)),
                 (2, Decorator::AdvMtreeSet),
+                (2, Decorator::AdvPushSecp256k1BaseInv),
+                (2, Decorator::AdvPushSecp256k1ScalarInv),
             ],
             decorator_spans: vec![
                 None,
@@ -530,6 +536,8 @@ mod tests {
                     start: 13,
                     end: 19,
                 }),
+                None,
+                None,
                 None,
                 None,
                 None,

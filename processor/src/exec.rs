@@ -1351,6 +1351,21 @@ impl<H: Host, T: Tracer> Vm<'_, H, T> {
                 let node = self.merkle_path(&root, depth, index, &mut sibs)?;
                 self.adv_extend(&node);
             }
+            Decorator::AdvPushSecp256k1BaseInv | Decorator::AdvPushSecp256k1ScalarInv => {
+                let field = if matches!(d, Decorator::AdvPushSecp256k1BaseInv) {
+                    crate::secp256k1::Field::Base
+                } else {
+                    crate::secp256k1::Field::Scalar
+                };
+                let mut a = [0u32; 8];
+                for (i, limb) in a.iter_mut().enumerate() {
+                    *limb = u32_of(self.get(i))? as u32;
+                }
+                let c = field.montgomery_inverse(&a);
+                // c7 popped first, so that `adv_push.8` leaves c0 on top
+                let values: Vec<Felt> = c.iter().rev().map(|&x| Felt::new(x as u64)).collect();
+                self.adv_extend(&values);
+            }
             Decorator::AdvPushU64Div => {
                 // [b_hi, b_lo, a_hi, a_lo]; pops as q_lo, q_hi, r_lo, r_hi (Miden's
                 // `push_u64_div_result`, which checks the divisor, then zero, then the

@@ -20,6 +20,7 @@
 mod errors;
 mod exec;
 mod inputs;
+mod secp256k1;
 mod step;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -364,41 +364,59 @@ def proc(kind, name, n_locals, docs, body, cycles):
     return text
 
 
-INV_LOCALS = 120
+INV_LOCALS = 16
+
+# Cycles of `inv` besides its multiplication and borrow chain, measured by
+# tests/stdlib_secp256k1.rs (which checks every figure): the hint, loads and stores, the two
+# limb checks and the branch (the comparison with one is `eq_cycles`); for a = 0 mod m the
+# other branch's.
+INV_OWN_CYCLES = 51
+INV_ZERO_EXTRA_CYCLES = 80
 
 
-def inv_body(m, mul_cycles, sqr_cycles):
-    """a^(m - 2) by fixed 4-bit windows over the constant exponent: a^1..a^15 in locals
-    8 (k - 1).. (the table), then for each nibble after the first four squarings and, for a
-    non-zero nibble, a multiplication by its table entry."""
-    e = m - 2
-    nibbles = [(e >> (4 * i)) & 15 for i in reversed(range(64))]
-    assert nibbles[0] == 15  # the table's last entry is the accumulator's start
+def eq_const(x):
+    """[v0..v7] (consumed) -> [v == x] for the constant x."""
+    ls = limbs(x)
+    return f"eq.{ls[0]} " + " ".join(f"swap eq.{ls[i]} and" for i in range(1, 8))
 
-    def slot(k):
-        return 8 * (k - 1)
 
-    def load(k):
-        return f"padw loc_loadw.{slot(k) + 4} padw loc_loadw.{slot(k)}"
+def eq_cycles(x):
+    """Cycles of `eq_const(x)`: `eq.0` is one operation (EQZ), another `eq.c` two (PUSH, EQ),
+    and each `swap ... and` two more."""
+    return sum(1 if v == 0 else 2 for v in limbs(x)) + 7 * 2
 
-    def keep(k):
-        return f"loc_storew.{slot(k)} swapw loc_storew.{slot(k) + 4} swapw"
 
-    lines = ["    # the table a^1..a^15 (a^k in locals 8 (k - 1)..8 k - 1), a^15 left on the stack"]
-    lines.append(f"    {keep(1)}")
-    cycles = FMP + 6
-    for k in range(2, 16):
-        lines.append(f"    {load(1)} exec.mul {keep(k)}  # a^{k}")
-        cycles += 12 + mul_cycles + EXEC + 6
-    lines.append("    # the other 63 nibbles of the exponent, most significant first")
-    for nib in nibbles[1:]:
-        line = "    exec.sqr exec.sqr exec.sqr exec.sqr"
-        cycles += 4 * (sqr_cycles + EXEC)
-        if nib:
-            line += f" {load(nib)} exec.mul"
-            cycles += 12 + mul_cycles + EXEC
-        lines.append(line + f"  # {nib:x}")
-    return "\n".join(lines), cycles
+def inv_body(m, name, mul_cycles):
+    """The inverse taken as advice (`adv.push_secp256k1_{name}_inv`) and checked: c is
+    eight u32 limbs below m, and a * c (Montgomery product) is one (R mod m), or, for a = 0
+    mod m (a is 0 or m itself), c is 0. R mod m = 2^256 - m, so a product congruent to one
+    is one: no other representative fits in 256 bits."""
+    sym = "p" if name == "base" else "n"
+    below = below_emitter(m)
+    lines = [
+        f"    adv.push_secp256k1_{name}_inv",
+        "    # a in locals 0..7 (kept on the stack), then c = the hint, u32 limbs below " + sym,
+        "    loc_storew.0 swapw loc_storew.4 swapw",
+        "    adv_push.8 u32assertw swapw u32assertw swapw",
+        below.code() + f' assert.err="secp256k1 inverse hint is not below {sym}"',
+        "    loc_storew.8 swapw loc_storew.12 swapw",
+        "    # a * c == 1 (Montgomery form: R mod " + sym + ")",
+        "    exec.mul",
+        "    " + eq_const(R % m),
+        "    if.true",
+        "        padw loc_loadw.12 padw loc_loadw.8",
+        "    else",
+        f"        # no inverse: a must be 0 or {sym} itself, and c 0",
+        "        padw loc_loadw.12 padw loc_loadw.8 add add add add add add add",
+        '        assertz.err="secp256k1 inverse hint is wrong"',
+        "        padw loc_loadw.4 padw loc_loadw.0 add add add add add add add eq.0",
+        "        padw loc_loadw.4 padw loc_loadw.0 " + eq_const(m) + " or",
+        '        assert.err="secp256k1 inverse hint is wrong"',
+        "        push.0.0.0.0.0.0.0.0",
+        "    end",
+    ]
+    cycles = INV_OWN_CYCLES + eq_cycles(R % m) + below.cycles + mul_cycles + EXEC
+    return "\n".join(lines), cycles, cycles + INV_ZERO_EXTRA_CYCLES
 
 
 def gen_field(name, m, full):
@@ -407,7 +425,6 @@ def gen_field(name, m, full):
     what = "base field (p = 2^256 - 2^32 - 977)" if name == "base" else "scalar field (the group order n)"
     sym = "p" if name == "base" else "n"
     mul_cycles = em_mul.cycles + FMP
-    sqr_cycles = 8 + mul_cycles + EXEC
     parts = []
     header = f"""\
 #! secp256k1 {what},
@@ -437,20 +454,6 @@ Outputs: [c0, c1, c2, c3, c4, c5, c6, c7, ...]
 Cycles: {{cycles}}
 """,
             em_mul.code(), mul_cycles,
-        )
-    )
-    parts.append(
-        proc(
-            "proc", "sqr", 0,
-            """
-c = a * a (Montgomery form).
-
-Inputs:  [a0, ..., a7, ...]
-Outputs: [c0, ..., c7, ...]
-
-Cycles: {cycles}
-""",
-            "    dupw.1 dupw.1 exec.mul", sqr_cycles,
         )
     )
     if full:
@@ -526,14 +529,18 @@ Cycles: {{cycles}}
             "    push.0.0.0.0.0.0.0.1 exec.mul", 8 + mul_cycles + EXEC,
         )
     )
-    body, inv_cycles = inv_body(m, mul_cycles, sqr_cycles)
+    body, inv_cycles, inv_zero_cycles = inv_body(m, name, mul_cycles)
     parts.append(
         proc(
             "export", "inv", INV_LOCALS,
             f"""
-Multiplicative inverse, both in Montgomery form: c = a^({sym} - 2) (Fermat), so that
-a * c = 1; the inverse of 0 is 0 (as in Miden). A fixed sequence: a table of a^1..a^15,
-then 252 squarings and a multiplication per non-zero 4-bit digit of {sym} - 2 (no advice).
+Multiplicative inverse, both in Montgomery form: c = R^2 a^-1 mod {sym}, so that
+a * c = 1; the inverse of 0 (or of {sym}) is 0, as in Miden. The inverse is advice
+(`adv.push_secp256k1_{name}_inv`) checked with one multiplication: a wrong hint fails with
+"secp256k1 inverse hint is wrong" (or "... is not below {sym}"), so the result is the
+exponentiation a^({sym} - 2) that Miden computes.
+
+For a = 0 mod {sym} (no inverse): {inv_zero_cycles} cycles.
 
 Inputs:  [a0, a1, a2, a3, a4, a5, a6, a7, ...]
 Outputs: [c0, c1, c2, c3, c4, c5, c6, c7, ...]
@@ -544,7 +551,7 @@ Cycles: {{cycles}}
         )
     )
     cycles = {
-        "mul": mul_cycles, "sqr": sqr_cycles, "add": em_add.cycles,
+        "mul": mul_cycles, "add": em_add.cycles,
         "sub": em_sub.cycles, "neg": 8 + em_sub.cycles + EXEC,
         "to_mont": 8 + mul_cycles + EXEC, "from_mont": 8 + mul_cycles + EXEC,
         "inv": inv_cycles,
@@ -1012,8 +1019,8 @@ affine x coordinate, reduced mod n, is r. Fails with "ECDSA signature verificati
 when it is not, with "ECDSA: ... is zero" when s, r, Q's Z or the sum's Z is zero (the
 checks that keep r = s = 0 or the identity as public key from passing; Miden's code has
 none), and with "ECDSA: r is not below n" (or s) for a non-canonical Montgomery form (which
-would let r + n pass for r). The public key is not checked to lie on the curve. Inversions are exponentiations
-(no advice).
+would let r + n pass for r). The public key is not checked to lie on the curve. The two inversions
+take their result as advice, checked by a multiplication (`base_field::inv`).
 
 h is the message digest as an integer (its 256 bits, big-endian) reduced mod n, as in
 Ethereum and k256.

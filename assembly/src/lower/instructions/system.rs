@@ -27,6 +27,12 @@ pub(super) const TABLE: &[Entry] = &[
     entry("adv.has_mapkey", |l| injector(l, Decorator::AdvHasMapKey)),
     entry("adv.push_mtnode", |l| injector(l, Decorator::AdvPushMtnode)),
     entry("adv.push_u64div", |l| injector(l, Decorator::AdvPushU64Div)),
+    entry("adv.push_secp256k1_base_inv", |l| {
+        injector(l, Decorator::AdvPushSecp256k1BaseInv)
+    }),
+    entry("adv.push_secp256k1_scalar_inv", |l| {
+        injector(l, Decorator::AdvPushSecp256k1ScalarInv)
+    }),
     entry("adv.push_smtpeek", |l| {
         injector(l, Decorator::AdvPushSmtPeek)
     }),

@@ -253,6 +253,14 @@ const ROWS: &[(&str, &str)] = &[
     ("adv.has_mapkey", ""),
     ("adv.push_mtnode", ""),
     ("adv.push_u64div", ""),
+    (
+        "adv.push_secp256k1_base_inv",
+        "the hint of `std::math::secp256k1::base_field::inv`",
+    ),
+    (
+        "adv.push_secp256k1_scalar_inv",
+        "the hint of `std::math::secp256k1::scalar_field::inv`",
+    ),
     ("adv.push_smtpeek", ""),
     ("adv.push_falcon_div", ""),
     ("adv.insert_mem", ""),
