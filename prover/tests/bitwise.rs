@@ -16,8 +16,7 @@ use vm_air::{
     chiplets::bitwise::{self, cols as b},
     layout::*,
 };
-use vm_core::{Felt, FieldElement, Opcode, StackInputs};
-use vm_processor::{AdviceInputs, DefaultHost, ExecutionOptions};
+use vm_core::{Felt, FieldElement, Opcode};
 use vm_prover::trace::{bitwise::Row, TraceHooksForTesting};
 
 /// The bus's balance: an unanswered or unbalanced request leaves the running sum off the
@@ -38,29 +37,7 @@ fn bitwise_programs_prove_and_verify_at_both_presets() {
         ),
         (LOOP, vec![0xdead_beef, 0x1234_5678]),
     ] {
-        let program = assemble(src);
-        for name in ["96", "128"] {
-            let preset = vm_prover::preset::by_name(name).unwrap();
-            let inputs = StackInputs::try_from_ints(stack.iter().copied()).unwrap();
-            let proved = vm_prover::prove(
-                &program,
-                inputs.clone(),
-                AdviceInputs::default(),
-                &mut DefaultHost,
-                ExecutionOptions::default(),
-                preset,
-            )
-            .unwrap_or_else(|e| panic!("{src} at {name}: {e}"));
-            let proof = vm_air::VmProof::from_bytes(&proved.proof.to_bytes()).unwrap();
-            vm_verifier::verify(
-                program.hash(),
-                inputs,
-                proved.output.stack,
-                &proof,
-                preset.security_bits,
-            )
-            .unwrap_or_else(|e| panic!("{src} at {name}: {e}"));
-        }
+        common::forge::proves_and_verifies_at_both_presets(&assemble(src), &stack, src);
     }
 }
 

@@ -15,8 +15,7 @@ use vm_air::{
     chiplets::hasher::{self as hash, CYCLE_LEN, HASH_WIDTH, NUM_ROUNDS},
     layout::*,
 };
-use vm_core::{Felt, FieldElement, Opcode, StackInputs};
-use vm_processor::{AdviceInputs, DefaultHost, ExecutionOptions};
+use vm_core::{Felt, FieldElement, Opcode};
 use winter_crypto::hashers::Rp64_256;
 
 /// The bus's balance: an unanswered or unbalanced request leaves the running sum off the
@@ -38,29 +37,7 @@ fn hash_programs_prove_and_verify_at_both_presets() {
             (1..=8).collect(),
         ),
     ] {
-        let program = assemble(src);
-        for name in ["96", "128"] {
-            let preset = vm_prover::preset::by_name(name).unwrap();
-            let inputs = StackInputs::try_from_ints(stack.iter().copied()).unwrap();
-            let proved = vm_prover::prove(
-                &program,
-                inputs.clone(),
-                AdviceInputs::default(),
-                &mut DefaultHost,
-                ExecutionOptions::default(),
-                preset,
-            )
-            .unwrap_or_else(|e| panic!("{src} at {name}: {e}"));
-            let proof = vm_air::VmProof::from_bytes(&proved.proof.to_bytes()).unwrap();
-            vm_verifier::verify(
-                program.hash(),
-                inputs,
-                proved.output.stack,
-                &proof,
-                preset.security_bits,
-            )
-            .unwrap_or_else(|e| panic!("{src} at {name}: {e}"));
-        }
+        common::forge::proves_and_verifies_at_both_presets(&assemble(src), &stack, src);
     }
 }
 
