@@ -35,12 +35,14 @@ pub const REDUNDANT: &[(&str, &str)] = &[(
      -a1 / (2 - fp(RANGE, a0)) = a1 / (alpha - 7 - beta a0), a tag (7) no message has, so \
      a1 = 0; and the range constraints on the step from a0 to the next row's a0. So the \
      row answers only true statements and otherwise restricts the trace: switched off, \
-     the constraint lets no false statement through. (An isolating trace would also need \
-     the step: the next a0 is s0^3 of the sponge's capacity lane, which the liar cannot \
-     choose, but at row 0, where s0 = 2n, and there a0 = m0 >= 1 answers m0 HPERM inputs \
-     whose outputs need q = 1 on row 8: a one-block program, whose only addresses an HPERM \
-     could have, 2 and 3, then have multiplicities u1, u2 of a step 8 n^3 - m0, which are \
-     0 unless m0 HPERMs fall through to address 3 more than 500000 times.)",
+     the constraint lets no false statement through. (No isolating trace is written: the \
+     step's next a0 is the cube of the capacity lane the absorption copies, a value of the \
+     program's sponge, except at row 0, where it is (2n)^3 for n instructions; but there \
+     a0 = m0 >= 1 answers m0 HPERM inputs, whose outputs need q = 1 on row 8, so the \
+     program has one block, address 1 never runs (a1 = 0) and an HPERM sits at address 2 \
+     or 3, so m3 >= 1 (an HPERM at 2 falls through to 3), and the step d = 8 n^3 - m0 \
+     makes m3 its helper u2, nonzero only for d >= 81, where it is at least \
+     81 * 80 * 78 * 72 * 54, about 2 * 10^9 rows.)",
 )];
 
 /// This component's forgeries, each isolated on its target.
