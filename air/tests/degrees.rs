@@ -125,9 +125,10 @@ fn declared_degrees_are_the_actual_degrees_for_every_component() {
 }
 
 /// The last real row is a round row of the hash chiplet's cycle (not its absorb row) for
-/// every preset and trace length: the sweep's argument that the hasher cannot run to the
-/// last real row (`chiplet.active_never_restarts`) rests on it, since the range checker's
-/// final assertion there reads a cell that a round row pins to a cube.
+/// every preset and trace length. Nothing's soundness rests on it: the sweep's argument
+/// once did (`chiplet.active_never_restarts`, a hasher run to the last real row), but that
+/// row's cube constraint sits on the exempt transition out of it, so its S-box cells are
+/// free either way; the sweep's forgery of a restarted hasher asserts this layout fact.
 #[test]
 fn the_last_real_row_is_a_round_row_of_the_hasher() {
     let cycle = vm_air::chiplets::hasher::CYCLE_LEN;

@@ -16,7 +16,7 @@ use common::forge::{
 };
 use common::{Phase, State};
 use vm_core::{hash, Felt, FieldElement, Instruction, Opcode, StackInputs, Word, MODULUS};
-use vm_processor::{AdviceInputs, DefaultHost, ExecutionOptions};
+use vm_processor::AdviceInputs;
 use vm_prover::trace::TraceHooksForTesting;
 
 /// ASSERT's `a = 1` and CSWAPW's binary condition (both in `stack.condition_a`).
@@ -132,27 +132,9 @@ fn merkle_programs_prove_and_verify_at_both_presets() {
         ("begin mtree_get end", args(0, 0, &root, &[]), store.clone()),
     ];
     for (src, stack, advice) in cases {
-        let program = assemble(src);
-        let preset = vm_prover::preset::by_name("96").unwrap();
         let inputs = StackInputs::try_from_ints(file_order(&stack)).unwrap();
-        let proved = vm_prover::prove(
-            &program,
-            inputs.clone(),
-            advice,
-            &mut DefaultHost,
-            ExecutionOptions::default(),
-            preset,
-        )
-        .unwrap_or_else(|e| panic!("{src} {stack:?}: {e}"));
-        let proof = vm_air::VmProof::from_bytes(&proved.proof.to_bytes()).unwrap();
-        vm_verifier::verify(
-            program.hash(),
-            inputs,
-            proved.output.stack,
-            &proof,
-            preset.security_bits,
-        )
-        .unwrap_or_else(|e| panic!("{src} {stack:?}: {e}"));
+        let label = format!("{src} {stack:?}");
+        common::forge::proves_and_verifies(&assemble(src), &inputs, advice, "96", &label);
     }
 }
 

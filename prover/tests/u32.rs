@@ -58,26 +58,7 @@ fn every_u32_operation_proves_and_verifies_at_both_presets() {
     for (src, stack) in PROGRAMS {
         let program = assemble(src);
         vm_prover::check_provable(&program).unwrap();
-        for name in ["96", "128"] {
-            let preset = vm_prover::preset::by_name(name).unwrap();
-            let proved = vm_prover::prove(
-                &program,
-                inputs(stack),
-                AdviceInputs::default(),
-                &mut DefaultHost,
-                ExecutionOptions::default(),
-                preset,
-            )
-            .unwrap_or_else(|e| panic!("{src}: {e}"));
-            vm_verifier::verify(
-                program.hash(),
-                inputs(stack),
-                proved.output.stack,
-                &proved.proof,
-                preset.security_bits,
-            )
-            .unwrap_or_else(|e| panic!("{src} at {name}: {e}"));
-        }
+        common::forge::proves_and_verifies_at_both_presets(&program, stack, src);
     }
 }
 

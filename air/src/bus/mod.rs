@@ -629,7 +629,7 @@ where
 /// range row's value (its multiplicity), and on the hasher's last row the digest it
 /// computed (weight -1: the column is received, the digest is sent to the verifier); 1 and
 /// 0 on the hasher's other rows and on the bitwise section's second rows (`k (1 - p)`).
-/// The selectors are exclusive (`h`, `m`, `k` and `g = 1 - h - m - k` split the rows,
+/// The selectors are exclusive (`h`, `q`, `m`, `k` and `g = 1 - h - q - m - k` split the rows,
 /// `end = h (1 - h')` picks one of the hasher's, `k p` the bitwise first rows), so one
 /// fraction per row suffices.
 pub fn chiplet_response<F, E>(rands: &[E], cur: &[F], next: &[F]) -> (E, F)

@@ -14,7 +14,7 @@
 //! into degree-4 constraints: `u1 = d (d - 1) (d - 3)`, `u2 = u1 (d - 9) (d - 27)`,
 //! `u3 = u2 (d - 81) (d - 243)` and `u3 (d - 729) (d - 2187) = 0`, each gated by the
 //! section's selector `g` (degree 1). The section lasts to the end of the region (its
-//! selector is `1 - h - m`, what the earlier sections leave), so no transition ever leaves
+//! selector is `1 - h - q - m - k`, what the earlier sections leave), so no transition ever leaves
 //! it and the last real row is always one of its rows when it exists.
 
 use vm_core::{Felt, FieldElement};

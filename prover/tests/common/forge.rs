@@ -153,6 +153,54 @@ pub fn rejected_by_verifier(f: Forgery) {
     assert!(res.is_err(), "the verifier accepted a forged proof");
 }
 
+/// Proves `program` on `inputs` with `advice` under the preset named `preset`, reads the
+/// proof back from its bytes and verifies it; panics naming `label` and the preset when
+/// either step fails (what every honest prove-and-verify test checks).
+#[track_caller]
+pub fn proves_and_verifies(
+    program: &Program,
+    inputs: &StackInputs,
+    advice: vm_processor::AdviceInputs,
+    preset: &str,
+    label: &str,
+) {
+    use vm_processor::{DefaultHost, ExecutionOptions};
+    let p = preset::by_name(preset).unwrap_or_else(|| panic!("no preset {preset}"));
+    let proved = vm_prover::prove(
+        program,
+        inputs.clone(),
+        advice,
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+        p,
+    )
+    .unwrap_or_else(|e| panic!("{label} at {preset}: {e}"));
+    let proof = vm_air::VmProof::from_bytes(&proved.proof.to_bytes())
+        .unwrap_or_else(|e| panic!("{label} at {preset}: the proof's bytes: {e}"));
+    vm_verifier::verify(
+        program.hash(),
+        inputs.clone(),
+        proved.output.stack,
+        &proof,
+        p.security_bits,
+    )
+    .unwrap_or_else(|e| panic!("{label} at {preset}: {e}"));
+}
+
+/// [`proves_and_verifies`] at the 96-bit and the 128-bit preset, without advice.
+#[track_caller]
+pub fn proves_and_verifies_at_both_presets(program: &Program, stack: &[u64], label: &str) {
+    for preset in ["96", "128"] {
+        proves_and_verifies(
+            program,
+            &inputs(stack),
+            vm_processor::AdviceInputs::default(),
+            preset,
+            label,
+        );
+    }
+}
+
 /// Recomputes the chiplet's multiplicities from the trace's `pc` column (rows `0..last`,
 /// the lookups the bus sums), after a test edited the CPU columns by hand, so that the
 /// program table balances the edited lookups.

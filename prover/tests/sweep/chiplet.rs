@@ -26,31 +26,15 @@ use crate::common::forge::{forge_with, honest_run, Forgery};
 use crate::Case;
 
 /// Constraints of this component no forgery can isolate, with the reason.
-pub const REDUNDANT: &[(&str, &str)] = &[
-    (
-        "chiplet.active_never_restarts",
-        "a hasher section that restarts after its first one ends either ends again, and then \
-         sends a second digest message 1/fp(PROGRAM, d2) that no term of the bus can cancel \
-         (no other message has the PROGRAM tag, and the verifier expects exactly \
-         1/fp(PROGRAM, H)), or runs to the last real row. That row is a round row of the \
-         hasher's cycle for every preset (its index is n - r - 1 with r the random rows, \
-         which is 1 or 7 mod 8; air/tests/degrees.rs checks it), where the range checker's \
-         assertion range.ends_at_max reads the S-box helper a0 = s0^3 (hash.cube[0]): the \
-         liar would need a permutation state whose lane 0 is a cube root of 2^16 - 1, a \
-         preimage search of about p / 3 tries. (Before the range checker the restarted \
-         section could run to the end: the forgery active_restarts, now rejected by \
-         range.ends_at_max as well.)",
-    ),
-    (
-        "chiplet.active_binary",
-        "implied on every row it is evaluated on (the transitions from rows 0..last): on a \
+pub const REDUNDANT: &[(&str, &str)] = &[(
+    "chiplet.active_binary",
+    "implied on every row it is evaluated on (the transitions from rows 0..last): on a \
          row r with r % 8 != 7, active_constant_in_cycle gives active' = active and then \
          active_never_restarts, active' (1 - active) = 0, reads active (1 - active) = 0; a row \
          r with r % 8 == 7 has the same value as row r - 1 (active_constant_in_cycle on the \
          transition r - 1 -> r, r - 1 < last, r - 1 % 8 == 6), which is binary by the first \
          case. So switched off alone it lets no non-binary active through.",
-    ),
-];
+)];
 
 /// 1/7 mod (p - 1): the inverse S-box exponent.
 const INV_ALPHA: u64 = 10540996611094048183;
@@ -77,6 +61,10 @@ pub fn cases() -> Vec<Case> {
     ));
     cases.push(Case::new("chiplet.addr_step", addr_repeats()));
     cases.push(Case::new("chiplet.round_flag", round_flag_on_absorb_row()));
+    cases.push(Case::new(
+        "chiplet.active_never_restarts",
+        restarted_hasher_injects_an_instruction(),
+    ));
     cases
 }
 
@@ -403,6 +391,85 @@ fn round_flag_on_absorb_row() -> Forgery {
     cols.set(HASH_ROUND, row, Felt::ONE);
     replay(cols, &blocks, row + 1, next, last);
     claim_false_digest(&mut f);
+    f
+}
+
+/// `chiplet.active_never_restarts`: the attested program is `push.1 add` (on `[2]` it
+/// leaves 3); the liar runs `push.7 add` and claims 9. A second hasher section, started one
+/// cycle after the attestation's (a cycle of range rows between, value 0) and running to
+/// the last real row, absorbs the entry `(0, PUSH, 7)` with multiplicity 1 at block address
+/// 0 (the range row before it holds address -4, a cell free below the hasher), which answers
+/// the CPU's lookup in place of the attested `(0, PUSH, 1)` (multiplicity 0). The restarted
+/// section never ends on a checked transition, so it sends no second digest; the range
+/// checker's final assertion reads the S-box cell `a0` of the last real row, a round row
+/// whose cube constraint sits on the exempt transition out of it, so that cell holds
+/// `2^16 - 1` and the range table itself stays at 0 (the step into the restart's absorb
+/// row is its multiplicity, 1).
+fn restarted_hasher_injects_an_instruction() -> Forgery {
+    use vm_air::chiplets::hasher::permutation_rows;
+    use Opcode::*;
+    let attested = program(vec![imm(Push, 1), ins(Add), ins(Halt)]);
+    let run = program(vec![imm(Push, 7), ins(Add), ins(Halt)]);
+    let mut f = forge_with(
+        &attested,
+        &run,
+        &[2],
+        &[],
+        TraceHooksForTesting::default(),
+        |_, _, _, _| {},
+    );
+    assert_eq!(f.public.stack_outputs.as_ints()[0], 9);
+    let last = f.trace.last_real;
+    let cols = f.trace.columns_mut_for_testing();
+    assert_eq!(
+        cols.get(HASH_ACTIVE, CYCLE_LEN),
+        Felt::ZERO,
+        "one attested block"
+    );
+    // The attested entry at address 0 is never looked up now.
+    cols.set(HASH_MULT, 0, Felt::ZERO);
+    let restart = 2 * CYCLE_LEN;
+    crate::common::memtable::write_range(cols, CYCLE_LEN, restart - 1, &[(0, 0)], |_| {});
+    cols.set(
+        HASH_ADDR,
+        restart - 1,
+        -Felt::new(INSTRUCTIONS_PER_CYCLE as u64),
+    );
+    let entry = vm_core::program::encode_for_hash(&[imm(Push, 7)]);
+    let mut state: State12 = [Felt::ZERO; STATE_WIDTH];
+    for k in 0.. {
+        let at = restart + CYCLE_LEN * k;
+        if at > last {
+            break;
+        }
+        let mut block = [Felt::ZERO; 8];
+        if k == 0 {
+            block[..2].copy_from_slice(&entry);
+        }
+        let (rows, out) = permutation_rows(state, block);
+        for (r, vals) in rows.iter().enumerate() {
+            let row = at + r;
+            if row > last {
+                break;
+            }
+            write_row(cols, row, vals);
+            cols.set(HASH_ACTIVE, row, Felt::ONE);
+            cols.set(HASH_ROUND, row, Felt::from((r != 0) as u8));
+            cols.set(
+                HASH_ADDR,
+                row,
+                Felt::new((INSTRUCTIONS_PER_CYCLE * k) as u64),
+            );
+        }
+        state = out;
+    }
+    cols.set(HASH_MULT, restart, Felt::ONE);
+    assert_ne!(last % CYCLE_LEN, 0, "the last real row is a round row");
+    cols.set(
+        shared(vm_air::chiplets::range::cols::VALUE),
+        last,
+        Felt::new(vm_air::chiplets::range::MAX),
+    );
     f
 }
 

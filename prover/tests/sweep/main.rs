@@ -103,6 +103,7 @@ fn redundant() -> Vec<(&'static str, &'static str)> {
         boundary::REDUNDANT,
         memory::REDUNDANT,
         u32ops::REDUNDANT,
+        hash_requests::REDUNDANT,
     ]
     .concat()
 }

@@ -67,38 +67,23 @@ pub const REDUNDANT: &[(&str, &str)] = &[
          so P = k 0 = 0: the caller was at depth D = 16 and k = 1",
     ),
     (
-        "chiplet.mem_binary",
-        "a non-binary m can sit only on the memory section's last row (chiplet.mem_contiguous: \
-         the row after one with m not in {0, 1} below the hasher has m = 0, and m = 0 stays \
-         0), which is then also a range row (selector 1 - m != 0): range.starts_at_zero on \
-         its two transitions makes its rw 0 and the next value 0, so its step is 0 and the \
-         step helpers, its sel[0..3], are 0: an element read of element 3 (mem.sel_count, \
-         mem.sel_binary, mem.ew_binary: ew = 0). Its chiplet answer is m / (alpha - X) with X = m M + (1 - m) fp(RANGE, 0): \
-         a fingerprint of tag 3m + 5 and values m (ctx, addr, clk, u), which other terms of \
-         total weight m must cancel. Every tag's weights are integers except ROM's (the \
-         multiplicities) and RANGE's (tag 5: m = 0); ROM (tag 1, m = -4/3) needs an opcode \
-         -4 (4w + 3) / 3 mod p, no byte for w < 2^30; with integer m, OVERFLOW (tag 2, \
-         m = -1) makes the row an extra insertion, never removed: the root and every callee \
-         start and end at depth 16 (init.depth, final.depth, overflow.callee_depth, \
-         control.call_returns_at_depth_16) and move it by push - pop, so the run pops \
-         exactly as often as it pushes; and the word-write tag 11 (m = 2) needs two CPU requests of one message, while no \
-         two requests share a clock and an address (MSTREAM and PIPE's two words are 4 \
-         apart). m = 1 is binary",
-    ),
-    (
         "chiplet.mem_after_hasher",
-        "on a row with h = m = 1 the range selector 1 - h - m is -1. On the hasher's last \
-         row (end = h (1 - h') = 1) the chiplet answer's numerator m + g mult - end is -ew: \
-         the digest's weight -1 is spent, no digest message is sent, and nothing else has \
-         the PROGRAM tag the verifier's side expects. On its other rows the answer's \
-         denominator m fp_mem + g fp_range + (h - end) has no alpha: the answer is \
-         (1 - ew) / (fp_range - fp_mem + 1), and as the verifier's term and every other \
-         term vanish as alpha grows, the alpha-free terms must cancel among themselves for \
-         a random beta. At beta = 0 each is -1 / (2 + rw), a half or a third, and fewer \
-         than p/3 of them never sum to 0 (3a + 2b < p), so every such row has ew = 1: a \
-         word access, all four selectors 1 (mem.sel_count), and those cells are the range \
-         checker's step helpers u1, u2, u3 on that row, where u3 = 1 needs a step d of 729 \
-         or 2187 (range.step) but then u1 = d (d - 1) (d - 3) is not 1 (range.u1)",
+        "a row with m = 1 (chiplet.mem_binary) and h + q != 0 has h + q = 1 (both binary, \
+         never both: chiplet.req_exclusive) and k = 0 (chiplet.bit_exclusive reads 2k), so the \
+         range selector 1 - h - q - m - k is -1. On the attestation's last row (end = \
+         h (1 - h') = 1) the chiplet answer's numerator m + g mult - end is -ew and its \
+         denominator m fp_mem + g fp_range + end fp_digest: the digest's weight -1 is spent, \
+         on nothing (ew = 0) or on a message of tag 9 or 10 (ew = 1), and no other term has \
+         the PROGRAM tag the verifier's side expects. On every other such row, of either \
+         hasher section, the denominator m fp_mem + g fp_range + (h + q - end) has no alpha: \
+         the answer is (1 - ew) / (fp_range - fp_mem + 1), and as the verifier's term and \
+         every other term (the hash answers included) vanish as alpha grows, the alpha-free \
+         terms must cancel among themselves for a random beta. At beta = 0 each is \
+         -1 / (2 + rw), a half or a third, and fewer than p/3 of them never sum to 0 \
+         (3a + 2b < p), so every such row has ew = 1: a word access, all four selectors 1 \
+         (mem.sel_count), and those cells are the range checker's step helpers u1, u2, u3 on \
+         that row, where u3 = 1 needs a step d of 729 or 2187 (range.step) but then \
+         u1 = d (d - 1) (d - 3) is not 1 (range.u1)",
     ),
     (
         "mem.ew_binary",
@@ -155,6 +140,10 @@ pub fn cases() -> Vec<Case> {
         ));
     }
     v.push(Case::new("mem.rw_binary", read_flagged_two()));
+    v.push(Case::new(
+        "chiplet.mem_binary",
+        selector_of_seven_thirds_answers_a_permutation_input(),
+    ));
     v.push(Case::new("mem.cc_binary", word_index_steps_back()));
     v.push(Case::new("mem.nw_binary", kept_values_doubled()));
     v.push(Case::new(
@@ -503,6 +492,54 @@ fn read_flagged_two() -> Forgery {
     f
 }
 
+/// `chiplet.mem_binary`: a memory row of selector `m = 7/3`, right after the request
+/// section, answers `m / fp(X)` with `X = m M + (1 - m) R` (its range selector is `1 - m`):
+/// `M` its memory message, here an element read of element 3 of word 0 at clock 0 in
+/// context `3 S / 7`, and `R` the range entry of its `rw`, 0. The tag is `3 m + 5 = 12`,
+/// `HASH_IN`, and the values `m (ctx, addr, clk, u) = (S, 7, 0, 0)`: the input message of
+/// the program's `HPERM` of the state with lane 0 at 7, answered by the cycle at `S`. That
+/// cycle's input multiplicity is `1 - 7/3` (multiplicities are free field elements), so
+/// the request is answered once in all. The phantom row is a new word (its values 0), whose
+/// range cells (`rw`, `ew`, `sel[0..3]`) read a step of 0 to the table's first row, 0, and
+/// whose five lookups of 0, each of weight 7/3, the table answers. (The permutation
+/// answered is the true one: the weight must be made up by the cycle at `S`.)
+fn selector_of_seven_thirds_answers_a_permutation_input() -> Forgery {
+    use vm_air::chiplets::hasher::CYCLE_LEN;
+    let mut f = honest_run(
+        &assemble("begin push.7 padw padw push.0 push.0 push.0 hperm end"),
+        &[],
+    );
+    let last = f.trace.last_real;
+    let cols = f.trace.columns_mut_for_testing();
+    let start = (0..last)
+        .find(|&r| cols.get(HASH_REQ, r) == Felt::ONE)
+        .expect("a request section");
+    assert_eq!(
+        cols.get(HASH_STATE, start + 1),
+        Felt::new(7),
+        "the input's lane 0"
+    );
+    let row = start + CYCLE_LEN + 1;
+    assert_eq!(cols.get(HASH_REQ, row), Felt::ZERO, "the section's end");
+    let third = Felt::ONE / Felt::new(3);
+    let m_sel = Felt::new(7) * third;
+    let mut cells = [Felt::ZERO; m::WIDTH];
+    cells[m::SEL + 3] = Felt::ONE;
+    cells[m::CTX] = Felt::new(start as u64) / m_sel;
+    cells[m::CC] = Felt::ONE;
+    cells[m::NW] = Felt::ONE;
+    cols.set(MEM_ACTIVE, row, m_sel);
+    for (c, v) in cells.iter().enumerate() {
+        cols.set(shared(c), row, *v);
+    }
+    cols.set(HASH_REQ_IN, start, Felt::ONE - m_sel);
+    let mut table = range_table(&[]);
+    assert_eq!(table[0].0, 0);
+    table[0].1 = (Felt::new(5) * m_sel).as_int();
+    write_range(cols, row + 1, last, &table, |_| {});
+    f
+}
+
 /// `mem.cc_binary`: with `cc = 2` (and `nw = 1`) on a row of the same context the delta
 /// reads `2 (0 - 1) - (w' - w - 1)`, zero for `w' = w - 1`: the table steps back from word
 /// 2 to word 1 and then starts word 2 afresh, so the read of word 2 after its store of 5
@@ -793,6 +830,20 @@ fn a_memory_row_on_a_hasher_row_answers_without_alpha_and_has_no_step() {
         let (d, _) = chiplet_response(&[Felt::new(11), Felt::ZERO], &row, &inside);
         assert_eq!(d, -Felt::new(2 + rw));
     }
+    // A memory row on a row of the request section (q = 1, h = 0) answers the same way, on
+    // its absorb rows and its round rows alike (no row of it ends the attestation).
+    row[c::HASH_ACTIVE] = Felt::ZERO;
+    row[c::HASH_REQ] = Felt::ONE;
+    row[c::shared(m::RW)] = Felt::ZERO;
+    for round in [Felt::ZERO, Felt::ONE] {
+        row[c::HASH_ROUND] = round;
+        let (d1, n) = chiplet_response(&[Felt::new(11), beta], &row, &below);
+        let (d2, _) = chiplet_response(&[Felt::new(0xdead_beef), beta], &row, &below);
+        assert_eq!(d1, d2, "the denominator depends on alpha");
+        assert_eq!(n, Felt::ONE);
+        let (d, _) = chiplet_response(&[Felt::new(11), Felt::ZERO], &row, &below);
+        assert_eq!(d, -Felt::new(2));
+    }
 }
 
 /// `mem.ew_binary`: the tags a non-binary word flag can give are none of the bus's.
@@ -808,8 +859,9 @@ fn a_non_binary_word_flag_has_no_tag_of_the_bus() {
     }
 }
 
-/// `chiplet.mem_binary`: the ROM fingerprint a row with `m = -4/3` would match needs an
-/// opcode `-4 (4w + 3) / 3`, never a byte for `w < 2^30`, since `4 (4w + 3) + 3 op < p`.
+/// `chiplet.mem_binary` (needed: [`selector_of_seven_thirds_answers_a_permutation_input`]):
+/// of the other tags `3 m + 5` a non-binary selector can give its row, the ROM fingerprint
+/// a row with `m = -4/3` would match needs an opcode `-4 (4w + 3) / 3`, never a byte for `w < 2^30`, since `4 (4w + 3) + 3 op < p`.
 #[test]
 fn a_non_binary_memory_selector_matches_no_opcode() {
     let m = -Felt::new(4) / Felt::new(3);
@@ -893,7 +945,7 @@ fn a_word_flag_of_a_third_is_caught_by_the_bus() {
     caught_by_the_bus_without(&f, "mem.ew_binary");
 }
 
-/// `chiplet.mem_binary`: the one non-binary selector a bus could meet, `m = -1` on a read
+/// `chiplet.mem_binary`: a non-binary selector that meets a channel of integer weights, `m = -1` on a read
 /// of element 3 (word 1, address 7) with context `-(c + 1)` and clock 0, answers
 /// `+1 / fp(OVERFLOW, c + 1, -7, 0)`: an overflow row inserted beside the one `PUSH` at
 /// clock `c` inserts. The `DROP` after it removes the phantom (it pops -7, a value nobody
