@@ -3,7 +3,9 @@
 //! group with a filter, e.g. `cargo bench --profile release --bench prove_suite -- merkle`
 //! (the `bench` profile's LTO build is slower to compile; both measure the same code).
 //! Cycles, trace length, width and proof size are printed once per program; `vm bench`
-//! reports the same figures with the time of each phase.
+//! reports the same figures with the time of each phase. `VM_BENCH_PROGRAMS=merkle,hbs`
+//! restricts the run to those programs (each listed program is proven once before
+//! criterion's filter applies, to print its figures).
 
 use std::path::Path;
 
@@ -31,7 +33,12 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("prove_suite");
     group.sample_size(10);
     let options = ProvingOptions::default();
-    for name in PROGRAMS {
+    let only = std::env::var("VM_BENCH_PROGRAMS").ok();
+    let selected = |name: &str| {
+        only.as_ref()
+            .is_none_or(|l| l.split(',').any(|n| n == name))
+    };
+    for name in PROGRAMS.iter().filter(|n| selected(n)) {
         let path = dir.join(format!("{name}.masm"));
         let program = vm::Assembler::new()
             .assemble_file(&path)
