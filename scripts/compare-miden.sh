@@ -7,7 +7,7 @@
 #   MIDEN_VERSIONS="0.17 0.23" REPS=3 scripts/compare-miden.sh benches/suite/fib-16.masm
 #
 # Environment:
-#   MIDEN_VERSIONS  Miden versions to compare with (default "0.17"); each is installed once
+#   MIDEN_VERSIONS  Miden versions to compare with (default "0.17"; "" runs ours alone); each is installed once
 #                   with `cargo install miden-vm --version ~V --features executable,concurrent`
 #                   into .cache/miden-V (git-ignored). Installing takes tens of minutes.
 #   REPS            runs per VM and program (default 3; medians are reported).
@@ -26,7 +26,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${MIDEN_CACHE:-$root/.cache}
 reps=${REPS:-3}
-versions=${MIDEN_VERSIONS:-0.17}
+versions=${MIDEN_VERSIONS-0.17}
 if [ $# -gt 0 ]; then
     programs=("$@")
 else
