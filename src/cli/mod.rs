@@ -7,6 +7,7 @@ use miette::{miette, IntoDiagnostic, Report, WrapErr};
 use vm_assembly::Assembler;
 use vm_core::Program;
 
+mod bench;
 mod compile;
 mod debug;
 mod devtools;
@@ -43,6 +44,9 @@ enum Command {
     /// Step through a program's execution, forwards and backwards, against its source
     /// (commands from the terminal or, one a line, from standard input).
     Debug(debug::DebugArgs),
+    /// Prove and verify the benchmark suite (or given programs) and report cycles, trace
+    /// shape, time per proving phase, proof size, verify time and peak memory.
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the chosen command.
@@ -55,6 +59,7 @@ pub fn dispatch(cli: Cli) -> Result<(), Report> {
         Command::Verify(args) => verify::verify(args),
         Command::Profile(args) => profile::profile(args),
         Command::Debug(args) => debug::debug(args),
+        Command::Bench(args) => bench::bench(args),
     }
 }
 

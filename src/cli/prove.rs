@@ -27,7 +27,7 @@ pub enum Security {
 }
 
 impl Security {
-    fn bits(self) -> u32 {
+    pub(crate) fn bits(self) -> u32 {
         match self {
             Security::Bits96 => 96,
             Security::Bits128 => 128,
@@ -198,7 +198,11 @@ pub fn prove(args: ProveArgs) -> Result<(), Report> {
 }
 
 /// The preset for the requested security, hash and zero knowledge.
-fn select_preset(bits: u32, hash: CommitmentHash, zk: bool) -> Result<&'static Preset, Report> {
+pub(crate) fn select_preset(
+    bits: u32,
+    hash: CommitmentHash,
+    zk: bool,
+) -> Result<&'static Preset, Report> {
     preset::PRESETS
         .iter()
         .find(|p| p.security_bits == bits && p.hash == hash && p.zk == zk)
@@ -329,7 +333,7 @@ fn fmt_duration(d: Duration) -> String {
 }
 
 /// The process's peak resident memory in KiB (`VmHWM`), where the platform reports it.
-fn peak_memory_kib() -> Option<u64> {
+pub(crate) fn peak_memory_kib() -> Option<u64> {
     if !cfg!(target_os = "linux") {
         return None;
     }
