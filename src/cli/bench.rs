@@ -27,7 +27,7 @@ enum Size {
 }
 
 /// The suite: program names in `benches/suite/` (each `<name>.masm` with `<name>.inputs`).
-/// ECDSA (`examples/ecdsa`, about 9.8 M cycles) is left out: its trace (2^24 rows) does not
+/// ECDSA (`examples/ecdsa`, about 8.9 M cycles) is left out: its trace (2^24 rows) does not
 /// prove in the memory of a small machine.
 const SUITE: &[(&str, Size)] = &[
     ("fib-12", Size::Quick),
