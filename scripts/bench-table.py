@@ -18,7 +18,7 @@ GROUPS = {
 COLS = ["exec", "trace", "main LDE", "aux LDE", "constr.", "comp. LDE", "DEEP", "FRI"]
 
 report = json.load(open(sys.argv[1]) if len(sys.argv) > 1 else sys.stdin)
-print(f"preset {report['preset']}, zero knowledge {report['zero_knowledge']}, "
+print(f"preset {report['preset']}, zero knowledge {'on' if report['zero_knowledge'] else 'off'}, "
       f"{report['threads']} threads, {report['build']} build; phase times in ms\n")
 print("| program | cycles | trace | width | " + " | ".join(COLS)
       + " | prove s | proof KiB | verify ms | bits | peak RSS MiB |")
