@@ -109,11 +109,29 @@ fn label(phase: &'static str) -> &'static str {
 mod tests {
     use super::*;
 
-    /// Every phase a proof goes through has a label of its own.
+    /// Every phase a proof goes through has a label of its own, in words.
     #[test]
-    fn facade_phases_have_labels() {
-        for phase in [PHASE_EXECUTE, PHASE_BUILD_TRACE, PHASE_DONE] {
-            assert_ne!(label(phase), phase);
+    fn every_phase_has_a_label_of_its_own() {
+        let phases = [
+            PHASE_EXECUTE,
+            PHASE_BUILD_TRACE,
+            "build_domain",
+            "commit_to_main_trace_segment",
+            "commit_to_aux_trace_segment",
+            "evaluate_constraints",
+            "commit_to_constraint_evaluations",
+            "build_deep_composition_poly",
+            "evaluate_deep_composition_poly",
+            "compute_fri_layers",
+            "determine_query_positions",
+            "build_proof_object",
+        ];
+        let labels: std::collections::HashSet<&str> = phases.iter().map(|p| label(p)).collect();
+        assert_eq!(labels.len(), phases.len(), "two phases share a label");
+        for p in phases {
+            assert!(label(p).contains(' '), "{p} has no label in words");
         }
+        assert_eq!(label(PHASE_DONE), "done");
+        assert_eq!(label("some_new_span"), "some_new_span");
     }
 }
