@@ -12,7 +12,7 @@ use vm::progress::{Progress, PHASE_BUILD_TRACE, PHASE_DONE, PHASE_EXECUTE};
 use vm::{Acceptance, DefaultHost, ExecutionOptions, ProvingOptions};
 
 use super::devtools::load_inputs;
-use super::prove::{select_preset, HashArg, Security};
+use super::prove::PresetArgs;
 use super::SourceArgs;
 
 /// Which programs of the suite a run includes.
@@ -63,15 +63,8 @@ pub struct BenchArgs {
     /// Also the suite's large programs (fib 2^19 and 2^20).
     #[arg(long)]
     all: bool,
-    /// Conjectured security level in bits.
-    #[arg(long, value_enum, default_value = "96")]
-    security: Security,
-    /// Commitment hash.
-    #[arg(long, value_enum, default_value = "blake3")]
-    hash: HashArg,
-    /// Switch zero knowledge off.
-    #[arg(long = "no-zk")]
-    no_zk: bool,
+    #[command(flatten)]
+    preset: PresetArgs,
     /// Prove on this many threads (default: rayon's global pool, one per core or
     /// `RAYON_NUM_THREADS`).
     #[arg(long)]
@@ -100,7 +93,7 @@ struct Measured {
 
 /// Runs the benchmark and prints the report.
 pub fn bench(args: BenchArgs) -> Result<(), Report> {
-    let preset = select_preset(args.security.bits(), args.hash.into(), !args.no_zk)?;
+    let preset = args.preset.select()?;
     let programs = if args.programs.is_empty() {
         suite_programs(&args.suite, args.quick, args.all)?
     } else {

@@ -53,6 +53,28 @@ impl From<HashArg> for CommitmentHash {
     }
 }
 
+/// The options that choose a proof preset, shared by `vm prove` and `vm bench`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct PresetArgs {
+    /// Conjectured security level in bits.
+    #[arg(long, value_enum, default_value = "96")]
+    security: Security,
+    /// Commitment hash.
+    #[arg(long, value_enum, default_value = "blake3")]
+    hash: HashArg,
+    /// Switch zero knowledge off (smaller, faster proofs that reveal information about the
+    /// advice inputs).
+    #[arg(long = "no-zk")]
+    no_zk: bool,
+}
+
+impl PresetArgs {
+    /// The preset these options name.
+    pub(crate) fn select(&self) -> Result<&'static Preset, Report> {
+        select_preset(self.security.bits(), self.hash.into(), !self.no_zk)
+    }
+}
+
 /// Arguments of `vm prove`.
 #[derive(clap::Args, Debug)]
 pub struct ProveArgs {
@@ -71,16 +93,8 @@ pub struct ProveArgs {
     /// defaults to `<program>.claim`.
     #[arg(long = "claim")]
     claim: Option<PathBuf>,
-    /// Conjectured security level in bits.
-    #[arg(long, value_enum, default_value = "96")]
-    security: Security,
-    /// Commitment hash.
-    #[arg(long, value_enum, default_value = "blake3")]
-    hash: HashArg,
-    /// Switch zero knowledge off (smaller, faster proofs that reveal information about the
-    /// advice inputs).
-    #[arg(long = "no-zk")]
-    no_zk: bool,
+    #[command(flatten)]
+    preset: PresetArgs,
     /// Stop with an error after this many cycles.
     #[arg(short = 'm', long = "max-cycles", default_value_t = 1 << 29)]
     max_cycles: u64,
@@ -128,7 +142,7 @@ pub fn prove(args: ProveArgs) -> Result<(), Report> {
             .clone()
             .unwrap_or_else(|| sibling(program_path, "claim")),
     };
-    let preset = select_preset(args.security.bits(), args.hash.into(), !args.no_zk)?;
+    let preset = args.preset.select()?;
     if !preset.zk {
         eprintln!(
             "warning: --no-zk: zero knowledge is off; the proof reveals information about the \
@@ -198,7 +212,7 @@ pub fn prove(args: ProveArgs) -> Result<(), Report> {
 }
 
 /// The preset for the requested security, hash and zero knowledge.
-pub(crate) fn select_preset(
+fn select_preset(
     bits: u32,
     hash: CommitmentHash,
     zk: bool,
