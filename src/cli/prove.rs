@@ -212,11 +212,7 @@ pub fn prove(args: ProveArgs) -> Result<(), Report> {
 }
 
 /// The preset for the requested security, hash and zero knowledge.
-fn select_preset(
-    bits: u32,
-    hash: CommitmentHash,
-    zk: bool,
-) -> Result<&'static Preset, Report> {
+fn select_preset(bits: u32, hash: CommitmentHash, zk: bool) -> Result<&'static Preset, Report> {
     preset::PRESETS
         .iter()
         .find(|p| p.security_bits == bits && p.hash == hash && p.zk == zk)
