@@ -14,6 +14,7 @@
 
 extern crate alloc;
 
+pub mod arith;
 pub mod bus;
 pub mod chiplets;
 pub mod control;
@@ -325,6 +326,24 @@ impl Air for VmAir {
         for &i in &self.switched_off.main {
             result[i] = E::ZERO;
         }
+    }
+
+    /// Draws `alpha` and `beta` from the public coin, as the default does, and appends the
+    /// powers of `beta` the bus's fingerprints use ([`bus::with_powers`]), once per proof
+    /// instead of once per evaluated row. The transcript is the default's.
+    fn get_aux_rand_elements<E, R>(
+        &self,
+        public_coin: &mut R,
+    ) -> Result<AuxRandElements<E>, winter_crypto::RandomCoinError>
+    where
+        E: FieldElement<BaseField = Felt>,
+        R: winter_crypto::RandomCoin<BaseField = Felt>,
+    {
+        let mut drawn = Vec::with_capacity(layout::AUX_RANDS);
+        for _ in 0..self.trace_info().get_num_aux_segment_rand_elements() {
+            drawn.push(public_coin.draw()?);
+        }
+        Ok(AuxRandElements::new(bus::with_powers(&drawn)))
     }
 
     fn get_periodic_column_values(&self) -> Vec<Vec<Felt>> {

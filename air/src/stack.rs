@@ -44,15 +44,41 @@ enum FlagSum {
 /// The operation facts the constraints need on every row, precomputed once per AIR
 /// instance: the proven opcodes, those shifting left and right, and for each visible stack
 /// position the operations whose new element there is a plain copy, immediate, zero,
-/// overflow value or depth, grouped by the bucket they fall in (`None` for zero) and
-/// compressed into flag sums over runs of consecutive low indices.
+/// overflow value or depth, grouped by the bucket they fall in (`None` for zero).
+///
+/// Each bucket's flag sum (a "run") is written in the cheapest of two equal forms: directly,
+/// as flag sums over runs of consecutive low indices, or as the sum over its operations'
+/// whole shift class (no shift, left, right, computed once per row) minus the class's other
+/// operations. The two are the same polynomial in the flag columns, so this changes the
+/// cost of evaluating a constraint, never its value; the flag sums ([`FlagSum`]) are
+/// deduplicated across positions and computed once per row too.
 #[derive(Clone, Debug)]
 pub struct StackTable {
     proven: Vec<u8>,
     left: Vec<u8>,
     right: Vec<u8>,
-    positions: [Vec<(Option<usize>, FlagSum)>; 16],
+    /// The distinct flag sums the runs read.
+    terms: Vec<FlagSum>,
+    /// The shift classes, as lists of indices into `terms`; class `c` is value
+    /// `terms.len() + c` of a row's term values.
+    classes: Vec<Vec<u16>>,
+    /// Per position: its runs.
+    positions: [Vec<Run>; 16],
+    /// The runs' term value indices: added ones, then subtracted ones.
+    refs: Vec<u16>,
 }
+
+/// One bucket's flag sum at one position: `sum refs[start..mid] - sum refs[mid..end]`.
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    bucket: Option<usize>,
+    start: u16,
+    mid: u16,
+    end: u16,
+}
+
+/// Largest number of term values (flag sums and classes) a row computes.
+const MAX_TERM_VALUES: usize = 256;
 
 /// Compresses a set of opcodes into flag sums: runs of consecutive low indices within a
 /// group become one range.
@@ -80,6 +106,27 @@ fn compress(mut codes: Vec<u8>) -> Vec<FlagSum> {
         i = j + 1;
     }
     out
+}
+
+/// Interns flag sums: the index of each distinct one.
+#[derive(Default)]
+struct Terms(Vec<FlagSum>);
+
+impl Terms {
+    fn index(&mut self, t: FlagSum) -> u16 {
+        let i = match self.0.iter().position(|&u| u == t) {
+            Some(i) => i,
+            None => {
+                self.0.push(t);
+                self.0.len() - 1
+            }
+        };
+        i as u16
+    }
+
+    fn indices(&mut self, codes: Vec<u8>) -> Vec<u16> {
+        compress(codes).into_iter().map(|t| self.index(t)).collect()
+    }
 }
 
 impl StackTable {
@@ -113,18 +160,106 @@ impl StackTable {
                 }
             }
         }
-        let positions = by_bucket.map(|buckets| {
-            buckets
-                .into_iter()
-                .flat_map(|(b, codes)| compress(codes).into_iter().map(move |t| (b, t)))
-                .collect()
-        });
+        let shift_classes = [codes(Some(0)), codes(Some(-1)), codes(Some(1))];
+        let mut terms = Terms::default();
+        let class_terms: Vec<Vec<u16>> = shift_classes
+            .iter()
+            .map(|c| terms.indices(c.clone()))
+            .collect();
+        // Runs first in terms of flag sums and classes (a class as `u16::MAX - c` until the
+        // number of flag sums is known).
+        let mut refs = Vec::new();
+        let mut positions: [Vec<Run>; 16] = Default::default();
+        for (i, buckets) in by_bucket.into_iter().enumerate() {
+            for (bucket, ops) in buckets {
+                let direct = compress(ops.clone());
+                // Against the cheapest class: the class, plus the run's operations outside
+                // it, minus the class's operations outside the run.
+                let (c, extra, rest) = shift_classes
+                    .iter()
+                    .enumerate()
+                    .map(|(c, class)| {
+                        let outside = |a: &[u8], b: &[u8]| -> Vec<u8> {
+                            a.iter().copied().filter(|o| !b.contains(o)).collect()
+                        };
+                        (
+                            c,
+                            compress(outside(&ops, class)),
+                            compress(outside(class, &ops)),
+                        )
+                    })
+                    .min_by_key(|(_, extra, rest)| extra.len() + rest.len())
+                    .expect("three classes");
+                let start = refs.len() as u16;
+                let mid = if 1 + extra.len() + rest.len() < direct.len() {
+                    refs.push(u16::MAX - c as u16);
+                    refs.extend(extra.into_iter().map(|t| terms.index(t)));
+                    let mid = refs.len() as u16;
+                    refs.extend(rest.into_iter().map(|t| terms.index(t)));
+                    mid
+                } else {
+                    refs.extend(direct.into_iter().map(|t| terms.index(t)));
+                    refs.len() as u16
+                };
+                positions[i].push(Run {
+                    bucket,
+                    start,
+                    mid,
+                    end: refs.len() as u16,
+                });
+            }
+        }
+        let num_terms = terms.0.len() as u16;
+        for r in &mut refs {
+            if *r > u16::MAX - shift_classes.len() as u16 {
+                *r = num_terms + (u16::MAX - *r);
+            }
+        }
+        assert!(terms.0.len() + class_terms.len() <= MAX_TERM_VALUES);
         Self {
             proven: codes(None),
             left: codes(Some(-1)),
             right: codes(Some(1)),
+            terms: terms.0,
+            classes: class_terms,
             positions,
+            refs,
         }
+    }
+
+    /// Every run of position `i` as its bucket and the opcodes its flag sum adds and
+    /// subtracts (for tests).
+    #[cfg(test)]
+    fn runs(&self, i: usize) -> Vec<(Option<usize>, Vec<u8>, Vec<u8>)> {
+        let expand = |t: FlagSum| -> Vec<u8> {
+            match t {
+                FlagSum::Op(c) => alloc::vec![c],
+                FlagSum::Range { g, a, b } => (a..=b).map(|l| 16 * g + l).collect(),
+            }
+        };
+        let codes = |k: u16| -> Vec<u8> {
+            let k = k as usize;
+            if k < self.terms.len() {
+                expand(self.terms[k])
+            } else {
+                self.classes[k - self.terms.len()]
+                    .iter()
+                    .flat_map(|&t| expand(self.terms[t as usize]))
+                    .collect()
+            }
+        };
+        self.positions[i]
+            .iter()
+            .map(|r| {
+                let refs = |a: u16, b: u16| -> Vec<u8> {
+                    self.refs[a as usize..b as usize]
+                        .iter()
+                        .flat_map(|&k| codes(k))
+                        .collect()
+                };
+                (r.bucket, refs(r.start, r.mid), refs(r.mid, r.end))
+            })
+            .collect()
     }
 }
 
@@ -174,35 +309,34 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     for l in 0..NUM_LOWS {
         low_prefix[l + 1] = low_prefix[l] + cur.low(l);
     }
-    // Each position's entries come grouped by bucket (the table is built bucket by bucket),
-    // so a bucket's flag sum is multiplied by its value once, and only buckets some
-    // operation uses cost a product: this loop is the bulk of the AIR's evaluation time.
+    // The flag sums every position's runs read, then the shift classes, once per row: this
+    // is the bulk of the AIR's evaluation time outside the hasher.
+    let mut t = [E::ZERO; MAX_TERM_VALUES];
+    for (v, term) in t.iter_mut().zip(&table.terms) {
+        *v = match *term {
+            FlagSum::Op(code) => f.op[code as usize],
+            FlagSum::Range { g, a, b } => {
+                cur.group(g as usize) * (low_prefix[b as usize + 1] - low_prefix[a as usize])
+            }
+        };
+    }
+    let num_terms = table.terms.len();
+    for (c, members) in table.classes.iter().enumerate() {
+        t[num_terms + c] = members.iter().fold(E::ZERO, |acc, &k| acc + t[k as usize]);
+    }
+    let sum = |refs: &[u16]| refs.iter().fold(E::ZERO, |acc, &k| acc + t[k as usize]);
     let mut stack = [E::ZERO; 16];
-    for (i, entries) in table.positions.iter().enumerate() {
+    for (i, runs) in table.positions.iter().enumerate() {
         let mut total = E::ZERO;
         let mut copied = E::ZERO;
-        let mut run = E::ZERO;
-        let mut run_bucket = entries.first().and_then(|e| e.0);
-        for &(bucket, term) in entries {
-            if bucket != run_bucket {
-                if let Some(b) = run_bucket {
-                    copied += run * values[b];
-                }
-                total += run;
-                run = E::ZERO;
-                run_bucket = bucket;
+        for run in runs {
+            let (a, m, e) = (run.start as usize, run.mid as usize, run.end as usize);
+            let flags = sum(&table.refs[a..m]) - sum(&table.refs[m..e]);
+            total += flags;
+            if let Some(b) = run.bucket {
+                copied += flags * values[b];
             }
-            run += match term {
-                FlagSum::Op(code) => f.op[code as usize],
-                FlagSum::Range { g, a, b } => {
-                    cur.group(g as usize) * (low_prefix[b as usize + 1] - low_prefix[a as usize])
-                }
-            };
         }
-        if let Some(b) = run_bucket {
-            copied += run * values[b];
-        }
-        total += run;
         stack[i] = total * sn[i] - copied;
     }
     // Special results: each operation adds at most one term per position, and at most one
@@ -274,15 +408,16 @@ mod tests {
     #[test]
     fn compressed_flag_sums_cover_exactly_the_operations() {
         let table = StackTable::new();
-        for (i, entries) in table.positions.iter().enumerate() {
+        for i in 0..16 {
             let mut covered: Vec<(Option<usize>, u8)> = Vec::new();
-            for &(bucket, term) in entries {
-                match term {
-                    FlagSum::Op(c) => covered.push((bucket, c)),
-                    FlagSum::Range { g, a, b } => {
-                        covered.extend((a..=b).map(|l| (bucket, 16 * g + l)));
-                    }
+            for (bucket, mut plus, minus) in table.runs(i) {
+                // What a run subtracts it added first (its class), exactly once.
+                for m in minus {
+                    let at = plus.iter().position(|&p| p == m);
+                    assert!(at.is_some(), "position {i}: subtracts {m} it never added");
+                    plus.swap_remove(at.unwrap_or_default());
                 }
+                covered.extend(plus.into_iter().map(|c| (bucket, c)));
             }
             covered.sort();
             let mut expected: Vec<(Option<usize>, u8)> = Vec::new();
@@ -304,18 +439,7 @@ mod tests {
             expected.sort();
             assert_eq!(covered, expected, "position {i}");
         }
-        // Entries come grouped by bucket, which the evaluator's single pass relies on.
-        for (i, entries) in table.positions.iter().enumerate() {
-            let mut seen = Vec::new();
-            for w in entries.windows(2) {
-                if w[0].0 != w[1].0 {
-                    assert!(!seen.contains(&w[1].0), "position {i}: bucket split");
-                    seen.push(w[0].0);
-                }
-            }
-        }
-        // The compression pays: far fewer terms than operations.
-        let terms: usize = table.positions.iter().map(|p| p.len()).sum();
-        assert!(terms < 16 * 40, "{terms} terms");
+        // The compression pays: far fewer additions than operations.
+        assert!(table.refs.len() < 16 * 30, "{} additions", table.refs.len());
     }
 }

@@ -192,7 +192,11 @@ pub fn row_lookups(
 /// The range lookups of the transition `cur -> next` (main-trace rows): for each of the
 /// [`NUM_LOOKUPS`] limbs, its flag (the numerator, degree 2) and the fingerprint
 /// `fp(RANGE, limb)` (the denominator, degree 1).
-pub fn lookups<F, E>(rands: &[E], cur: &[F], next: &[F]) -> [(F, E); NUM_LOOKUPS]
+pub fn lookups<F, E>(
+    rands: &crate::bus::Challenges<E>,
+    cur: &[F],
+    next: &[F],
+) -> [(F, E); NUM_LOOKUPS]
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -215,7 +219,7 @@ pub fn emit_lookups<F, E>(
     cur: &[F],
     next: &[F],
     aux: &[E],
-    rands: &[E],
+    rands: &crate::bus::Challenges<E>,
     out: &mut impl Sink<E>,
 ) -> E
 where

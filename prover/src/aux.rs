@@ -15,6 +15,7 @@ pub fn build<E: FieldElement<BaseField = Felt>>(
     rands: &[E],
     rng: &mut impl Rng,
 ) -> ColMatrix<E> {
+    let rands = &bus::Challenges::new(rands);
     let main = trace.main_segment();
     let n = main.num_rows();
     let last = trace.last_real;

@@ -306,40 +306,84 @@ pub fn degrees() -> alloc::vec::Vec<TransitionConstraintDegree> {
     constraints().into_iter().map(|c| c.degree).collect()
 }
 
-/// `alpha - (tag + beta x0 + beta^2 x1 + beta^3 x2 + beta^4 x3)` for base-field values.
-#[inline(always)]
-pub fn fingerprint<F, E>(rands: &[E], tag: u64, x: [F; 4]) -> E
-where
-    F: FieldElement<BaseField = Felt>,
-    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
-{
-    let beta = rands[1];
-    let mut acc = E::from(x[3]);
-    acc = acc * beta + E::from(x[2]);
-    acc = acc * beta + E::from(x[1]);
-    acc = acc * beta + E::from(x[0]);
-    acc = acc * beta + E::from(Felt::new(tag));
-    rands[0] - acc
+/// Most values a message carries (a permutation message: an address and 12 lanes).
+pub const MAX_MESSAGE_VALUES: usize = 13;
+
+/// The bus's random challenges: `alpha` and the powers `beta, beta^2, ...` of `beta`, so
+/// that a fingerprint costs multiplications by its values and no power of `beta` is
+/// recomputed per message. The AIR draws `alpha` and `beta` and appends the powers once
+/// per proof ([`with_powers`], used by `VmAir::get_aux_rand_elements`), so that building
+/// this per evaluated row is a copy.
+#[derive(Clone, Copy, Debug)]
+pub struct Challenges<E> {
+    alpha: E,
+    powers: [E; MAX_MESSAGE_VALUES],
 }
 
-/// `alpha - (tag + beta x0 + beta^2 x1 + ...)` for any number of values and a tag that
-/// may depend on the trace.
+/// `[alpha, beta, beta^2, ..., beta^MAX_MESSAGE_VALUES]` from the drawn `[alpha, beta]`:
+/// the auxiliary random elements as the AIR hands them to the prover's and the verifier's
+/// constraint evaluation (only `alpha` and `beta` come from the public coin).
+pub fn with_powers<E: FieldElement<BaseField = Felt>>(drawn: &[E]) -> alloc::vec::Vec<E> {
+    if drawn.len() != AUX_RANDS {
+        // Not this AIR's shape (the verifier rejects such a proof before evaluating).
+        return drawn.to_vec();
+    }
+    let mut all = alloc::vec::Vec::with_capacity(1 + MAX_MESSAGE_VALUES);
+    all.extend_from_slice(drawn);
+    for _ in 1..MAX_MESSAGE_VALUES {
+        let next = all[all.len() - 1] * drawn[1];
+        all.push(next);
+    }
+    all
+}
+
+impl<E: FieldElement<BaseField = Felt>> Challenges<E> {
+    /// The challenges of the random elements `[alpha, beta]`, or of `[alpha, beta, beta^2,
+    /// ...]` as [`with_powers`] extends them (then nothing is recomputed).
+    #[inline(always)]
+    pub fn new(rands: &[E]) -> Self {
+        let alpha = rands[0];
+        let mut powers = [rands[1]; MAX_MESSAGE_VALUES];
+        if rands.len() > MAX_MESSAGE_VALUES {
+            powers.copy_from_slice(&rands[1..=MAX_MESSAGE_VALUES]);
+        } else {
+            for i in 1..MAX_MESSAGE_VALUES {
+                powers[i] = powers[i - 1] * rands[1];
+            }
+        }
+        Self { alpha, powers }
+    }
+
+    /// `alpha`.
+    #[inline(always)]
+    pub fn alpha(&self) -> E {
+        self.alpha
+    }
+}
+
+/// `alpha - (tag + beta x0 + beta^2 x1 + beta^3 x2 + beta^4 x3)` for base-field values.
 #[inline(always)]
-pub fn fingerprint_of<F, E>(rands: &[E], tag: F, x: &[F]) -> E
+pub fn fingerprint<F, E>(rands: &Challenges<E>, tag: u64, x: [F; 4]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
-    let beta = rands[1];
-    let mut acc = E::ZERO;
-    for v in x.iter().rev() {
-        acc = (acc + E::from(*v)) * beta;
-    }
-    rands[0] - (acc + E::from(tag))
+    fingerprint_of(rands, F::from(Felt::new(tag)), &x)
+}
+
+/// `alpha - (tag + beta x0 + beta^2 x1 + ...)` for any number of values (at most
+/// [`MAX_MESSAGE_VALUES`]) and a tag that may depend on the trace.
+#[inline(always)]
+pub fn fingerprint_of<F, E>(rands: &Challenges<E>, tag: F, x: &[F]) -> E
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    rands.alpha - (crate::arith::weighted_sum(&rands.powers, x) + E::from(tag))
 }
 
 /// The program-table row `(pc, opcode, imm)` the CPU looks up on row `cur`.
-pub fn rom_lookup<F, E>(rands: &[E], cur: &[F]) -> E
+pub fn rom_lookup<F, E>(rands: &Challenges<E>, cur: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -349,7 +393,7 @@ where
 
 /// The `j`-th program-table entry the chiplet absorbs on the transition `cur -> next`
 /// (meaningful on absorb rows; elsewhere its multiplicity is zero).
-pub fn rom_entry<F, E>(rands: &[E], cur: &[F], next: &[F], j: usize) -> E
+pub fn rom_entry<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F], j: usize) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -369,7 +413,7 @@ pub fn rom_multiplicity<F: FieldElement<BaseField = Felt>>(cur: &[F], j: usize) 
 }
 
 /// The permutation message `(tag, addr, x0..x11)` of the state `x` (lanes in order).
-pub fn hash_message<F, E>(rands: &[E], tag: u64, addr: F, x: &[F]) -> E
+pub fn hash_message<F, E>(rands: &Challenges<E>, tag: u64, addr: F, x: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -393,7 +437,7 @@ fn stack_state<F: FieldElement<BaseField = Felt>>(row: &[F]) -> [F; 12] {
 }
 
 /// `HPERM`'s input request `(HASH_IN, S, x)` on row `cur` (`S` in the helper `h0`).
-pub fn hperm_input<F, E>(rands: &[E], cur: &[F]) -> E
+pub fn hperm_input<F, E>(rands: &Challenges<E>, cur: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -402,7 +446,7 @@ where
 }
 
 /// `HPERM`'s output request `(HASH_OUT, S + 8, y)` on the transition `cur -> next`.
-pub fn hperm_output<F, E>(rands: &[E], cur: &[F], next: &[F]) -> E
+pub fn hperm_output<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -414,7 +458,7 @@ where
 /// The request section's answers on the transition `cur -> next` of an absorb row: the
 /// input `(HASH_IN, clk, s')` and the output `(HASH_OUT, clk, s)` fingerprints with their
 /// multiplicities `q (1 - r) c_in`, `q (1 - r) c_out` (degree 3; zero off its absorb rows).
-pub fn hash_answers<F, E>(rands: &[E], cur: &[F], next: &[F]) -> [(E, F); 2]
+pub fn hash_answers<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F]) -> [(E, F); 2]
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -434,7 +478,7 @@ where
 }
 
 /// The digest message `(PROGRAM, d0..d3)` of the state on row `next`.
-pub fn program<F, E>(rands: &[E], next: &[F]) -> E
+pub fn program<F, E>(rands: &Challenges<E>, next: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -456,7 +500,7 @@ pub fn program_end<F: FieldElement<BaseField = Felt>>(cur: &[F], next: &[F]) -> 
 /// message, `1 / fp(PROGRAM, H)` for the public program hash `H`.
 pub fn expected_end<E: FieldElement<BaseField = Felt>>(rands: &[E], hash: [Felt; 4]) -> E {
     let h = hash.map(E::from);
-    fingerprint::<E, E>(rands, tag::PROGRAM, h).inv()
+    fingerprint::<E, E>(&Challenges::new(rands), tag::PROGRAM, h).inv()
 }
 
 /// The flag of a group-6 (memory and hashing) operation: `G6 L_l`.
@@ -468,7 +512,7 @@ fn mem_op_flag<F: FieldElement<BaseField = Felt>>(cur: &[F], op: vm_core::Opcode
 /// The control frame message `(CONTROL, addr, top, kind + 2 k, previous addr, ctx, fmp,
 /// k depth, k ovf_ptr)`, with `k` the frame's `call` flag.
 #[allow(clippy::too_many_arguments)]
-fn control_row<F, E>(rands: &[E], addr: F, regs: &[F], prev: F, k: F) -> E
+fn control_row<F, E>(rands: &Challenges<E>, addr: F, regs: &[F], prev: F, k: F) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -490,7 +534,7 @@ where
 }
 
 /// The memory message `(MEM + rw + 2 ew, ctx, addr, clk, x0..x3)`.
-fn mem_message<F, E>(rands: &[E], tag_offset: F, ctx: F, addr: F, clk: F, x: [F; 4]) -> E
+fn mem_message<F, E>(rands: &Challenges<E>, tag_offset: F, ctx: F, addr: F, clk: F, x: [F; 4]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -502,7 +546,7 @@ where
 /// The table row inserted or removed on the transition `cur -> next`, as the fraction's
 /// denominator, with the selectors folded in (1 when the row touches no table). The second
 /// word of `MSTREAM`/`PIPE` shares this column (those operations touch no table).
-pub fn table_denominator<F, E>(rands: &[E], cur: &[F], next: &[F]) -> E
+pub fn table_denominator<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -559,7 +603,7 @@ pub fn table_weight<F: FieldElement<BaseField = Felt>>(cur: &[F]) -> F {
 /// operation flags folded in (1 on rows without one), and its numerator (the sum of those
 /// flags). A bitwise request asks for `a AND b` (`crate::chiplets::bitwise`): `U32AND`'s
 /// result, or `(a + b - r) / 2` for `U32XOR`'s result `r`.
-pub fn memory_request<F, E>(rands: &[E], cur: &[F], next: &[F]) -> (E, F)
+pub fn memory_request<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F]) -> (E, F)
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -596,7 +640,7 @@ where
     // `mem_message` adds the MEM tag once; the flagged sum holds it `num` times.
     let tag = tag + F::from(Felt::new(tag::MEM)) * (num - F::ONE);
     let selected: E = mem_message(rands, tag, ctx * num, at, clk * num, xs);
-    let alpha = rands[0];
+    let alpha = rands.alpha();
     let mut den = selected + alpha.mul_base(num - F::ONE);
     // The bitwise requests, exclusive with the memory operations and each other.
     let (a, b, r) = (s(1), s(0), sn(0));
@@ -615,7 +659,7 @@ where
 }
 
 /// `alpha - (BITWISE + beta a + beta^2 b + beta^3 z)`: the bitwise message `(a, b, z)`.
-pub fn bitwise_message<F, E>(rands: &[E], x: [F; 3]) -> E
+pub fn bitwise_message<F, E>(rands: &Challenges<E>, x: [F; 3]) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -632,7 +676,7 @@ where
 /// The selectors are exclusive (`h`, `q`, `m`, `k` and `g = 1 - h - q - m - k` split the rows,
 /// `end = h (1 - h')` picks one of the hasher's, `k p` the bitwise first rows), so one
 /// fraction per row suffices.
-pub fn chiplet_response<F, E>(rands: &[E], cur: &[F], next: &[F]) -> (E, F)
+pub fn chiplet_response<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F]) -> (E, F)
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -660,7 +704,7 @@ where
 }
 
 /// `alpha - (RANGE + beta v)`: the range checker's entry for `v`.
-pub fn range_fingerprint<F, E>(rands: &[E], v: F) -> E
+pub fn range_fingerprint<F, E>(rands: &Challenges<E>, v: F) -> E
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -670,7 +714,7 @@ where
 
 /// The range lookups of the memory row `cur`, as fingerprints: three for the first column,
 /// two for the second.
-pub fn range_lookups<F, E>(rands: &[E], cur: &[F]) -> [E; 5]
+pub fn range_lookups<F, E>(rands: &Challenges<E>, cur: &[F]) -> [E; 5]
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -692,6 +736,7 @@ pub fn evaluate<F, E>(
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
     use Degree::Plain;
+    let rands = &Challenges::new(rands);
     // Two program-table entries per column: `v e0 e1 = m0 e1 + m1 e0`, with degree-1
     // fingerprints and degree-3 multiplicities (degree 4).
     let mut entries = E::ZERO;

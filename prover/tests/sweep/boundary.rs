@@ -451,7 +451,8 @@ fn bus_lies() -> Vec<Case> {
     let f = swapped(1);
     let (row0, row1) = (row_of(&f, 0), row_of(&f, 1));
     cases.push(Case::with_tamper("bus.lookups", f, move |aux, rands| {
-        let entry = bus::rom_entry::<Felt, CheckField>(rands, &row0, &row1, 1).inv();
+        let entry =
+            bus::rom_entry::<Felt, CheckField>(&bus::Challenges::new(rands), &row0, &row1, 1).inv();
         set_fraction(aux, AUX_LOOKUPS, 1, entry, last);
     }));
 
@@ -467,7 +468,13 @@ fn bus_lies() -> Vec<Case> {
             format!("bus.rom_entries[{k}]"),
             f,
             move |aux, rands| {
-                let entry = bus::rom_entry::<Felt, CheckField>(rands, &row0, &row1, j).inv();
+                let entry = bus::rom_entry::<Felt, CheckField>(
+                    &bus::Challenges::new(rands),
+                    &row0,
+                    &row1,
+                    j,
+                )
+                .inv();
                 let lookup = aux.get(AUX_LOOKUPS, j);
                 let v = aux.get(AUX_ROM_ENTRY + k, 0) - entry + lookup;
                 set_fraction(aux, AUX_ROM_ENTRY + k, 0, v, last);
@@ -505,7 +512,7 @@ fn overflow_value_swapped() -> Case {
     ];
     assert_eq!(f.public.final_stack()[15], lie);
     Case::with_tamper("bus.table", f, move |aux, rands| {
-        let fp: CheckField = bus::fingerprint(rands, tag::OVERFLOW, honest);
+        let fp: CheckField = bus::fingerprint(&bus::Challenges::new(rands), tag::OVERFLOW, honest);
         set_fraction(aux, AUX_TABLE, 1, -fp.inv(), last);
     })
 }

@@ -169,7 +169,7 @@ fn answer_rewritten() -> Case {
     let clk = Felt::new(close as u64);
     Case::with_tamper("bus.hash", f, move |aux, rands| {
         let claimed: CheckField = bus::hash_message::<Felt, CheckField>(
-            rands,
+            &bus::Challenges::new(rands),
             bus::tag::HASH_OUT,
             clk,
             &[Felt::ZERO; 12],
@@ -192,9 +192,11 @@ fn a_request_row_on_an_attestation_row_answers_a_tag_no_message_has() {
     row[shared(0)] = Felt::new(5);
     row[shared(1)] = Felt::new(3);
     let next = row.clone();
-    let (den, num) = bus::chiplet_response::<Felt, Felt>(&rands, &row, &next);
+    let (den, num) =
+        bus::chiplet_response::<Felt, Felt>(&bus::Challenges::new(&rands), &row, &next);
     assert_eq!(num, -Felt::new(3));
-    let tag7: Felt = bus::fingerprint_of(&rands, Felt::new(7), &[Felt::new(5)]);
+    let tag7: Felt =
+        bus::fingerprint_of(&bus::Challenges::new(&rands), Felt::new(7), &[Felt::new(5)]);
     assert_eq!(den, -tag7);
     for j in 0..4 {
         assert_eq!(bus::rom_multiplicity(&row, j), row[HASH_MULT + j]);

@@ -796,7 +796,7 @@ fn range_ending_below_max() -> Forgery {
 /// helpers, admit no step.
 #[test]
 fn a_memory_row_on_a_hasher_row_answers_without_alpha_and_has_no_step() {
-    use vm_air::bus::chiplet_response;
+    use vm_air::bus::{chiplet_response, Challenges};
     use vm_air::chiplets::cols as c;
     let mut row = vec![Felt::ZERO; vm_air::layout::BASE_WIDTH];
     row[c::HASH_ACTIVE] = Felt::ONE;
@@ -810,14 +810,18 @@ fn a_memory_row_on_a_hasher_row_answers_without_alpha_and_has_no_step() {
     // Inside the hasher's section (the next row is the hasher's too).
     let inside = row.clone();
     let beta = Felt::new(0x1234_5678);
-    let (d1, n) = chiplet_response(&[Felt::new(11), beta], &row, &inside);
-    let (d2, _) = chiplet_response(&[Felt::new(0xdead_beef), beta], &row, &inside);
+    let (d1, n) = chiplet_response(&Challenges::new(&[Felt::new(11), beta]), &row, &inside);
+    let (d2, _) = chiplet_response(
+        &Challenges::new(&[Felt::new(0xdead_beef), beta]),
+        &row,
+        &inside,
+    );
     assert_eq!(d1, d2, "the denominator depends on alpha");
     assert_eq!(n, Felt::ONE, "an element access answers 1 - ew = 1");
     // On the hasher's last row the digest's weight -1 is spent: an element access answers
     // nothing, so no digest message is sent.
     let below = vec![Felt::ZERO; vm_air::layout::BASE_WIDTH];
-    let (_, n) = chiplet_response(&[Felt::new(11), beta], &row, &below);
+    let (_, n) = chiplet_response(&Challenges::new(&[Felt::new(11), beta]), &row, &below);
     assert_eq!(n, Felt::ZERO, "the digest's weight is left");
     // u3 = 1 leaves d = 729 or 2187 (range.step), where u1 != 1.
     for d in [729u64, 2187] {
@@ -827,7 +831,11 @@ fn a_memory_row_on_a_hasher_row_answers_without_alpha_and_has_no_step() {
     // solution below p.
     for rw in [0u64, 1] {
         row[c::shared(m::RW)] = Felt::new(rw);
-        let (d, _) = chiplet_response(&[Felt::new(11), Felt::ZERO], &row, &inside);
+        let (d, _) = chiplet_response(
+            &Challenges::new(&[Felt::new(11), Felt::ZERO]),
+            &row,
+            &inside,
+        );
         assert_eq!(d, -Felt::new(2 + rw));
     }
     // A memory row on a row of the request section (q = 1, h = 0) answers the same way, on
@@ -837,11 +845,15 @@ fn a_memory_row_on_a_hasher_row_answers_without_alpha_and_has_no_step() {
     row[c::shared(m::RW)] = Felt::ZERO;
     for round in [Felt::ZERO, Felt::ONE] {
         row[c::HASH_ROUND] = round;
-        let (d1, n) = chiplet_response(&[Felt::new(11), beta], &row, &below);
-        let (d2, _) = chiplet_response(&[Felt::new(0xdead_beef), beta], &row, &below);
+        let (d1, n) = chiplet_response(&Challenges::new(&[Felt::new(11), beta]), &row, &below);
+        let (d2, _) = chiplet_response(
+            &Challenges::new(&[Felt::new(0xdead_beef), beta]),
+            &row,
+            &below,
+        );
         assert_eq!(d1, d2, "the denominator depends on alpha");
         assert_eq!(n, Felt::ONE);
-        let (d, _) = chiplet_response(&[Felt::new(11), Felt::ZERO], &row, &below);
+        let (d, _) = chiplet_response(&Challenges::new(&[Felt::new(11), Felt::ZERO]), &row, &below);
         assert_eq!(d, -Felt::new(2));
     }
 }
@@ -994,7 +1006,7 @@ fn a_memory_selector_of_minus_one_is_a_phantom_overflow_row_the_bus_leaves_over(
     let read = |aux: &mut winter_prover::matrix::ColMatrix<CheckField>, rands: &[CheckField]| {
         let end = aux.get(AUX_SUM, last) - vm_air::bus::expected_end(rands, hash);
         let row: CheckField = vm_air::bus::fingerprint(
-            rands,
+            &vm_air::bus::Challenges::new(rands),
             vm_air::bus::tag::OVERFLOW,
             [
                 Felt::new(push as u64 + 1),

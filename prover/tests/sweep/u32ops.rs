@@ -41,7 +41,7 @@ fn unanswered_limb_left_out(col: usize, src: &str, stack: &[u64], op: Opcode, sl
         format!("bus.u32_range[{col}]"),
         f,
         move |aux: &mut ColMatrix<CheckField>, rands: &[CheckField]| {
-            let fp: CheckField = bus::range_fingerprint(rands, limb);
+            let fp: CheckField = bus::range_fingerprint(&bus::Challenges::new(rands), limb);
             let d = fp.inv();
             let c = AUX_U32_RANGE + col;
             aux.set(c, row, aux.get(c, row) - d);
