@@ -5,7 +5,7 @@
 //! (tested); only the cost differs.
 
 use vm_core::{Felt, FieldElement};
-use winter_math::StarkField;
+use winter_math::{ExtensionOf, StarkField};
 
 /// `sum a_i b_i` over the base field, reduced once. The sum `S` of the raw products of
 /// Montgomery forms (`a_i R`, `b_i R`, each below `2^64`) is held as a `u128` and a count of
@@ -50,20 +50,24 @@ pub fn reduce_u128(x: u128) -> u64 {
 }
 
 /// `sum w_i x_i` for weights `w` in `E` and values `x` in `F` (the base field or `E`
-/// itself): over the base field, one [`dot`] per coordinate of `E`; otherwise plain
-/// arithmetic (the verifier's single out-of-domain evaluation).
+/// itself): over the base field and for more than [`SHORT`] values, one [`dot`] per
+/// coordinate of `E`; otherwise plain arithmetic (short sums, where the two reductions per
+/// coordinate cost more than they save, and the verifier's single out-of-domain
+/// evaluation).
+/// Longest sum [`weighted_sum`] computes with plain arithmetic over the base field.
+pub const SHORT: usize = 4;
+
 #[inline(always)]
 pub fn weighted_sum<F, E>(w: &[E], x: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
-    E: FieldElement<BaseField = Felt> + winter_math::ExtensionOf<F>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
     debug_assert!(w.len() >= x.len());
-    if F::EXTENSION_DEGREE != 1 {
-        return x
-            .iter()
-            .zip(w)
-            .fold(E::ZERO, |acc, (&v, &c)| acc + c * E::from(v));
+    if F::EXTENSION_DEGREE != 1 || x.len() <= SHORT {
+        return x.iter().zip(w).fold(E::ZERO, |acc, (&v, &c)| {
+            acc + <E as ExtensionOf<F>>::mul_base(c, v)
+        });
     }
     let x = F::slice_as_base_elements(x);
     let d = E::EXTENSION_DEGREE;
@@ -81,7 +85,6 @@ mod tests {
     use super::*;
     use alloc::vec::Vec;
     use winter_math::fields::{CubeExtension, QuadExtension};
-    use winter_math::ExtensionOf;
 
     struct Rng(u64);
 

@@ -69,6 +69,9 @@ pub const OPS: [Opcode; 8] = [
 
 /// `2^16`.
 pub const LIMB: u64 = 1 << 16;
+/// `2^-16` mod p (`p - (2^48 - 2^16)`: `2^16 (p - (p - 1) / 2^16) = 1` mod p), a constant
+/// so that no row computes the inversion.
+pub const INV_LIMB: Felt = Felt::new(18446462594437939201);
 /// `2^32`.
 const WORD: u64 = 1 << 32;
 /// `2^32 - 1`.
@@ -126,7 +129,7 @@ pub fn lookup_values<F: FieldElement<BaseField = Felt>>(
     cur: &Cpu<'_, F>,
     next: &Cpu<'_, F>,
 ) -> [F; NUM_LOOKUPS] {
-    let inv = F::from(Felt::new(LIMB).inv());
+    let inv = F::from(INV_LIMB);
     core::array::from_fn(|i| {
         let k = i / 2;
         let low = cur.helper(LOW_LIMB[k]);
@@ -178,7 +181,7 @@ pub fn row_lookups(
     sn: &[Felt],
     h: &[Felt; 6],
 ) -> impl Iterator<Item = Felt> {
-    let inv = Felt::new(LIMB).inv();
+    let inv = INV_LIMB;
     let values = [sn[0], sn[1], s[0], s[1], s[2], s[0] - sn[0] - Felt::ONE];
     let h = *h;
     (0..NUM_SLOTS)
@@ -202,9 +205,20 @@ where
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
     let values = lookup_values(&Cpu(cur), &Cpu(next));
+    // Both limbs of a slot share its flag, and slots 0, 1 and 2, 3 share their operations.
+    let f01 = lookup_flag(cur, 0);
+    let f23 = lookup_flag(cur, 4);
+    let slot_flags = [
+        f01,
+        f01,
+        f23,
+        f23,
+        lookup_flag(cur, 8),
+        lookup_flag(cur, 10),
+    ];
     core::array::from_fn(|i| {
         (
-            lookup_flag(cur, i),
+            slot_flags[i / 2],
             crate::bus::range_fingerprint(rands, values[i]),
         )
     })
@@ -231,13 +245,14 @@ where
     for j in 0..crate::bus::U32_RANGE_COLUMNS {
         let r = aux[crate::bus::AUX_U32_RANGE + j];
         let [(f0, d0), (f1, d1), (f2, d2)] = [l[3 * j], l[3 * j + 1], l[3 * j + 2]];
-        let (f0, f1, f2) = (E::from(f0), E::from(f1), E::from(f2));
         // r = f0/d0 + f1/d1 + f2/d2, times d0 d1 d2: degree 1 + 3 = 2 + 2.
+        let (d01, d12) = (d0 * d1, d1 * d2);
+        let scale = <E as ExtensionOf<F>>::mul_base;
         out.emit_at(
             "bus.u32_range",
             j,
             Degree::Plain(4),
-            r * d0 * d1 * d2 - (f0 * d1 * d2 + f1 * d0 * d2 + f2 * d0 * d1),
+            r * d0 * d12 - (scale(d12, f0) + scale(d0 * d2, f1) + scale(d01, f2)),
         );
         sum += r;
     }
@@ -323,5 +338,11 @@ mod tests {
                 2 * (0..NUM_SLOTS).filter(|&k| slot_ops(k).contains(op)).count()
             );
         }
+    }
+
+    #[test]
+    fn the_constant_inverses_are_inverses() {
+        assert_eq!(INV_LIMB * Felt::new(LIMB), Felt::ONE);
+        assert_eq!(Felt::new(9223372034707292161) * Felt::new(2), Felt::ONE);
     }
 }

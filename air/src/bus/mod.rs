@@ -644,7 +644,8 @@ where
     let mut den = selected + alpha.mul_base(num - F::ONE);
     // The bitwise requests, exclusive with the memory operations and each other.
     let (a, b, r) = (s(1), s(0), sn(0));
-    let half = F::from(Felt::new(2).inv());
+    // 1/2 mod p, a constant so that no row computes the inversion.
+    let half = F::from(Felt::new(9223372034707292161));
     for (op, and) in [(U32and, r), (U32xor, (a + b - r) * half)] {
         let flag = cur[GROUP + op.group_index()] * cur[LOW + op.low_index()];
         den += bitwise_message::<F, E>(rands, [a, b, and]).mul_base(flag);
