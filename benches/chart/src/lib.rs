@@ -3,7 +3,7 @@
 //!
 //! The script writes the medians of its runs to a tab-separated results file
 //! ([`parse_results`] reads it, [`HEADER`] names its columns); [`render_svg`] draws them with
-//! plotters' SVG backend. Cycles are on a log scale (the fib programs double from one to the
+//! plotters' SVG backend. Cycles are on a base-2 log scale (the fib programs double from one to the
 //! next), and so is prove time (it roughly doubles with the trace); proof size grows by a few
 //! KiB per doubling and stays linear. Each VM's fib programs are joined by a line, the
 //! other programs are marked points labelled with their names, so a u32-heavy program's
@@ -221,13 +221,16 @@ fn panel<DB: DrawingBackend>(
     // over the chart it gets.
     if log_y {
         let chart = builder
-            .build_cartesian_2d(xr.log_scale(), ((y0 / 1.5)..(y1 * 1.5)).log_scale())
+            .build_cartesian_2d(
+                xr.log_scale().base(2.0),
+                ((y0 / 1.5)..(y1 * 1.5)).log_scale().base(2.0),
+            )
             .map_err(draw_err)?;
         fill(chart, y_desc, data)
     } else {
         let pad = (y1 - y0).max(y1 * 0.1) * 0.15;
         let chart = builder
-            .build_cartesian_2d(xr.log_scale(), (y0 - pad).max(0.0)..(y1 + pad))
+            .build_cartesian_2d(xr.log_scale().base(2.0), (y0 - pad).max(0.0)..(y1 + pad))
             .map_err(draw_err)?;
         fill(chart, y_desc, data)
     }
@@ -250,6 +253,10 @@ where
         .x_desc("cycles (log scale)")
         .y_desc(y_desc)
         .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format!("{y}"))
+        // Base-2 log axes put a grid line at each power of two (the trace lengths); minor
+        // lines between them would only clutter.
+        .max_light_lines(0)
         .draw()
         .map_err(draw_err)?;
     for (i, (vm, pts)) in data.iter().enumerate() {
@@ -276,11 +283,13 @@ where
             .map_err(draw_err)?;
         chart
             .draw_series(pts.iter().filter(|p| !p.2.starts_with("fib")).map(|p| {
-                Text::new(
-                    p.2.clone(),
-                    (p.0, p.1),
-                    ("sans-serif", 13).into_font().color(&colour),
-                )
+                // Offset from the point (in pixels), so that the label does not cover it.
+                EmptyElement::at((p.0, p.1))
+                    + Text::new(
+                        p.2.clone(),
+                        (7, -16),
+                        ("sans-serif", 13).into_font().color(&colour),
+                    )
             }))
             .map_err(draw_err)?;
     }
