@@ -2,6 +2,9 @@
 # Proves the same .masm programs with this VM and with Miden VM, alternately (ours, then
 # each Miden version, REPS times), and prints the medians and the ratios ours / Miden of
 # prove time (wall and user+sys CPU), proof size and peak RSS, in one run on one machine.
+# It also records each program's cycles and trace rows on both VMs, checks that both VMs
+# output the same stack, writes the medians to a results file and draws the chart of
+# docs/performance.md from it (benches/chart, `vm-bench-chart`).
 #
 #   scripts/compare-miden.sh                    # default programs, Miden 0.17
 #   MIDEN_VERSIONS="0.17 0.23" REPS=3 scripts/compare-miden.sh benches/suite/fib-16.masm
@@ -15,23 +18,37 @@
 #   RUSTFLAGS       applies to both builds: a `-C target-cpu=native` comparison must install
 #                   Miden with the same flag (use another MIDEN_CACHE then).
 #   MIDEN_CACHE     where the Miden installs live (default .cache).
+#   OUT_DIR         where the results go (default target/compare-miden): runs.tsv (every
+#                   run), results.tsv (medians per program and VM, the chart's input).
+#   CHART           the SVG to draw (default docs/img/prove-vs-cycles.svg; "" draws none).
+#
+# Cycles and trace rows: ours from `vm prove`'s own report (`cycles:`, `trace length:`, the
+# proven trace with its zero-knowledge rows); Miden's from one untimed `miden-vm run` per
+# program ("Stack rows", its cycles, and "extended to N steps", its padded trace).
 #
 # Both VMs prove at 96-bit conjectured security; ours with zero knowledge on (its default),
-# Miden without (it has no ZK mode). Programs whose results depend on the native hash (Merkle
-# roots: Miden uses RPO, we use Rescue Prime) or that use procedures Miden's stdlib lacks
-# (blake3::hash_memory) cannot run on Miden; a Miden failure is reported as "n/a". Miden
-# 0.23 has a newer syntax: compare it on the programs both accept (fib).
+# Miden without (it has no ZK mode). Which suite programs Miden 0.17 runs: fib-*, u32-loop,
+# sha256-compress, memory and sha256-1k (the last three end with drops so that at most 16
+# elements are left, as Miden requires). merkle and hbs cannot: their results depend on
+# the native hash (Merkle roots: Miden uses RPO, we use Rescue Prime, so merkle's tree root
+# is not in Miden's store) and hbs uses our std::crypto::dsa::hbs, which Miden's stdlib
+# lacks; blake3-1k uses our blake3::hash_memory, which it lacks too. A Miden failure is
+# reported as "n/a". Miden 0.23 has a newer syntax: compare it on the programs both
+# accept (fib).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${MIDEN_CACHE:-$root/.cache}
 reps=${REPS:-3}
 versions=${MIDEN_VERSIONS-0.17}
+out=${OUT_DIR:-$root/target/compare-miden}
+chart=${CHART-$root/docs/img/prove-vs-cycles.svg}
 if [ $# -gt 0 ]; then
     programs=("$@")
 else
-    programs=("$root/benches/suite/fib-16.masm" "$root/benches/suite/u32-loop.masm"
-              "$root/benches/suite/sha256-compress.masm")
+    programs=()
+    for n in 12 13 14 15 16 17; do programs+=("$root/benches/suite/fib-$n.masm"); done
+    programs+=("$root/benches/suite/u32-loop.masm" "$root/benches/suite/sha256-compress.masm")
 fi
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (GNU time)" >&2; exit 1; }
 
@@ -43,23 +60,36 @@ for v in $versions; do
     fi
 done
 (cd "$root" && cargo build --release --bin vm >&2)
+[ -z "$chart" ] || (cd "$root" && cargo build --release -p vm-bench-chart >&2)
 ours="$root/target/release/vm"
 
+mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-results="$work/results.tsv"   # vm program wall user+sys maxrss_kib proof_bytes
+runs="$out/runs.tsv"          # vm program wall user+sys maxrss_kib proof_bytes cycles trace_rows
+shapes="$work/shapes.tsv"     # vm program cycles trace_rows (Miden's, from `miden-vm run`)
+: >"$runs"
+: >"$shapes"
 
-# measure VM PROGRAM COMMAND...: one timed run, appended to $results (or "fail").
+# measure VM PROGRAM COMMAND...: one timed prove, appended to $runs (or "fail"). Its outputs
+# file is kept as $work/VM-PROGRAM.outputs for the comparison of the output stacks.
 measure() {
     local vm=$1 prog=$2; shift 2
     local proof="$work/$vm.proof"
     rm -f "$proof"
     if /usr/bin/time -o "$work/time" -f "%e %U %S %M" "$@" >"$work/log" 2>&1 && [ -s "$proof" ]; then
         read -r wall user sys rss <"$work/time"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$vm" "$prog" "$wall" \
-            "$(echo "$user + $sys" | bc)" "$rss" "$(stat -c %s "$proof")" >>"$results"
+        # Ours prints its cycles and proven trace length; Miden's prove prints neither
+        # (they come from `miden-vm run`, in $shapes).
+        local cycles trace
+        cycles=$(sed -n 's/^cycles: \([0-9]*\)$/\1/p' "$work/log" | head -n 1)
+        trace=$(sed -n 's/^trace length: \([0-9]*\)$/\1/p' "$work/log" | head -n 1)
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$vm" "$prog" "$wall" \
+            "$(echo "$user + $sys" | bc)" "$rss" "$(stat -c %s "$proof")" \
+            "${cycles:-n/a}" "${trace:-n/a}" >>"$runs"
+        cp "$work/$vm.outputs" "$work/$vm-$prog.outputs"
     else
-        printf '%s\t%s\tfail\n' "$vm" "$prog" >>"$results"
+        printf '%s\t%s\tfail\n' "$vm" "$prog" >>"$runs"
         echo "  $vm failed on $prog: $(tail -n 2 "$work/log" | tr '\n' ' ')" >&2
     fi
 }
@@ -69,6 +99,15 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 for prog in "${programs[@]}"; do
     name=$(basename "$prog" .masm)
     inputs="${prog%.masm}.inputs"
+    for v in $versions; do
+        # Miden's cycles ("Stack rows": one per clock cycle) and padded trace length.
+        if "$cache/miden-$v/bin/miden-vm" run "$prog" -i "$inputs" >"$work/log" 2>&1; then
+            printf '%s\t%s\t%s\t%s\n' "miden-$v" "$name" \
+                "$(sed -n 's/.*Stack rows: \([0-9]*\).*/\1/p' "$work/log" | head -n 1)" \
+                "$(sed -n 's/.*extended to \([0-9]*\) steps.*/\1/p' "$work/log" | head -n 1)" \
+                >>"$shapes"
+        fi
+    done
     for rep in $(seq "$reps"); do
         echo "rep $rep: $name" >&2
         measure ours "$name" "$ours" prove --release "$prog" -i "$inputs" \
@@ -81,30 +120,73 @@ for prog in "${programs[@]}"; do
     done
 done
 
-python3 - "$results" <<'PY'
-import statistics, sys
-rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+status=0
+python3 - "$runs" "$shapes" "$out/results.tsv" "$work" <<'PY' || status=$?
+import json, os, statistics, sys
+runs_file, shapes_file, results_file, work = sys.argv[1:]
 runs = {}
-for r in rows:
-    runs.setdefault((r[1], r[0]), []).append(None if r[2] == "fail" else [float(x) for x in r[2:]])
+for line in open(runs_file):
+    r = line.rstrip("\n").split("\t")
+    runs.setdefault((r[1], r[0]), []).append(None if r[2] == "fail" else r[2:])
+shapes = {}
+for line in open(shapes_file):
+    vm, prog, cycles, trace = line.rstrip("\n").split("\t")
+    shapes[(prog, vm)] = (cycles or "n/a", trace or "n/a")
 def med(key):
+    """Medians of wall, cpu, rss, proof over the runs; None unless every run succeeded."""
     ok = [x for x in runs.get(key, []) if x is not None]
     if not ok or len(ok) < len(runs[key]):
         return None
-    return [statistics.median(col) for col in zip(*ok)]
+    return [statistics.median(float(x[i]) for x in ok) for i in range(4)]
+def shape(key):
+    """Cycles and trace rows: ours from its prove report, Miden's from its run."""
+    if key in shapes:
+        return shapes[key]
+    ok = [x for x in runs.get(key, []) if x is not None]
+    return (ok[0][4], ok[0][5]) if ok else ("n/a", "n/a")
+def stack(prog, vm):
+    path = os.path.join(work, f"{vm}-{prog}.outputs")
+    try:
+        return json.load(open(path))["stack"]
+    except (OSError, ValueError, KeyError):
+        return None
 vms = sorted({vm for _, vm in runs if vm != "ours"})
-print(f"{'program':<18}{'vm':<12}{'wall s':>9}{'cpu s':>9}{'RSS MiB':>9}{'proof KiB':>11}"
-      f"{'wall x':>8}{'cpu x':>8}{'RSS x':>8}{'proof x':>9}")
-for prog in dict.fromkeys(p for p, _ in runs):
+programs = list(dict.fromkeys(p for p, _ in runs))
+with open(results_file, "w") as f:
+    f.write("program\tvm\tcycles\ttrace_rows\twall_s\tcpu_s\trss_kib\tproof_bytes\truns\n")
+    for prog in programs:
+        for vm in ["ours"] + vms:
+            m = med((prog, vm))
+            cells = ["n/a"] * 4 if m is None else [f"{m[0]:.2f}", f"{m[1]:.2f}", f"{m[2]:.0f}", f"{m[3]:.0f}"]
+            f.write("\t".join([prog, vm, *shape((prog, vm)), *cells, str(len(runs.get((prog, vm), [])))]) + "\n")
+print(f"{'program':<18}{'vm':<12}{'cycles':>9}{'trace':>8}{'wall s':>9}{'cpu s':>9}{'RSS MiB':>9}"
+      f"{'proof KiB':>11}{'wall x':>8}{'cpu x':>8}{'RSS x':>8}{'proof x':>9}  outputs")
+mismatches = 0
+for prog in programs:
     o = med((prog, "ours"))
     for vm in ["ours"] + vms:
         m = med((prog, vm))
+        cycles, trace = shape((prog, vm))
+        trace = f"2^{int(trace).bit_length() - 1}" if trace.isdigit() and int(trace) > 0 else trace
         if m is None:
-            print(f"{prog:<18}{vm:<12}{'n/a':>9}")
+            print(f"{prog:<18}{vm:<12}{cycles:>9}{trace:>8}{'n/a':>9}")
             continue
-        line = f"{prog:<18}{vm:<12}{m[0]:>9.2f}{m[1]:>9.2f}{m[2]/1024:>9.0f}{m[3]/1024:>11.1f}"
+        line = f"{prog:<18}{vm:<12}{cycles:>9}{trace:>8}{m[0]:>9.2f}{m[1]:>9.2f}{m[2]/1024:>9.0f}{m[3]/1024:>11.1f}"
         if vm != "ours" and o is not None:
             line += "".join(f"{o[i]/m[i]:>{w}.2f}" for i, w in [(0, 8), (1, 8), (2, 8), (3, 9)])
+            a, b = stack(prog, "ours"), stack(prog, vm)
+            same = a is not None and a == b
+            mismatches += not same
+            line += "  same" if same else f"  MISMATCH: ours {a}, {vm} {b}"
         print(line)
-print("ratios are ours / Miden (below 1: ours is faster, smaller or lighter); medians of runs")
+print("ratios are ours / Miden (below 1: ours is faster, smaller or lighter); medians of runs;")
+print("outputs: the output stacks of both VMs compared element by element")
+print(f"results: {results_file}")
+sys.exit(1 if mismatches else 0)
 PY
+if [ -n "$chart" ]; then
+    mkdir -p "$(dirname "$chart")"
+    "$root/target/release/vm-bench-chart" "$out/results.tsv" "$chart"
+    echo "chart: $chart"
+fi
+exit "$status"
