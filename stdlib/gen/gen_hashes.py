@@ -42,6 +42,30 @@ def store_words(em, n):
     return names
 
 
+def store_words_kept(em, n):
+    """Stores the top `n` words into locals 0..4n-1 as `store_words` does, but leaves them on
+    the stack (word `j` brought up by `swapw.j`) for `drop_under_state`: Miden's SHA-256
+    procedures end 8 elements shallower than storing and dropping first would leave them on
+    a stack at its 16-element floor (the depth never falls below 16, so the dropped message
+    frees nothing there and the pushed initial value adds 8)."""
+    em.ins("u32assert2")
+    for j in range(n):
+        if j:
+            s = em.s
+            em.raw("swapw" if j == 1 else f"swapw.{j}", 4 * (j + 1),
+                   s[4 * j : 4 * j + 4] + s[4:4 * j] + s[0:4])
+        em.ins(f"loc_storew.{4 * j}")
+
+
+def drop_under_state(em, n):
+    """Drops the `n` words (n even) that lie under the 8-element state on top."""
+    for _ in range(n // 2):
+        em.raw("swapdw", 16, em.s[8:16] + em.s[0:8])
+        for _ in range(2):
+            em.ins("dropw")
+            del em.s[:4]
+
+
 # ---- SHA-256 ----------------------------------------------------------------------------
 
 
@@ -55,10 +79,11 @@ def sha_push_iv(em):
 def sha_hash_2to1():
     em = Emitter([f"m{i}" for i in range(16)])
     em.comment("store the message: word t in local t ^ 3")
-    store_words(em, 4)
+    store_words_kept(em, 4)
     em.flush()
     em.comment("first block: the message, from the initial hash value")
     state = sha_push_iv(em)
+    drop_under_state(em, 4)
     w = sh.emit_schedule(em, [("loc", None)] * 16)
     sh.emit_rounds(em, state, w, h_const=sh.IV)
     em.comment("second block: the padding (a constant message, so a constant schedule)")
@@ -76,9 +101,10 @@ def sha_hash_2to1():
 def sha_hash_1to1():
     em = Emitter([f"m{i}" for i in range(8)])
     em.comment("store the message: word t in local t ^ 3")
-    store_words(em, 2)
+    store_words_kept(em, 2)
     em.comment("first (only) block: the message and its padding, from the initial hash value")
     state = sha_push_iv(em)
+    drop_under_state(em, 2)
     pad = [0x80000000] + [0] * 6 + [256]
     w = sh.emit_schedule(em, [("loc", None)] * 8 + [("const", v) for v in pad])
     sh.emit_rounds(em, state, w, h_const=sh.IV)

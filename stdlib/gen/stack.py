@@ -200,6 +200,9 @@ class Sim:
             del s[:4]
         elif name == "padw":
             s[0:0] = [0, 0, 0, 0]
+        elif name == "swapw":
+            j = n or 1
+            s[0 : 4 * (j + 1)] = s[4 * j : 4 * j + 4] + s[4 : 4 * j] + s[0:4]
         elif name == "swapdw":
             s[0:16] = s[8:16] + s[0:8]
         elif tok == "movupw.2":
