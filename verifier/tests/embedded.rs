@@ -270,6 +270,14 @@ fn header_errors_are_typed() {
     let mut b = r.bytes.clone();
     b[0] = b'X';
     assert_eq!(VmProof::from_bytes(&b), Err(ProofError::BadMagic));
+    // A version-1 file (the presets before BLAKE3-192 and FRI folding 8) is refused by its
+    // version.
+    let mut b = r.bytes.clone();
+    b[4] = 1;
+    assert_eq!(
+        VmProof::from_bytes(&b),
+        Err(ProofError::UnsupportedVersion(1))
+    );
     let mut b = r.bytes.clone();
     b[5] = 99;
     assert_eq!(VmProof::from_bytes(&b), Err(ProofError::UnknownPreset(99)));
@@ -294,7 +302,7 @@ proptest! {
         // Bare random bytes, and random bytes behind a valid header.
         let r = real("96");
         rejected(r, &body)?;
-        let mut b = vec![b'V', b'M', b'P', b'F', 1, preset_id];
+        let mut b = vec![b'V', b'M', b'P', b'F', vm_air::proof::VERSION, preset_id];
         b.push(preset::by_id(preset_id).unwrap().security_bits as u8);
         b.push(10);
         b.extend_from_slice(&body);

@@ -218,7 +218,12 @@ pub fn shaped_proof(preset: &'static Preset, log_n: u32, seed: u64) -> Vec<u8> {
     let comp = ctx.num_constraint_composition_columns();
     let mut b = Vec::new();
     b.extend_from_slice(b"VMPF");
-    b.extend_from_slice(&[1, preset.id, preset.security_bits as u8, log_n as u8]);
+    b.extend_from_slice(&[
+        vm_air::proof::VERSION,
+        preset.id,
+        preset.security_bits as u8,
+        log_n as u8,
+    ]);
     info.write_into(&mut b);
     let modulus = Felt::get_modulus_le_bytes();
     b.write_u8(modulus.len() as u8);
