@@ -8,13 +8,57 @@
 
 use winter_air::{BatchingMethod, FieldExtension, ProofOptions};
 
-/// The hash function of the STARK's commitments (Merkle trees and Fiat-Shamir).
+/// The family of the STARK's commitment hash (Merkle trees and Fiat-Shamir), as a user picks
+/// it (`--hash`). The digest width is the preset's ([`Preset::digest_bits`]); the function
+/// itself is [`Preset::hash_function`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CommitmentHash {
-    /// BLAKE3 with 256-bit output (the default; fastest to prove).
+    /// BLAKE3 (the default; fastest to prove): 192-bit digests at 96 bits, 256-bit at 128.
     Blake3,
-    /// Rescue Prime `Rp64_256` (cheaper to verify inside another STARK).
+    /// Rescue Prime `Rp64_256`, 256-bit digests (cheaper to verify inside another STARK).
     Rescue,
+}
+
+/// The exact commitment hash function of a preset: its family and digest width together.
+/// The prover, the verifier and the proof reader dispatch on it. Deliberately exhaustive: a
+/// new function must be handled by each of them before anything compiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HashFunction {
+    /// BLAKE3 truncated to 192 bits (`winter_crypto::hashers::Blake3_192`): 96-bit collision
+    /// resistance, enough for the 96-bit presets, and a quarter off every Merkle path.
+    Blake3_192,
+    /// BLAKE3 with 256-bit output (`winter_crypto::hashers::Blake3_256`).
+    Blake3_256,
+    /// Rescue Prime `Rp64_256`: four field elements.
+    Rp64_256,
+}
+
+impl HashFunction {
+    /// Bytes of one digest.
+    pub fn digest_bytes(&self) -> usize {
+        match self {
+            Self::Blake3_192 => 24,
+            Self::Blake3_256 | Self::Rp64_256 => 32,
+        }
+    }
+
+    /// Collision resistance in bits, as winterfell's `Hasher::COLLISION_RESISTANCE` states it
+    /// (the cap of the conjectured security).
+    pub fn collision_resistance(&self) -> u32 {
+        match self {
+            Self::Blake3_192 => 96,
+            Self::Blake3_256 | Self::Rp64_256 => 128,
+        }
+    }
+
+    /// Name used in reports (`BLAKE3-192`, `BLAKE3-256`, `Rp64_256`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Blake3_192 => "BLAKE3-192",
+            Self::Blake3_256 => "BLAKE3-256",
+            Self::Rp64_256 => "Rp64_256",
+        }
+    }
 }
 
 /// One row of the preset table.
@@ -26,8 +70,10 @@ pub struct Preset {
     pub name: &'static str,
     /// Conjectured security in bits, as winterfell 0.13.1 computes it for these options.
     pub security_bits: u32,
-    /// Commitment hash.
+    /// Commitment hash family.
     pub hash: CommitmentHash,
+    /// Digest width of the commitment hash in bits: 192 (BLAKE3 at 96 bits) or 256.
+    pub digest_bits: u32,
     /// Whether the trace is randomized for zero knowledge.
     pub zk: bool,
     /// FRI queries.
@@ -67,6 +113,15 @@ impl Preset {
             BatchingMethod::Linear,
             BatchingMethod::Linear,
         )
+    }
+
+    /// The commitment hash function: the family with this preset's digest width.
+    pub fn hash_function(&self) -> HashFunction {
+        match (self.hash, self.digest_bits) {
+            (CommitmentHash::Blake3, 192) => HashFunction::Blake3_192,
+            (CommitmentHash::Blake3, _) => HashFunction::Blake3_256,
+            (CommitmentHash::Rescue, _) => HashFunction::Rp64_256,
+        }
     }
 
     /// Random rows at the end of every column: `queries + 2 e + 2` with zero knowledge.
@@ -140,22 +195,41 @@ fn find(pred: impl Fn(&Preset) -> bool) -> &'static Preset {
 }
 
 const fn preset(id: u8, name: &'static str, bits: u32, hash: CommitmentHash, zk: bool) -> Preset {
-    // 96 bits: 40 queries x log2(4) + 17 grinding bits = 97, minus 1 (winterfell's formula),
-    // within the quadratic extension's 128 bits. 128 bits: 56 x 2 + 17 = 129, minus 1, which
-    // needs the cubic extension (the quadratic one caps at 127).
+    // Winterfell 0.13.1's conjectured security is min(field, queries x log2(blowup) +
+    // grinding) - 1, capped by the hash's collision resistance, and grinding counts only once
+    // queries x log2(blowup) >= 80. At blowup 4 (constraint degree 4):
+    // - 96 bits: 40 x 2 + 17 = 97, minus 1. 40 queries is the floor (39 x 2 < 80), so more
+    //   grinding cannot buy fewer queries. The quadratic extension's 128 bits suffice.
+    // - 128 bits: 56 x 2 + 17 = 129, minus 1; the cubic extension (the quadratic one caps at
+    //   127). Trading queries for grinding does not pay here: 55 queries (19 bits) make
+    //   r = 63 and put the last real row on the hasher's absorb row (`air/tests/degrees.rs`),
+    //   and 54 queries need 21 bits, about 2^21 BLAKE3 hashes (0.1-0.2 s per proof on two
+    //   cores) for 2% of the proof; an Rp64_256 hash costs 90 BLAKE3 ones.
+    // `docs/performance.md` ("Presets and proof size") has the measurements.
     let (queries, extension_degree) = if bits == 96 { (40, 2) } else { (56, 3) };
+    // BLAKE3 truncated to 192 bits has 96-bit collision resistance, enough for the 96-bit
+    // presets (Miden 0.16's choice), and takes a quarter off every Merkle path; 128 bits
+    // need the full 256. Rescue's digest is four field elements whatever the level.
+    let digest_bits = match (bits, hash) {
+        (96, CommitmentHash::Blake3) => 192,
+        _ => 256,
+    };
     Preset {
         id,
         name,
         security_bits: bits,
         hash,
+        digest_bits,
         zk,
         queries,
         blowup: 4,
         grinding: 17,
         extension_degree,
-        fri_folding: 4,
-        fri_remainder_max_degree: 63,
+        // FRI folding 8 with remainder degree below 256 (Miden 0.16's choice): two or three
+        // layers instead of five, each opened once per query, against 4 KiB of remainder at
+        // most. About 6% smaller proofs than folding 4 with remainder 63, and a faster FRI.
+        fri_folding: 8,
+        fri_remainder_max_degree: 255,
         min_trace_len: 1 << 10,
     }
 }

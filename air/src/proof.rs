@@ -22,13 +22,15 @@ use winter_air::{proof::Proof, Air, TraceInfo};
 use winter_math::StarkField;
 use winter_utils::{ByteWriter, Deserializable, Serializable, SliceReader};
 
-use crate::preset::{self, CommitmentHash, Preset};
+use crate::preset::{self, HashFunction, Preset};
 use crate::{layout, PublicInputs, VmAir};
 
 /// The file's magic bytes.
 pub const MAGIC: &[u8; 4] = b"VMPF";
-/// The current format version.
-pub const VERSION: u8 = 1;
+/// The current format version. 2 since the presets of issue 15 (BLAKE3-192 commitments at
+/// 96 bits, FRI folding 8): a version-1 file names a preset whose options and hash were
+/// others, and is refused by its version rather than by its options.
+pub const VERSION: u8 = 2;
 const HEADER_LEN: usize = 4 + 1 + 1 + 1 + 1;
 
 /// Largest trace length a proof may claim: 2^29 rows. Winterfell's prover refuses a
@@ -87,13 +89,12 @@ impl core::error::Error for ProofError {}
 impl VmProof {
     /// Conjectured security in bits, as winterfell computes it for this proof.
     pub fn security_bits(&self) -> u32 {
-        use winter_crypto::hashers::{Blake3_256, Rp64_256};
-        match self.preset.hash {
-            preset::CommitmentHash::Blake3 => self
-                .proof
-                .conjectured_security::<Blake3_256<vm_core::Felt>>()
-                .bits(),
-            preset::CommitmentHash::Rescue => self.proof.conjectured_security::<Rp64_256>().bits(),
+        use winter_crypto::hashers::{Blake3_192, Blake3_256, Rp64_256};
+        let proof = &self.proof;
+        match self.preset.hash_function() {
+            HashFunction::Blake3_192 => proof.conjectured_security::<Blake3_192<Felt>>().bits(),
+            HashFunction::Blake3_256 => proof.conjectured_security::<Blake3_256<Felt>>().bits(),
+            HashFunction::Rp64_256 => proof.conjectured_security::<Rp64_256>().bits(),
         }
     }
 
@@ -163,9 +164,6 @@ pub struct StarkShape {
     pub fri_layers: usize,
 }
 
-/// Bytes of a commitment digest (BLAKE3 and `Rp64_256` digests are both 32 bytes).
-const DIGEST_BYTES: usize = 32;
-
 /// Checks a serialized winterfell proof, field by field, against `preset` and the AIR:
 /// trace widths and length, field modulus, options, constraint count, the number of
 /// queries, every commitment, every query table's size, every Merkle batch opening's depth,
@@ -178,6 +176,8 @@ pub fn check_stark_bytes(preset: &Preset, bytes: &[u8]) -> Result<StarkShape, Pr
     let mut r = Cursor { bytes, pos: 0 };
     let ext = preset.extension_degree;
     let elem = 8 * ext;
+    let hash = preset.hash_function();
+    let digest = hash.digest_bytes();
 
     // Trace info: widths, random elements, log2 of the length, metadata.
     r.expect_u8("main trace width", preset.main_width())?;
@@ -241,13 +241,14 @@ pub fn check_stark_bytes(preset: &Preset, bytes: &[u8]) -> Result<StarkShape, Pr
     let fri_layers = fri.num_fri_layers(lde);
     let roots = 2 + 1 + fri_layers + 1;
     let len = r.u16("commitments length")? as usize;
-    if len != roots * DIGEST_BYTES {
+    if len != roots * digest {
         return Err(malformed(format!(
-            "commitments take {len} bytes, expected {roots} digests ({} bytes)",
-            roots * DIGEST_BYTES
+            "commitments take {len} bytes, expected {roots} {} digests ({} bytes)",
+            hash.name(),
+            roots * digest
         )));
     }
-    r.digests("commitments", roots, preset.hash)?;
+    r.digests("commitments", roots, hash)?;
 
     // Queried rows: main trace (base field), auxiliary trace and composition columns
     // (extension field), each with a batch opening of the LDE tree.
@@ -266,7 +267,7 @@ pub fn check_stark_bytes(preset: &Preset, bytes: &[u8]) -> Result<StarkShape, Pr
         r.felts(what, len / 8)?;
         let len = r.usize(what)?;
         let opening = r.take(what, len)?;
-        check_batch_opening(opening, depth, q, preset.hash)
+        check_batch_opening(opening, depth, q, hash)
             .map_err(|m| malformed(format!("{what} opening: {m}")))?;
     }
 
@@ -309,13 +310,8 @@ pub fn check_stark_bytes(preset: &Preset, bytes: &[u8]) -> Result<StarkShape, Pr
         r.felts(&what, len / 8)?;
         let len = r.u32(&what)? as usize;
         let opening = r.take(&what, len)?;
-        check_batch_opening(
-            opening,
-            domain.trailing_zeros() as usize,
-            rows_before,
-            preset.hash,
-        )
-        .map_err(|m| malformed(format!("{what} opening: {m}")))?;
+        check_batch_opening(opening, domain.trailing_zeros() as usize, rows_before, hash)
+            .map_err(|m| malformed(format!("{what} opening: {m}")))?;
     }
     let coefficients = domain / preset.blowup;
     let len = r.u16("FRI remainder")? as usize;
@@ -370,7 +366,7 @@ fn check_batch_opening(
     bytes: &[u8],
     depth: usize,
     leaves: usize,
-    hash: CommitmentHash,
+    hash: HashFunction,
 ) -> Result<(), String> {
     let mut r = Cursor { bytes, pos: 0 };
     let err = |e: ProofError| match e {
@@ -495,20 +491,16 @@ impl<'a> Cursor<'a> {
         canonical_words(what, s)
     }
 
-    /// `count` digests; `Rp64_256` digests are four field elements, each canonical.
-    fn digests(
-        &mut self,
-        what: &str,
-        count: usize,
-        hash: CommitmentHash,
-    ) -> Result<(), ProofError> {
+    /// `count` digests of `hash`'s width; `Rp64_256` digests are four field elements, each
+    /// canonical.
+    fn digests(&mut self, what: &str, count: usize, hash: HashFunction) -> Result<(), ProofError> {
         let bytes = count
-            .checked_mul(DIGEST_BYTES)
+            .checked_mul(hash.digest_bytes())
             .ok_or_else(|| malformed(format!("{what}: {count} digests")))?;
         let s = self.take(what, bytes)?;
         match hash {
-            CommitmentHash::Blake3 => Ok(()),
-            CommitmentHash::Rescue => canonical_words(what, s),
+            HashFunction::Blake3_192 | HashFunction::Blake3_256 => Ok(()),
+            HashFunction::Rp64_256 => canonical_words(what, s),
         }
     }
 }

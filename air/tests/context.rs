@@ -2,17 +2,33 @@
 //! accepts (from the preset's minimum to 2^22): widths, degrees, exemptions, compared with
 //! the numbers the presets are documented to have (`docs/zk.md`), written out here.
 
-use vm_air::{layout, preset::PRESETS, Preset, PublicInputs, VmAir};
-use vm_core::{StackInputs, StackOutputs};
-use winter_air::{Air, TraceInfo};
+use vm_air::{
+    layout,
+    preset::{CommitmentHash, HashFunction, PRESETS},
+    Preset, PublicInputs, VmAir,
+};
+use vm_core::{Felt, StackInputs, StackOutputs};
+use winter_air::{
+    proof::{Context, Proof},
+    Air, TraceInfo,
+};
+use winter_crypto::{
+    hashers::{Blake3_192, Blake3_256, Rp64_256},
+    Hasher,
+};
+use winter_utils::Serializable;
 
-/// What each preset is documented to be, written out rather than recomputed from the preset
-/// functions: zero knowledge needs `r = queries + 2 e + 2` random rows (40 + 4 + 2 = 46 at
-/// 96 bits, 56 + 6 + 2 = 64 at 128 bits), `e` randomizer columns and `e` mask columns.
+/// What each preset is documented to be (`docs/zk.md`), written out rather than recomputed
+/// from the preset functions: zero knowledge needs `r = queries + 2 e + 2` random rows
+/// (40 + 4 + 2 = 46 at 96 bits, 56 + 6 + 2 = 64 at 128 bits), `e` randomizer columns and `e`
+/// mask columns. Every preset has blowup 4, 17 grinding bits and FRI folding 8 with
+/// remainder degree at most 255.
 struct Expected {
     name: &'static str,
     security_bits: u32,
     queries: usize,
+    grinding: u32,
+    digest_bits: u32,
     extension_degree: usize,
     random_rows: usize,
     randomizer_columns: usize,
@@ -24,6 +40,8 @@ const fn zk96(name: &'static str) -> Expected {
         name,
         security_bits: 96,
         queries: 40,
+        grinding: 17,
+        digest_bits: 192,
         extension_degree: 2,
         random_rows: 46,
         randomizer_columns: 2,
@@ -36,10 +54,20 @@ const fn zk128(name: &'static str) -> Expected {
         name,
         security_bits: 128,
         queries: 56,
+        grinding: 17,
+        digest_bits: 256,
         extension_degree: 3,
         random_rows: 64,
         randomizer_columns: 3,
         mask_columns: 3,
+    }
+}
+
+/// Rescue's digest is 256 bits (four field elements) at 96 bits too.
+const fn rescue(e: Expected) -> Expected {
+    Expected {
+        digest_bits: 256,
+        ..e
     }
 }
 
@@ -56,12 +84,12 @@ const fn no_zk(e: Expected) -> Expected {
 const EXPECTED: [Expected; 8] = [
     zk96("96"),
     zk128("128"),
-    zk96("96-rescue"),
-    zk128("128-rescue"),
+    rescue(zk96("96-rescue")),
+    rescue(zk128("128-rescue")),
     no_zk(zk96("96-nozk")),
     no_zk(zk128("128-nozk")),
-    no_zk(zk96("96-rescue-nozk")),
-    no_zk(zk128("128-rescue-nozk")),
+    no_zk(rescue(zk96("96-rescue-nozk"))),
+    no_zk(rescue(zk128("128-rescue-nozk"))),
 ];
 
 fn expected(preset: &Preset) -> &'static Expected {
@@ -153,6 +181,17 @@ fn presets_have_their_documented_parameters() {
         assert_eq!(preset.zk, want.random_rows > 0, "{}", preset.name);
         assert_eq!(preset.security_bits, want.security_bits, "{}", preset.name);
         assert_eq!(preset.queries, want.queries, "{}", preset.name);
+        assert_eq!(preset.grinding, want.grinding, "{}", preset.name);
+        assert_eq!(preset.digest_bits, want.digest_bits, "{}", preset.name);
+        assert_eq!(
+            preset.hash_function().digest_bytes() * 8,
+            want.digest_bits as usize,
+            "{}",
+            preset.name
+        );
+        assert_eq!(preset.blowup, 4, "{}", preset.name);
+        assert_eq!(preset.fri_folding, 8, "{}", preset.name);
+        assert_eq!(preset.fri_remainder_max_degree, 255, "{}", preset.name);
         assert_eq!(
             preset.extension_degree, want.extension_degree,
             "{}",
@@ -173,14 +212,89 @@ fn presets_have_their_documented_parameters() {
 fn presets_reach_their_security() {
     for preset in PRESETS {
         let e = preset.extension_degree;
-        // Query security (log2 of the blowup bits per query, plus grinding) and the
-        // extension field's size both exceed the claimed level.
-        let queries_bits = preset.queries as u32 * preset.blowup.trailing_zeros() + preset.grinding;
+        // Query security (log2 of the blowup bits per query, plus grinding, which counts
+        // only from 80 query bits on) and the extension field's size both exceed the
+        // claimed level, and so does the hash's collision resistance.
+        let query_bits = preset.queries as u32 * preset.blowup.trailing_zeros();
+        assert!(
+            query_bits >= 80,
+            "{}: grinding would not count",
+            preset.name
+        );
         let field_bits = 64 * e as u32;
         assert!(
-            queries_bits.min(field_bits) > preset.security_bits,
+            (query_bits + preset.grinding).min(field_bits) > preset.security_bits,
             "{}",
             preset.name
         );
+        let hash = preset.hash_function();
+        assert!(
+            hash.collision_resistance() >= preset.security_bits,
+            "{}",
+            preset.name
+        );
+        // Winterfell's own formula, with the collision resistance its hasher declares,
+        // gives exactly the stated level: no query or grinding bit is spent for nothing.
+        let declared = match hash {
+            HashFunction::Blake3_192 => <Blake3_192<Felt> as Hasher>::COLLISION_RESISTANCE,
+            HashFunction::Blake3_256 => <Blake3_256<Felt> as Hasher>::COLLISION_RESISTANCE,
+            HashFunction::Rp64_256 => <Rp64_256 as Hasher>::COLLISION_RESISTANCE,
+        };
+        assert_eq!(declared, hash.collision_resistance(), "{}", preset.name);
+        let mut proof = Proof::new_dummy();
+        proof.context = Context::new::<Felt>(TraceInfo::new(8, 1 << 10), preset.options(), 1);
+        let bits = match hash {
+            HashFunction::Blake3_192 => proof.conjectured_security::<Blake3_192<Felt>>(),
+            HashFunction::Blake3_256 => proof.conjectured_security::<Blake3_256<Felt>>(),
+            HashFunction::Rp64_256 => proof.conjectured_security::<Rp64_256>(),
+        }
+        .bits();
+        assert_eq!(bits, preset.security_bits, "{}", preset.name);
+    }
+}
+
+#[test]
+fn hash_functions_follow_the_family_and_digest_width() {
+    for preset in PRESETS {
+        let want = match (preset.hash, preset.digest_bits) {
+            (CommitmentHash::Blake3, 192) => HashFunction::Blake3_192,
+            (CommitmentHash::Blake3, 256) => HashFunction::Blake3_256,
+            (CommitmentHash::Rescue, 256) => HashFunction::Rp64_256,
+            other => panic!("{}: no hash function for {other:?}", preset.name),
+        };
+        assert_eq!(preset.hash_function(), want, "{}", preset.name);
+        // The digest is what the hasher writes into a proof.
+        let bytes = match want {
+            HashFunction::Blake3_192 => digest_len::<Blake3_192<Felt>>(),
+            HashFunction::Blake3_256 => digest_len::<Blake3_256<Felt>>(),
+            HashFunction::Rp64_256 => digest_len::<Rp64_256>(),
+        };
+        assert_eq!(bytes, want.digest_bytes(), "{}", preset.name);
+    }
+}
+
+/// Bytes one digest of `H` serializes to.
+fn digest_len<H: Hasher>() -> usize {
+    H::hash(b"x").to_bytes().len()
+}
+
+#[test]
+fn randomizer_columns_outlast_the_fri_openings() {
+    // `docs/zk.md`, "DEEP and FRI": a randomizer column (degree < n, |Q| + 2e values pinned
+    // by its own openings) masks every FRI value and the remainder while
+    // n - q - 2e >= L q (f - 1) + remainder coefficients, at every accepted length.
+    for preset in PRESETS.iter().filter(|p| p.zk) {
+        let fri = preset.options().to_fri_options();
+        let (q, e, f) = (preset.queries, preset.extension_degree, preset.fri_folding);
+        let mut n = preset.min_trace_len;
+        while n <= 1 << 22 {
+            let lde = n * preset.blowup;
+            let layers = fri.num_fri_layers(lde);
+            let remainder = lde / f.pow(layers as u32) / preset.blowup;
+            let free = n - q - 2 * e;
+            let needed = layers * q * (f - 1) + remainder;
+            assert!(free >= needed, "{} at {n}: {free} < {needed}", preset.name);
+            n *= 2;
+        }
     }
 }

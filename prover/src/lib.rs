@@ -24,12 +24,12 @@ pub mod trace;
 use std::time::{Duration, Instant};
 
 use rand::{rngs::StdRng, SeedableRng};
-use vm_air::{ops, preset::CommitmentHash, Preset, PublicInputs, VmProof};
+use vm_air::{ops, preset::HashFunction, Preset, PublicInputs, VmProof};
 use vm_core::{Component, Opcode, Program, StackInputs};
 use vm_processor::{
     execute_traced, AdviceInputs, ExecutionError, ExecutionOptions, ExecutionOutput, Host,
 };
-use winter_crypto::hashers::{Blake3_256, Rp64_256};
+use winter_crypto::hashers::{Blake3_192, Blake3_256, Rp64_256};
 use winter_prover::Prover;
 
 use stark::VmStark;
@@ -355,11 +355,14 @@ fn prove_built(
 ) -> Result<VmProof, ProveError> {
     check_trace_shape(&trace, &public, preset)?;
     let options = preset.options();
-    let proof = match preset.hash {
-        CommitmentHash::Blake3 => {
+    let proof = match preset.hash_function() {
+        HashFunction::Blake3_192 => {
+            VmStark::<Blake3_192<vm_core::Felt>>::new(options, public, rng).prove(trace)
+        }
+        HashFunction::Blake3_256 => {
             VmStark::<Blake3_256<vm_core::Felt>>::new(options, public, rng).prove(trace)
         }
-        CommitmentHash::Rescue => VmStark::<Rp64_256>::new(options, public, rng).prove(trace),
+        HashFunction::Rp64_256 => VmStark::<Rp64_256>::new(options, public, rng).prove(trace),
     }?;
     Ok(VmProof { preset, proof })
 }

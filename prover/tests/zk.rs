@@ -13,16 +13,16 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use rand::{rngs::StdRng, Rng, SeedableRng};
-use vm_air::{layout, preset, preset::CommitmentHash, Preset, PublicInputs, VmAir};
+use vm_air::{layout, preset, preset::HashFunction, Preset, PublicInputs, VmAir};
 use vm_core::{Felt, FieldElement, Program, StackInputs, StarkField};
 use vm_processor::{execute_traced, AdviceInputs, DefaultHost, ExecutionOptions};
 use vm_prover::trace::{VmTrace, ZkSourcesForTesting};
-use winter_crypto::{hashers::Blake3_256, DefaultRandomCoin, Hasher, MerkleTree, RandomCoin};
+use winter_crypto::{hashers::Blake3_192, DefaultRandomCoin, Hasher, MerkleTree, RandomCoin};
 use winter_math::{fields::QuadExtension, ToElements};
 use winter_prover::{Air, DefaultTraceLde, EvaluationFrame, Proof, StarkDomain, Trace, TraceLde};
 
 type E = QuadExtension<Felt>;
-type H = Blake3_256<Felt>;
+type H = Blake3_192<Felt>;
 type Digest = <H as Hasher>::Digest;
 
 /// Squares a secret from the advice stack, mixes it, pushes the result deep enough that
@@ -66,11 +66,11 @@ fn advice(secret: u64) -> AdviceInputs {
     }
 }
 
-/// The default preset, checked to be what the attackers below assume (BLAKE3, quadratic
-/// extension); its traces have the minimum length 2^10.
+/// The default preset, checked to be what the attackers below assume (BLAKE3-192 as `H`,
+/// quadratic extension); its traces have the minimum length 2^10.
 fn zk() -> &'static Preset {
     let p = preset::default_preset();
-    assert!(p.zk && p.hash == CommitmentHash::Blake3 && p.extension_degree == 2);
+    assert!(p.zk && p.hash_function() == HashFunction::Blake3_192 && p.extension_degree == 2);
     p
 }
 

@@ -112,8 +112,9 @@ pub fn bench(args: BenchArgs) -> Result<(), Report> {
     };
     if !args.json {
         println!(
-            "vm bench: preset {}, zero knowledge {}, {} thread(s), {} build",
+            "vm bench: preset {} ({}), zero knowledge {}, {} thread(s), {} build",
             env.preset,
+            preset.hash_function().name(),
             if env.zk { "on" } else { "off" },
             env.threads,
             env.build

@@ -38,9 +38,10 @@ impl Security {
 /// Hash function of the proof's commitments.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HashArg {
-    /// BLAKE3 (fastest to prove and verify natively).
+    /// BLAKE3, 192-bit digests at 96 bits and 256-bit at 128 (fastest to prove and verify
+    /// natively).
     Blake3,
-    /// Rescue Prime `Rp64_256` (cheaper to verify inside another STARK).
+    /// Rescue Prime `Rp64_256`, 256-bit digests (cheaper to verify inside another STARK).
     Rescue,
 }
 
@@ -268,7 +269,11 @@ impl Summary<'_> {
             "security: {}",
             security_line(self.security_bits, self.preset.zk)
         );
-        println!("preset: {}", self.preset.name);
+        println!(
+            "preset: {} ({} commitments)",
+            self.preset.name,
+            self.preset.hash_function().name()
+        );
         println!(
             "proof size: {} bytes ({:.1} KiB)",
             self.proof_size,

@@ -22,10 +22,10 @@ extern crate alloc;
 
 use alloc::{format, string::String, vec, vec::Vec};
 
-use vm_air::{preset::CommitmentHash, Preset, PublicInputs, VmAir};
+use vm_air::{preset::HashFunction, Preset, PublicInputs, VmAir};
 use vm_core::{Felt, StackInputs, StackOutputs, Word};
 use winter_crypto::{
-    hashers::{Blake3_256, Rp64_256},
+    hashers::{Blake3_192, Blake3_256, Rp64_256},
     DefaultRandomCoin, ElementHasher, MerkleTree,
 };
 use winter_verifier::AcceptableOptions;
@@ -241,9 +241,10 @@ fn verify_parsed(
         stack_inputs,
         stack_outputs,
     };
-    match preset.hash {
-        CommitmentHash::Blake3 => run::<Blake3_256<Felt>>(proof, public, preset),
-        CommitmentHash::Rescue => run::<Rp64_256>(proof, public, preset),
+    match preset.hash_function() {
+        HashFunction::Blake3_192 => run::<Blake3_192<Felt>>(proof, public, preset),
+        HashFunction::Blake3_256 => run::<Blake3_256<Felt>>(proof, public, preset),
+        HashFunction::Rp64_256 => run::<Rp64_256>(proof, public, preset),
     }?;
     Ok(bits)
 }

@@ -171,9 +171,68 @@ fn the_caller_chooses_presets_and_security() {
     };
     proof.preset = &OTHER;
     assert!(matches!(
+        vm_verifier::verify(h, i.clone(), o, &proof, 0),
+        Err(VerifyError::BadShape(_))
+    ));
+    // Nor is one that differs in the digest width alone.
+    static WIDER: preset::Preset = preset::Preset {
+        digest_bits: 256,
+        ..preset::PRESETS[0]
+    };
+    proof.preset = &WIDER;
+    assert!(matches!(
         vm_verifier::verify(h, i, o, &proof, 0),
         Err(VerifyError::BadShape(_))
     ));
+}
+
+/// A proof whose commitments are not its preset's hash is refused from its shape, before
+/// winterfell reads it: preset 96's options with BLAKE3-256 (32-byte digests where the
+/// preset has BLAKE3-192's 24), and a BLAKE3-192 proof relabelled as `96-rescue` (same
+/// options and security, `Rp64_256` commitments).
+#[test]
+fn a_proof_with_another_commitment_hash_than_its_preset_is_rejected() {
+    static WIDE: preset::Preset = preset::Preset {
+        digest_bits: 256,
+        ..preset::PRESETS[0]
+    };
+    assert_eq!(WIDE.hash_function(), preset::HashFunction::Blake3_256);
+    let program: Program = vm_assembly::Assembler::new()
+        .assemble_source("fib.masm", "begin repeat.20 swap dup.1 add end end")
+        .expect("assembles");
+    let inputs = StackInputs::try_from_ints([0, 1]).expect("inputs");
+    let proved = vm_prover::prove(
+        &program,
+        inputs.clone(),
+        AdviceInputs::default(),
+        &mut DefaultHost,
+        ExecutionOptions::default(),
+        &WIDE,
+    )
+    .expect("proves");
+    // The header names preset 96 (the forged row keeps its id).
+    let wide = proved.proof.to_bytes();
+    assert_eq!(wide[5], preset::PRESETS[0].id);
+    let outputs = proved.output.stack;
+    for (what, b) in [
+        ("BLAKE3-256 under preset 96", wide),
+        ("BLAKE3-192 relabelled as 96-rescue", {
+            let mut b = real("96").bytes.clone();
+            b[5] = preset::by_name("96-rescue").unwrap().id;
+            b
+        }),
+    ] {
+        let err = VmProof::from_bytes(&b).unwrap_err();
+        assert!(
+            matches!(&err, ProofError::Malformed(m) if m.starts_with("commitments take")),
+            "{what}: {err:?}"
+        );
+        let res = verify_bytes(program.hash(), inputs.clone(), outputs, &b, &any_preset());
+        assert!(
+            matches!(res, Err(VerifyError::Malformed(_))),
+            "{what}: {res:?}"
+        );
+    }
 }
 
 #[test]
@@ -211,6 +270,14 @@ fn header_errors_are_typed() {
     let mut b = r.bytes.clone();
     b[0] = b'X';
     assert_eq!(VmProof::from_bytes(&b), Err(ProofError::BadMagic));
+    // A version-1 file (the presets before BLAKE3-192 and FRI folding 8) is refused by its
+    // version.
+    let mut b = r.bytes.clone();
+    b[4] = 1;
+    assert_eq!(
+        VmProof::from_bytes(&b),
+        Err(ProofError::UnsupportedVersion(1))
+    );
     let mut b = r.bytes.clone();
     b[5] = 99;
     assert_eq!(VmProof::from_bytes(&b), Err(ProofError::UnknownPreset(99)));
@@ -235,7 +302,7 @@ proptest! {
         // Bare random bytes, and random bytes behind a valid header.
         let r = real("96");
         rejected(r, &body)?;
-        let mut b = vec![b'V', b'M', b'P', b'F', 1, preset_id];
+        let mut b = vec![b'V', b'M', b'P', b'F', vm_air::proof::VERSION, preset_id];
         b.push(preset::by_id(preset_id).unwrap().security_bits as u8);
         b.push(10);
         b.extend_from_slice(&body);
@@ -279,9 +346,14 @@ proptest! {
 #[test]
 fn winterfell_alone_panics_on_these_and_the_shape_check_rejects_them() {
     use std::panic::{catch_unwind, AssertUnwindSafe};
-    use winter_crypto::{hashers::Blake3_256, DefaultRandomCoin, MerkleTree};
-    type H = Blake3_256<vm_core::Felt>;
+    use winter_crypto::{hashers::Blake3_192, DefaultRandomCoin, MerkleTree};
+    // Preset 96's commitment hash.
+    type H = Blake3_192<vm_core::Felt>;
     let r = real("96");
+    assert_eq!(
+        preset::by_name("96").unwrap().hash_function(),
+        preset::HashFunction::Blake3_192
+    );
     let f = &r.fields;
     let u16s: Vec<usize> = f
         .iter()

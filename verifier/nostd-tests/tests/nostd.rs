@@ -68,7 +68,7 @@ proptest! {
     #[test]
     fn random_bytes_are_rejected(body in proptest::collection::vec(any::<u8>(), 0..2048), preset_id in 0u8..8) {
         rejected(&body)?;
-        let mut b = vec![b'V', b'M', b'P', b'F', 1, preset_id];
+        let mut b = vec![b'V', b'M', b'P', b'F', vm_air::proof::VERSION, preset_id];
         b.push(preset::by_id(preset_id).unwrap().security_bits as u8);
         b.push(10);
         b.extend_from_slice(&body);

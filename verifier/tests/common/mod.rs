@@ -40,6 +40,8 @@ pub struct LengthField {
 struct Walker<'a> {
     b: &'a [u8],
     pos: usize,
+    /// Bytes of one commitment digest (24 for BLAKE3-192, 32 otherwise).
+    digest: usize,
     fields: Vec<LengthField>,
 }
 
@@ -93,7 +95,7 @@ impl Walker<'_> {
         let vectors = self.var();
         for _ in 0..vectors {
             let n = self.var();
-            self.skip(n * 32);
+            self.skip(n * self.digest);
         }
         assert_eq!(self.pos, end, "opening length");
     }
@@ -101,9 +103,11 @@ impl Walker<'_> {
 
 /// The length and count fields of an honest proof file (header included), by offset.
 pub fn length_fields(file: &[u8]) -> Vec<LengthField> {
+    let preset = vm_air::preset::by_id(file[5]).expect("a known preset");
     let mut w = Walker {
         b: &file[HEADER_LEN..],
         pos: 0,
+        digest: preset.hash_function().digest_bytes(),
         fields: Vec::new(),
     };
     // Trace info: widths and random elements (u8 counts), log2 length, metadata (u16).
@@ -174,7 +178,9 @@ impl Rng {
     }
 }
 
-fn opening(rng: &mut Rng, depth: usize, leaves: usize) -> Vec<u8> {
+/// A random batch opening; digests of `digest` bytes, as canonical field elements (so that
+/// they also pass as `Rp64_256` digests).
+fn opening(rng: &mut Rng, depth: usize, leaves: usize, digest: usize) -> Vec<u8> {
     let mut o = Vec::new();
     o.write_u8(depth as u8);
     let vectors = 1 + rng.below(leaves as u64) as usize;
@@ -182,7 +188,7 @@ fn opening(rng: &mut Rng, depth: usize, leaves: usize) -> Vec<u8> {
     for _ in 0..vectors {
         let n = rng.below(depth as u64 + 1) as usize;
         o.write_usize(n);
-        rng.felts(&mut o, 4 * n);
+        rng.felts(&mut o, digest / 8 * n);
     }
     o
 }
@@ -212,7 +218,12 @@ pub fn shaped_proof(preset: &'static Preset, log_n: u32, seed: u64) -> Vec<u8> {
     let comp = ctx.num_constraint_composition_columns();
     let mut b = Vec::new();
     b.extend_from_slice(b"VMPF");
-    b.extend_from_slice(&[1, preset.id, preset.security_bits as u8, log_n as u8]);
+    b.extend_from_slice(&[
+        vm_air::proof::VERSION,
+        preset.id,
+        preset.security_bits as u8,
+        log_n as u8,
+    ]);
     info.write_into(&mut b);
     let modulus = Felt::get_modulus_le_bytes();
     b.write_u8(modulus.len() as u8);
@@ -225,14 +236,15 @@ pub fn shaped_proof(preset: &'static Preset, log_n: u32, seed: u64) -> Vec<u8> {
     let fri = preset.options().to_fri_options();
     let layers = fri.num_fri_layers(lde);
     let roots = 2 + 1 + layers + 1;
-    b.write_u16((roots * 32) as u16);
-    rng.felts(&mut b, 4 * roots);
+    let digest = preset.hash_function().digest_bytes();
+    b.write_u16((roots * digest) as u16);
+    rng.felts(&mut b, digest / 8 * roots);
     let depth = lde.trailing_zeros() as usize;
     for row in [preset.main_width(), layout::AUX_WIDTH * ext, comp * ext] {
         let mut v = Vec::new();
         rng.felts(&mut v, q * row);
         v.write_into(&mut b);
-        opening(&mut rng, depth, q).write_into(&mut b);
+        opening(&mut rng, depth, q, digest).write_into(&mut b);
     }
     for width in [preset.main_width() + layout::AUX_WIDTH, comp] {
         b.write_u16((1 + 2 * width * ext * 8) as u16);
@@ -249,7 +261,7 @@ pub fn shaped_proof(preset: &'static Preset, log_n: u32, seed: u64) -> Vec<u8> {
         rng.felts(&mut v, rows * preset.fri_folding * ext);
         b.write_u32(v.len() as u32);
         b.write_bytes(&v);
-        let o = opening(&mut rng, domain.trailing_zeros() as usize, rows);
+        let o = opening(&mut rng, domain.trailing_zeros() as usize, rows, digest);
         b.write_u32(o.len() as u32);
         b.write_bytes(&o);
     }
