@@ -50,7 +50,7 @@ enum FlagSum {
 /// as flag sums over runs of consecutive low indices, or as the sum over its operations'
 /// whole shift class (no shift, left, right, computed once per row) minus the class's other
 /// operations. The two are the same polynomial in the flag columns, so this changes the
-/// cost of evaluating a constraint, never its value; the flag sums ([`FlagSum`]) are
+/// cost of evaluating a constraint, never its value; the flag sums (`FlagSum`) are
 /// deduplicated across positions and computed once per row too.
 #[derive(Clone, Debug)]
 pub struct StackTable {

@@ -16,7 +16,7 @@
 //! | `b[0..16]` | the same for `b` |
 //!
 //! The 34 cells are the region's 24 shared cells (the hasher's S-box helpers,
-//! `crate::chiplets::cols::shared`) followed by its 12 state lanes ([`column`]): no hasher
+//! `crate::chiplets::cols::shared`) followed by its 12 state lanes ([`column()`]): no hasher
 //! constraint reads them below the hasher's section. One row is an exception: the row right
 //! after the hasher's section holds the permutation's output (its last round pins the state
 //! lanes, and the bus reads the digest there). When the memory section is empty the bitwise
@@ -64,7 +64,7 @@ use vm_core::{Felt, FieldElement};
 
 use crate::named::{Degree, Sink};
 
-/// Offsets of the bitwise cells (see [`column`] for where cell `i` lives).
+/// Offsets of the bitwise cells (see [`column()`] for where cell `i` lives).
 pub mod cols {
     /// Phase: 1 on an operation's first row, 0 on its second.
     pub const P: usize = 0;

@@ -1,7 +1,7 @@
 //! Builds the main execution trace (the columns of `vm_air::layout`) from what the tracing
 //! executor recorded, and pads and randomizes it for zero knowledge. Each component's
-//! columns are filled beside the others, as the AIR splits them: [`cpu`] (decoder, stack,
-//! table registers, helpers) and [`chiplets`] (the chiplet region's sections, with the
+//! columns are filled beside the others, as the AIR splits them: `cpu` (decoder, stack,
+//! table registers, helpers) and `chiplets` (the chiplet region's sections, with the
 //! rows of [`memory`] and [`bitwise`]).
 
 pub mod bitwise;
