@@ -6,10 +6,14 @@
 //!
 //! `cargo bench -p vm-air --bench constraints` (not part of CI).
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::Rng;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use vm_air::{layout, preset, PublicInputs, VmAir};
-use vm_core::{Felt, StackInputs, StackOutputs};
-use winter_air::{Air, AuxRandElements, EvaluationFrame, TraceInfo};
+use vm_air::{layout, preset};
+use vm_core::Felt;
+use winter_air::{Air, AuxRandElements, EvaluationFrame};
 use winter_math::fields::QuadExtension;
 
 type Ext = QuadExtension<Felt>;
@@ -17,43 +21,10 @@ type Ext = QuadExtension<Felt>;
 /// Rows evaluated per iteration.
 const ROWS: usize = 1024;
 
-/// A small deterministic generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn felt(&mut self) -> Felt {
-        Felt::new(self.next())
-    }
-
-    fn row(&mut self, width: usize) -> Vec<Felt> {
-        (0..width).map(|_| self.felt()).collect()
-    }
-}
-
 fn bench(c: &mut Criterion) {
     let preset = preset::default_preset();
     let n = 1 << 16;
-    let info = TraceInfo::new_multi_segment(
-        preset.main_width(),
-        layout::AUX_WIDTH,
-        layout::AUX_RANDS,
-        n,
-        vec![],
-    );
-    let public = PublicInputs {
-        preset: preset.id,
-        program_hash: Default::default(),
-        stack_inputs: StackInputs::default(),
-        stack_outputs: StackOutputs::new(&[]).expect("empty outputs"),
-    };
-    let air = VmAir::new(info, public, preset.options());
+    let air = common::air(preset, n);
     let mut rng = Rng(0x5eed);
     let main: Vec<EvaluationFrame<Felt>> = (0..ROWS)
         .map(|_| {

@@ -2,12 +2,13 @@
 //! accepts (from the preset's minimum to 2^22): widths, degrees, exemptions, compared with
 //! the numbers the presets are documented to have (`docs/zk.md`), written out here.
 
+mod common;
+
 use vm_air::{
-    layout,
     preset::{CommitmentHash, HashFunction, PRESETS},
-    Preset, PublicInputs, VmAir,
+    Preset, VmAir,
 };
-use vm_core::{Felt, StackInputs, StackOutputs};
+use vm_core::Felt;
 use winter_air::{
     proof::{Context, Proof},
     Air, TraceInfo,
@@ -97,21 +98,8 @@ fn expected(preset: &Preset) -> &'static Expected {
 }
 
 fn air(preset: &Preset, n: usize) -> VmAir {
-    let info = TraceInfo::new_multi_segment(
-        preset.main_width(),
-        layout::AUX_WIDTH,
-        layout::AUX_RANDS,
-        n,
-        vec![],
-    );
-    let public = PublicInputs {
-        preset: preset.id,
-        program_hash: Default::default(),
-        stack_inputs: StackInputs::default(),
-        stack_outputs: StackOutputs::new(&[]).unwrap(),
-    };
     // Panics here would be a verifier denial of service.
-    VmAir::new(info, public, preset.options())
+    common::air(preset, n)
 }
 
 #[test]

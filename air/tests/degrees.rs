@@ -5,22 +5,13 @@
 //! component declared where it emitted the value (what winterfell's debug prover checks,
 //! and what a release build never checks).
 
-use vm_air::{layout, preset, PublicInputs, VmAir};
-use vm_core::{Felt, FieldElement, StackInputs, StackOutputs};
-use winter_air::{Air, AuxRandElements, EvaluationFrame, TraceInfo};
+mod common;
+
+use common::Rng;
+use vm_air::{layout, preset};
+use vm_core::{Felt, FieldElement};
+use winter_air::{Air, AuxRandElements, EvaluationFrame};
 use winter_math::{fft, polynom, StarkField};
-
-/// A small deterministic generator.
-struct Rng(u64);
-
-impl Rng {
-    fn felt(&mut self) -> Felt {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        Felt::new(self.0)
-    }
-}
 
 /// Random columns of length `n`, as polynomial coefficients.
 fn random_polys(rng: &mut Rng, width: usize, n: usize) -> Vec<Vec<Felt>> {
@@ -46,20 +37,7 @@ fn declared_degrees_are_the_actual_degrees_for_every_component() {
     let preset = preset::default_preset();
     let n = 128usize;
     let d = 8 * n;
-    let info = TraceInfo::new_multi_segment(
-        preset.main_width(),
-        layout::AUX_WIDTH,
-        layout::AUX_RANDS,
-        n,
-        vec![],
-    );
-    let public = PublicInputs {
-        preset: preset.id,
-        program_hash: Default::default(),
-        stack_inputs: StackInputs::default(),
-        stack_outputs: StackOutputs::new(&[]).unwrap(),
-    };
-    let air = VmAir::new(info, public, preset.options());
+    let air = common::air(preset, n);
     let mut rng = Rng(0x5eed);
     let main = random_polys(&mut rng, preset.main_width(), n);
     let aux = random_polys(&mut rng, layout::AUX_WIDTH, n);
