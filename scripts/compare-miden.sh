@@ -16,7 +16,9 @@
 #   REPS            runs per VM and program (default 3; medians are reported).
 #   RAYON_NUM_THREADS  threads for both VMs (default: all cores); exported to both.
 #   RUSTFLAGS       applies to both builds: a `-C target-cpu=native` comparison must install
-#                   Miden with the same flag (use another MIDEN_CACHE then).
+#                   Miden with the same flag (use another MIDEN_CACHE then, and a
+#                   CARGO_TARGET_DIR of its own so that the portable build is kept).
+#   CARGO_TARGET_DIR where ours is built (default target/).
 #   MIDEN_CACHE     where the Miden installs live (default .cache).
 #   OUT_DIR         where the results go (default target/compare-miden): runs.tsv (every
 #                   run), results.tsv (medians per program and VM, the chart's input).
@@ -61,7 +63,8 @@ for v in $versions; do
 done
 (cd "$root" && cargo build --release --bin vm >&2)
 [ -z "$chart" ] || (cd "$root" && cargo build --release -p vm-bench-chart >&2)
-ours="$root/target/release/vm"
+target_dir=${CARGO_TARGET_DIR:-$root/target}
+ours="$target_dir/release/vm"
 
 mkdir -p "$out"
 work=$(mktemp -d)
@@ -186,7 +189,7 @@ sys.exit(1 if mismatches else 0)
 PY
 if [ -n "$chart" ]; then
     mkdir -p "$(dirname "$chart")"
-    "$root/target/release/vm-bench-chart" "$out/results.tsv" "$chart"
+    "$target_dir/release/vm-bench-chart" "$out/results.tsv" "$chart"
     echo "chart: $chart"
 fi
 exit "$status"

@@ -224,18 +224,20 @@ where
     })
 }
 
-const _: () = assert!(NUM_LOOKUPS == 3 * crate::bus::U32_RANGE_COLUMNS);
+const _: () = assert!(NUM_LOOKUPS == 3 * crate::bus::U32_RANGE_COLUMNS + crate::bus::U32_FOLDED);
 
 /// Emits the constraints of the u32 lookup columns (`bus.u32_range[j]`: column `j` holds
 /// the fractions `f_i / fp(RANGE, x_i)` of lookups `3j..3j + 3`) and returns the columns'
-/// sum, which the running sum adds.
+/// sum, which the running sum adds, with the flags and denominators of the last
+/// [`crate::bus::U32_FOLDED`] lookups, whose fractions the running sum's constraint adds
+/// itself.
 pub fn emit_lookups<F, E>(
     cur: &[F],
     next: &[F],
     aux: &[E],
     rands: &crate::bus::Challenges<E>,
     out: &mut impl Sink<E>,
-) -> E
+) -> (E, [(F, E); crate::bus::U32_FOLDED])
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
@@ -256,7 +258,8 @@ where
         );
         sum += r;
     }
-    sum
+    let folded = 3 * crate::bus::U32_RANGE_COLUMNS;
+    (sum, core::array::from_fn(|i| l[folded + i]))
 }
 
 /// The u32 operations' constraints on the transition `cur -> next`.

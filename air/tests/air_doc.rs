@@ -110,8 +110,9 @@ fn bus_table() -> String {
         s += &format!("| `{}` | {cols} | {} | {sign} |\n", c.name, c.fractions);
     }
     s += &format!(
-        "| running sum | {} | | |\n\n{} auxiliary columns over the extension field.\n",
+        "| running sum | {} | the columns' fractions, and {} | added |\n\n{} auxiliary columns over the extension field.\n",
         layout::AUX_SUM,
+        bus::SUM_FRACTIONS,
         layout::AUX_WIDTH
     );
     s

@@ -42,7 +42,9 @@
 //! selectors, and fractions that do meet share a column through a common denominator (two
 //! program-table entries; three range lookups; the CPU's program lookup and two range
 //! lookups). Every auxiliary column costs about two main columns of proving time (its
-//! extension-field LDE and commitment), so this packing is what keeps the bus at 8 columns.
+//! extension-field LDE and commitment), so this packing matters; the running sum's own
+//! constraint, whose step is linear, carries three fractions as well (the last three u32
+//! limb lookups, [`U32_FOLDED`]).
 
 use vm_core::{Felt, FieldElement};
 use winter_air::TransitionConstraintDegree;
@@ -212,8 +214,16 @@ pub const COLUMNS: &[AuxColumn] = &[
     },
 ];
 
-/// Auxiliary columns of the u32 operations' range lookups (three fractions each).
-pub const U32_RANGE_COLUMNS: usize = crate::u32ops::NUM_LOOKUPS.div_ceil(3);
+/// Auxiliary columns of the u32 operations' range lookups (three fractions each). The last
+/// [`U32_FOLDED`] lookups have no column: the running sum's own constraint carries them
+/// (`bus.sum`), which saves an extension column (about two main columns of proving time).
+pub const U32_RANGE_COLUMNS: usize = (crate::u32ops::NUM_LOOKUPS - U32_FOLDED) / 3;
+/// The u32 lookups whose fractions the running sum's constraint carries: as many as keep
+/// it at degree 4 (its step, of degree 1, times their three degree-1 denominators).
+pub const U32_FOLDED: usize = 3;
+/// What the running sum's step adds beside the columns (for `docs/air.md`).
+pub const SUM_FRACTIONS: &str = "the CPU's last three u32 limb lookups (`crate::u32ops`), \
+                                 each weighted by the flags of the operations that look it up";
 
 /// The first auxiliary column of group `i` of [`COLUMNS`].
 pub const fn first_column(i: usize) -> usize {
@@ -804,10 +814,16 @@ pub fn evaluate<F, E>(
         Plain(4),
         v * d_in * d_out - (n_in * d_out + n_out * d_in),
     );
-    let u32_lookups = crate::u32ops::emit_lookups(cur, next, aux, rands, out);
+    let (u32_lookups, [(f0, d0), (f1, d1), (f2, d2)]) =
+        crate::u32ops::emit_lookups(cur, next, aux, rands, out);
+    // The step adds the columns' fractions and the three folded u32 lookups `f_i / d_i`:
+    // times `d0 d1 d2`, degree 1 + 3 = 2 + 2.
+    let step = aux_next[AUX_SUM] - aux[AUX_SUM] + entries - w - q + c - r0 - r1 + v - u32_lookups;
+    let (d01, d12) = (d0 * d1, d1 * d2);
+    let scale = <E as ExtensionOf<F>>::mul_base;
     out.emit(
         "bus.sum",
-        Plain(1),
-        aux_next[AUX_SUM] - aux[AUX_SUM] + entries - w - q + c - r0 - r1 + v - u32_lookups,
+        Plain(4),
+        step * d0 * d12 - (scale(d12, f0) + scale(d0 * d2, f1) + scale(d01, f2)),
     );
 }

@@ -22,7 +22,8 @@ pub const REDUNDANT: &[(&str, &str)] = &[];
 const M: u64 = u32::MAX as u64;
 
 /// A lookup liar: the wide limb of [`wide_limb`] in lookup column `col`, its fraction left
-/// out of the column (the running sum follows), so that the bus balances.
+/// out of the column (the running sum follows), so that the bus balances; for the lookups
+/// folded into the running sum (`col` past the last column), left out of the sum's step.
 fn unanswered_limb_left_out(col: usize, src: &str, stack: &[u64], op: Opcode, slot: usize) -> Case {
     let f = wide_limb(src, stack, op, u32ops::LOW_LIMB[slot]);
     assert_eq!(
@@ -37,14 +38,23 @@ fn unanswered_limb_left_out(col: usize, src: &str, stack: &[u64], op: Opcode, sl
         .main_segment()
         .get(HELPER + u32ops::LOW_LIMB[slot], row);
     assert!(limb.as_int() >= u32ops::LIMB);
+    // The last lookups have no column: the running sum's step carries them (`bus.sum`).
+    let folded = col >= bus::U32_RANGE_COLUMNS;
+    let target = if folded {
+        "bus.sum".to_string()
+    } else {
+        format!("bus.u32_range[{col}]")
+    };
     Case::with_tamper(
-        format!("bus.u32_range[{col}]"),
+        target,
         f,
         move |aux: &mut ColMatrix<CheckField>, rands: &[CheckField]| {
             let fp: CheckField = bus::range_fingerprint(&bus::Challenges::new(rands), limb);
             let d = fp.inv();
-            let c = AUX_U32_RANGE + col;
-            aux.set(c, row, aux.get(c, row) - d);
+            if !folded {
+                let c = AUX_U32_RANGE + col;
+                aux.set(c, row, aux.get(c, row) - d);
+            }
             for r in row + 1..=last {
                 aux.set(AUX_SUM, r, aux.get(AUX_SUM, r) - d);
             }
