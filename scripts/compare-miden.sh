@@ -36,7 +36,8 @@
 # is not in Miden's store) and hbs uses our std::crypto::dsa::hbs, which Miden's stdlib
 # lacks; blake3-1k uses our blake3::hash_memory, which it lacks too. A Miden failure is
 # reported as "n/a". Miden 0.23 has a newer syntax: compare it on the programs both
-# accept (fib).
+# accept (fib-*, u32-loop, and benches/miden-0.23/memory.masm, the memory program in 0.23's
+# spelling, which ours accepts too).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -39,6 +39,13 @@ pub(super) const TABLE: &[Entry] = &[
     entry("loc_loadw", |l| local(l, true, &[Mloadw])),
     entry("loc_store", |l| local(l, false, &[Mstore, Drop])),
     entry("loc_storew", |l| local(l, true, &[Mstorew])),
+    // The names Miden VM 0.23 gives the four word instructions above (its `_be` variants
+    // keep their element order; its `_le` ones are not accepted here), so that the same
+    // source also runs there.
+    entry("mem_loadw_be", |l| memory(l, &[Mloadw])),
+    entry("mem_storew_be", |l| memory(l, &[Mstorew])),
+    entry("loc_loadw_be", |l| local(l, true, &[Mloadw])),
+    entry("loc_storew_be", |l| local(l, true, &[Mstorew])),
     entry("clk", |_| {
         Err(LowerError::Refused {
             reason: "the cycle count differs from Miden's (other expansions, flat ROM control \
