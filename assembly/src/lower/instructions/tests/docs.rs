@@ -215,7 +215,10 @@ const ROWS: &[(&str, &str)] = &[
     ("loc_loadw.4", "i a multiple of 4, i + 4 <= N"),
     ("loc_store.2", ""),
     ("loc_storew.4", ""),
-    ("mem_loadw_be.8", "Miden 0.23's name of `mem_loadw` (same order)"),
+    (
+        "mem_loadw_be.8",
+        "Miden 0.23's name of `mem_loadw` (same order)",
+    ),
     ("mem_storew_be.8", "Miden 0.23's name of `mem_storew`"),
     ("loc_loadw_be.4", "Miden 0.23's name of `loc_loadw`"),
     ("loc_storew_be.4", "Miden 0.23's name of `loc_storew`"),
