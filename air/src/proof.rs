@@ -29,8 +29,10 @@ use crate::{layout, PublicInputs, VmAir};
 pub const MAGIC: &[u8; 4] = b"VMPF";
 /// The current format version. 2 since the presets of issue 15 (BLAKE3-192 commitments at
 /// 96 bits, FRI folding 8): a version-1 file names a preset whose options and hash were
-/// others, and is refused by its version rather than by its options.
-pub const VERSION: u8 = 2;
+/// others, and is refused by its version rather than by its options. 3 since the auxiliary
+/// trace has 12 columns (the running sum carries three u32 lookups, `crate::bus`): a
+/// version-2 proof is one of the 13-column AIR.
+pub const VERSION: u8 = 3;
 const HEADER_LEN: usize = 4 + 1 + 1 + 1 + 1;
 
 /// Largest trace length a proof may claim: 2^29 rows. Winterfell's prover refuses a
