@@ -35,9 +35,13 @@
 # the native hash (Merkle roots: Miden uses RPO, we use Rescue Prime, so merkle's tree root
 # is not in Miden's store) and hbs uses our std::crypto::dsa::hbs, which Miden's stdlib
 # lacks; blake3-1k uses our blake3::hash_memory, which it lacks too. A Miden failure is
-# reported as "n/a". Miden 0.23 has a newer syntax: compare it on the programs both
-# accept (fib-*, u32-loop, and benches/miden-0.23/memory.masm, the memory program in 0.23's
-# spelling, which ours accepts too).
+# reported as "n/a". Miden 0.23 has a newer syntax and reads an inputs file's operand_stack
+# in the opposite order: for it, benches/miden-0.23/ holds the suite programs in its
+# spelling and their inputs in its order, which the script uses in place of a program's
+# own where they exist (miden_files below): fib-* (inputs), memory (`mem_loadw_be`, which
+# ours accepts too) and sha256-compress (0.23's `miden::core` sha256::hash, the same
+# compression of the same message; ours cannot read that file). Programs without such a
+# file run as they are (u32-loop does).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -98,14 +102,27 @@ measure() {
     fi
 }
 
+# miden_files VERSION PROGRAM: the program and inputs files Miden VERSION runs for PROGRAM:
+# benches/miden-VERSION/NAME.masm and NAME.inputs where they exist (the same computation in
+# that version's spelling, or its inputs in the order it reads them), else PROGRAM's own.
+miden_files() {
+    local alt
+    alt="$root/benches/miden-$1/$(basename "$2" .masm)"
+    local prog=$2 inputs=${2%.masm}.inputs
+    [ -f "$alt.masm" ] && prog=$alt.masm
+    [ -f "$alt.inputs" ] && inputs=$alt.inputs
+    echo "$prog $inputs"
+}
+
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
      "load $(cut -d' ' -f1-3 /proc/loadavg), RUSTFLAGS='${RUSTFLAGS:-}', threads ${RAYON_NUM_THREADS:-all}"
 for prog in "${programs[@]}"; do
     name=$(basename "$prog" .masm)
     inputs="${prog%.masm}.inputs"
     for v in $versions; do
+        read -r mprog minputs < <(miden_files "$v" "$prog")
         # Miden's cycles ("Stack rows": one per clock cycle) and padded trace length.
-        if "$cache/miden-$v/bin/miden-vm" run "$prog" -i "$inputs" >"$work/log" 2>&1; then
+        if "$cache/miden-$v/bin/miden-vm" run "$mprog" -i "$minputs" >"$work/log" 2>&1; then
             printf '%s\t%s\t%s\t%s\n' "miden-$v" "$name" \
                 "$(sed -n 's/.*Stack rows: \([0-9]*\).*/\1/p' "$work/log" | head -n 1)" \
                 "$(sed -n 's/.*extended to \([0-9]*\) steps.*/\1/p' "$work/log" | head -n 1)" \
@@ -117,8 +134,9 @@ for prog in "${programs[@]}"; do
         measure ours "$name" "$ours" prove --release "$prog" -i "$inputs" \
             -p "$work/ours.proof" -o "$work/ours.outputs" --claim "$work/ours.claim"
         for v in $versions; do
-            measure "miden-$v" "$name" "$cache/miden-$v/bin/miden-vm" prove "$prog" \
-                -i "$inputs" -p "$work/miden-$v.proof" -o "$work/miden-$v.outputs" \
+            read -r mprog minputs < <(miden_files "$v" "$prog")
+            measure "miden-$v" "$name" "$cache/miden-$v/bin/miden-vm" prove "$mprog" \
+                -i "$minputs" -p "$work/miden-$v.proof" -o "$work/miden-$v.outputs" \
                 --security 96bits --release
         done
     done
