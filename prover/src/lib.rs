@@ -18,6 +18,7 @@
 
 mod aux;
 pub mod check;
+pub mod lde;
 mod stark;
 pub mod trace;
 

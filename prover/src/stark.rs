@@ -11,10 +11,10 @@ use winter_air::{AuxRandElements, PartitionOptions};
 use winter_crypto::{DefaultRandomCoin, ElementHasher, MerkleTree};
 use winter_prover::{
     matrix::ColMatrix, CompositionPoly, CompositionPolyTrace, ConstraintCompositionCoefficients,
-    DefaultConstraintCommitment, DefaultConstraintEvaluator, DefaultTraceLde, ProofOptions, Prover,
-    StarkDomain, TraceInfo, TracePolyTable,
+    DefaultConstraintEvaluator, ProofOptions, Prover, StarkDomain, TraceInfo, TracePolyTable,
 };
 
+use crate::lde::{VmConstraintCommitment, VmTraceLde};
 use crate::trace::VmTrace;
 
 /// The winterfell prover of one statement.
@@ -49,9 +49,8 @@ where
     type HashFn = H;
     type VC = MerkleTree<H>;
     type RandomCoin = DefaultRandomCoin<H>;
-    type TraceLde<E: FieldElement<BaseField = Felt>> = DefaultTraceLde<E, H, MerkleTree<H>>;
-    type ConstraintCommitment<E: FieldElement<BaseField = Felt>> =
-        DefaultConstraintCommitment<E, H, MerkleTree<H>>;
+    type TraceLde<E: FieldElement<BaseField = Felt>> = VmTraceLde<E, H>;
+    type ConstraintCommitment<E: FieldElement<BaseField = Felt>> = VmConstraintCommitment<E, H>;
     type ConstraintEvaluator<'a, E: FieldElement<BaseField = Felt>> =
         DefaultConstraintEvaluator<'a, VmAir, E>;
 
@@ -70,7 +69,7 @@ where
         domain: &StarkDomain<Felt>,
         partition: PartitionOptions,
     ) -> (Self::TraceLde<E>, TracePolyTable<E>) {
-        DefaultTraceLde::new(info, main, domain, partition)
+        VmTraceLde::new(info, main, domain, partition)
     }
 
     fn new_evaluator<'a, E: FieldElement<BaseField = Felt>>(
@@ -89,7 +88,7 @@ where
         domain: &StarkDomain<Felt>,
         partition: PartitionOptions,
     ) -> (Self::ConstraintCommitment<E>, CompositionPoly<E>) {
-        DefaultConstraintCommitment::new(composition, num_columns, domain, partition)
+        VmConstraintCommitment::new(composition, num_columns, domain, partition)
     }
 
     fn build_aux_trace<E: FieldElement<BaseField = Felt>>(
