@@ -182,34 +182,36 @@ fn fft_baseline(
 mod x86 {
     use super::{fft_level, Felt, Lanes};
 
-    /// The x86-64-v4 kernel.
-    #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
-    pub(super) fn fft_avx512(
-        values: &mut [Lanes],
-        twiddles: &[Felt],
-        count: usize,
-        stride: usize,
-        offset: usize,
-    ) {
-        fft_level(values, twiddles, count, stride, offset, |v, c, s, o| {
-            // The closure inherits the kernel's features, so the call needs no `unsafe`.
-            fft_avx512(v, twiddles, c, s, o)
-        });
+    /// Defines a kernel: the shared body compiled with `$features`, recursing into itself.
+    macro_rules! kernel {
+        ($(#[$doc:meta])* $name:ident, $features:literal) => {
+            $(#[$doc])*
+            #[target_feature(enable = $features)]
+            pub(super) fn $name(
+                values: &mut [Lanes],
+                twiddles: &[Felt],
+                count: usize,
+                stride: usize,
+                offset: usize,
+            ) {
+                // The closure inherits the kernel's features, so the call needs no `unsafe`.
+                fft_level(values, twiddles, count, stride, offset, |v, c, s, o| {
+                    $name(v, twiddles, c, s, o)
+                });
+            }
+        };
     }
 
-    /// The x86-64-v3 kernel.
-    #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
-    pub(super) fn fft_avx2(
-        values: &mut [Lanes],
-        twiddles: &[Felt],
-        count: usize,
-        stride: usize,
-        offset: usize,
-    ) {
-        fft_level(values, twiddles, count, stride, offset, |v, c, s, o| {
-            fft_avx2(v, twiddles, c, s, o)
-        });
-    }
+    kernel!(
+        /// The x86-64-v4 kernel.
+        fft_avx512,
+        "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi1,bmi2,lzcnt,popcnt"
+    );
+    kernel!(
+        /// The x86-64-v3 kernel.
+        fft_avx2,
+        "avx2,fma,bmi1,bmi2,lzcnt,popcnt"
+    );
 }
 
 #[cfg(test)]
