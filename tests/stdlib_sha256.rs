@@ -276,12 +276,12 @@ fn hash_memory_cycles(len: u64) -> u64 {
         }
 }
 
-const HASH_1TO1: u64 = 5777;
-const HASH_2TO1: u64 = 9714;
-const HASH_MEMORY_BASE: u64 = 6204;
-const HASH_MEMORY_PER_BLOCK: u64 = 6082;
+const HASH_1TO1: u64 = 6404;
+const HASH_2TO1: u64 = 10980;
+const HASH_MEMORY_BASE: u64 = 6829;
+const HASH_MEMORY_PER_BLOCK: u64 = 6707;
 const HASH_MEMORY_PER_TAIL_WORD: u64 = 19;
-const HASH_MEMORY_SECOND_BLOCK: u64 = 6059;
+const HASH_MEMORY_SECOND_BLOCK: u64 = 6684;
 
 #[test]
 fn sha256_cycles_are_the_documented_ones() {

@@ -2,10 +2,11 @@
 
 Used by gen_hashes.py. Message word t < 16 of a block lies in local `t ^ 3` (the slot
 `loc_storew` gives it when the block's words are stored top first, four at a time); word
-t >= 16 of the schedule in local t.
+t >= 16 of the schedule in local t. The rounds then read W[t] + K[t] from local t
+(`emit_round_constants`) in a loop of 16 iterations of 4 rounds.
 """
 
-from stack import M32, Emitter, rotr
+from stack import M32, Emitter, fresh, rotr
 
 
 def _root_frac(p, n, bits=32):
@@ -118,60 +119,107 @@ def emit_schedule(em, w):
     return w
 
 
+ROUNDS_PER_ITERATION = 4
+
+
+def emit_round_constants(em, w):
+    """Stores W[t] + K[t] of every round t in local t, over the schedule's words (the rounds
+    read them in order through one pointer, so that they can run as a loop). Word t >= 16
+    lies in local t already; the block's words (local t ^ 3) are loaded four at a time before
+    any of their locals is overwritten; a constant word is folded into one push."""
+    for g in range(0, 64, 4):
+        loaded = {t: em.loc_load(slot(t)) for t in range(g, g + 4) if w[t][0] != "const"}
+        for t in range(g, g + 4):
+            kind, v = w[t]
+            if kind == "const":
+                x = em.push((K[t] + v) & M32)
+            else:
+                x = em.up(loaded[t])
+                em.ins(f"add.{K[t]}")
+            em.loc_store(t, x)
+        em.flush()
+
+
+def emit_round(em, state, cache, p, i):
+    """Round `i` of a loop iteration on the 8 state names (a..h): reads W + K at `p + i`, and
+    takes b ^ c from `cache` (the a ^ b of the round before). Returns the new state and the
+    new cache."""
+    a, b, c, d, e, f, g, h = state
+    em.comment(f"round {i} of {ROUNDS_PER_ITERATION}: T1 = h + S1(e) + Ch(e, f, g) + K + W; e' = d + T1; a' = T1 + S0(a) + Maj(a, b, c)")
+    # S1 = rotr(e ^ rotr(e, 5) ^ rotr(e, 19), 6)
+    x = em.dup(e)
+    y = em.un("u32rotr.5", x, keep=True)
+    z = em.un("u32rotr.19", x, keep=True)
+    y = em.op("u32xor", [(y, False), (z, False)])
+    y = em.op("u32xor", [(y, False), (x, False)])
+    s1 = em.un("u32rotr.6", y)
+    # Ch = g ^ (e & (f ^ g))
+    fg = em.op("u32xor", [(f, True), (g, True)])
+    fg = em.op("u32and", [(fg, False), (e, True)])
+    ch = em.op("u32xor", [(fg, False), (g, True)])
+    t1 = em.op("add", [(ch, False), (s1, False)])
+    t1 = em.op("add", [(t1, False), (h, False)])
+    addr = em.dup(p)
+    if i:
+        em.ins(f"add.{i}")
+    wk = em.un("mem_load", addr)
+    t1 = em.op("add", [(t1, False), (wk, False)])
+    em.flush()
+    # e' = d + T1
+    en = em.op("add", [(t1, True), (d, False)])
+    en = em.un("u32cast", en)
+    em.flush()
+    # Maj = b ^ ((a ^ b) & (b ^ c))
+    ab = em.op("u32xor", [(a, True), (b, True)])
+    m = em.op("u32and", [(ab, True), (cache, False)])
+    maj = em.op("u32xor", [(m, False), (b, True)])
+    # S0 = rotr(a ^ rotr(a, 11) ^ rotr(a, 20), 2)
+    x = em.dup(a)
+    y = em.un("u32rotr.11", x, keep=True)
+    z = em.un("u32rotr.20", x, keep=True)
+    y = em.op("u32xor", [(y, False), (z, False)])
+    y = em.op("u32xor", [(y, False), (x, False)])
+    s0 = em.un("u32rotr.2", y)
+    t2 = em.op("add", [(s0, False), (maj, False)])
+    an = em.op("add", [(t2, False), (t1, False)])
+    an = em.un("u32cast", an)
+    return [an, a, b, c, en, e, f, g], ab
+
+
 def emit_rounds(em, state, w, h_const=None, h_names=None):
     """64 rounds on the 8 state names `state` (a..h) with message sources `w` (64 of them),
     then the final addition of the initial state: the constants `h_const`, or the values
-    `h_names` deeper on the stack. Leaves [H'0, ..., H'7] on top."""
+    `h_names` deeper on the stack. Leaves [H'0, ..., H'7] on top.
+
+    The rounds run as a loop of 16 iterations of 4 rounds over W + K in locals 0..63
+    (`emit_round_constants`): the code is about a tenth of 64 rounds written out, which
+    matters more than the loop's cycles because the prover attests every instruction of
+    the program at 2 trace rows each (docs/performance.md, "Program attestation")."""
+    emit_round_constants(em, w)
+    em.comment("the rounds, 4 per iteration: [a, b, c, d, e, f, g, h, b ^ c, address of W + K, ...]")
+    cache = em.op("u32xor", [(state[1], True), (state[2], True)])
+    p = fresh("p")
+    em.raw("locaddr.0", 0, [p])
+    em.arrange(list(state) + [cache, p])
+    below = em.s[10:]
+    loop = {"state": list(state), "cache": cache}
+
+    def iteration(em):
+        st, ca = loop["state"], loop["cache"]
+        for i in range(ROUNDS_PER_ITERATION):
+            st, ca = emit_round(em, st, ca, p, i)
+        em.up(p)
+        em.ins(f"add.{ROUNDS_PER_ITERATION}")
+        em.flush()
+        em.arrange(st + [ca, p])
+        assert em.s[10:] == below
+        # The next iteration's code is the same: it finds its values where this one's were.
+        em.s[:10] = loop["state"] + [loop["cache"], p]
+
+    em.repeat(64 // ROUNDS_PER_ITERATION, iteration)
     a, b, c, d, e, f, g, h = state
-    cache = None  # b ^ c of the coming round (a ^ b of the one before)
-    for t in range(64):
-        last = t == 63
-        em.comment(f"round {t}: T1 = h + S1(e) + Ch(e, f, g) + K + W; e' = d + T1; a' = T1 + S0(a) + Maj(a, b, c)")
-        # S1 = rotr(e ^ rotr(e, 5) ^ rotr(e, 19), 6)
-        x = em.dup(e)
-        y = em.un("u32rotr.5", x, keep=True)
-        z = em.un("u32rotr.19", x, keep=True)
-        y = em.op("u32xor", [(y, False), (z, False)])
-        y = em.op("u32xor", [(y, False), (x, False)])
-        s1 = em.un("u32rotr.6", y)
-        # Ch = g ^ (e & (f ^ g))
-        fg = em.op("u32xor", [(f, True), (g, True)])
-        fg = em.op("u32and", [(fg, False), (e, True)])
-        ch = em.op("u32xor", [(fg, False), (g, True)])
-        t1 = em.op("add", [(ch, False), (s1, False)])
-        t1 = em.op("add", [(t1, False), (h, False)])
-        kind, v = w[t]
-        if kind == "const":
-            em.ins(f"add.{(K[t] + v) & M32}")
-        else:
-            em.ins(f"add.{K[t]}")
-            wv = em.loc_load(slot(t))
-            t1 = em.op("add", [(t1, False), (wv, False)])
-        em.flush()
-        # e' = d + T1
-        en = em.op("add", [(t1, True), (d, False)])
-        en = em.un("u32cast", en)
-        em.flush()
-        # Maj = b ^ ((a ^ b) & (b ^ c))
-        ab = em.op("u32xor", [(a, True), (b, True)])
-        bc = cache if cache else em.op("u32xor", [(b, True), (c, True)])
-        if last:
-            m = em.op("u32and", [(ab, False), (bc, False)])
-        else:
-            m = em.op("u32and", [(ab, True), (bc, False)])
-            cache = ab
-        maj = em.op("u32xor", [(m, False), (b, True)])
-        # S0 = rotr(a ^ rotr(a, 11) ^ rotr(a, 20), 2)
-        x = em.dup(a)
-        y = em.un("u32rotr.11", x, keep=True)
-        z = em.un("u32rotr.20", x, keep=True)
-        y = em.op("u32xor", [(y, False), (z, False)])
-        y = em.op("u32xor", [(y, False), (x, False)])
-        s0 = em.un("u32rotr.2", y)
-        t2 = em.op("add", [(s0, False), (maj, False)])
-        an = em.op("add", [(t2, False), (t1, False)])
-        an = em.un("u32cast", an)
-        a, b, c, d, e, f, g, h = an, a, b, c, en, e, f, g
+    em.drop(p)
+    em.drop(cache)
     state = [a, b, c, d, e, f, g, h]
     em.comment("add the initial state")
     for i in reversed(range(8)):

@@ -18,8 +18,13 @@ COST = {
     "push": 1, "add": 1, "u32xor": 1, "u32and": 1, "u32cast": 2,
     "u32wrapping_add": 2, "u32wrapping_add3": 2, "u32rotr": 3, "u32shr": 3,
     "u32assert2": 1, "loc_load": 2, "loc_store": 3, "loc_storew": 2, "loc_loadw": 2,
-    "mem_loadw": 1,
+    "mem_loadw": 1, "mem_load": 1, "locaddr": 1,
 }
+
+# Cycles a `repeat.K` whose body holds at least 64 native instructions adds to its K bodies:
+# it stays a counted loop, `REPEAT` and one `NEXT` per iteration (assembly/src/lower/repeat.rs).
+def loop_cycles(count):
+    return 1 + count
 
 
 def straight_cycles(code):
@@ -157,12 +162,42 @@ class Emitter:
         self.ins(f"loc_store.{idx}")
         self.s.pop(0)
 
+    def arrange(self, order):
+        """Brings the named values to the top in the given order (`order[0]` on top), with as
+        few moves as the tracker sees: the longest tail of `order` already in place stays."""
+        n = len(order)
+        keep = 0
+        while keep < n and self.s[n - 1 - keep] == order[n - 1 - keep]:
+            keep += 1
+        for v in reversed(order[: n - keep]):
+            self.up(v)
+        assert self.s[:n] == list(order), (self.s[:n], order)
+
+    def repeat(self, count, body):
+        """Emits `repeat.count` around the code `body(self)` emits, which must leave the
+        tracked stack as it found it (the same names, or the caller renames): the cycles
+        counted are `count` bodies and the loop's own (a body of 64 or more instructions
+        stays a loop, `loop_cycles`)."""
+        self.flush()
+        self.lines.append(f"repeat.{count}")
+        start, before = len(self.lines), self.cycles
+        body(self)
+        self.flush()
+        assert sum(len(l.split()) for l in self.lines[start:] if not l.startswith("#")) >= 64
+        self.lines[start:] = ["    " + l for l in self.lines[start:]]
+        self.lines.append("end")
+        self.cycles = before + count * (self.cycles - before) + loop_cycles(count)
+
     def raw(self, text, pops, pushes):
         """An instruction the tracker treats as popping `pops` named values and pushing the
         names `pushes` (top first)."""
         self.ins(text)
         del self.s[:pops]
         self.s[0:0] = list(pushes)
+
+
+# The address `Sim` gives local 0 (`locaddr.0`), so that `mem_load` can read locals.
+LOCAL_BASE = 1 << 30
 
 
 class Sim:
@@ -173,11 +208,27 @@ class Sim:
         self.loc = dict(locals_ or {})
 
     def run(self, code):
+        toks = []
         for line in code.splitlines():
-            line = line.split("#")[0].strip()
-            for tok in line.split():
-                self.step(tok)
+            toks += line.split("#")[0].split()
+        self._run(toks)
         return self.s
+
+    def _run(self, toks):
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            if tok.startswith("repeat."):
+                depth, j = 1, i + 1
+                while depth:
+                    depth += toks[j].startswith("repeat.") - (toks[j] == "end")
+                    j += 1
+                for _ in range(int(tok.split(".")[1])):
+                    self._run(toks[i + 1 : j - 1])
+                i = j
+            else:
+                self.step(tok)
+                i += 1
 
     def step(self, tok):
         s = self.s
@@ -240,6 +291,10 @@ class Sim:
             u32(s[0]), u32(s[1])
         elif name == "loc_load":
             s.insert(0, self.loc.get(n, 0))
+        elif name == "locaddr":
+            s.insert(0, LOCAL_BASE + n)
+        elif name == "mem_load":
+            s[0] = self.loc.get(s[0] - LOCAL_BASE, 0)
         elif name == "loc_store":
             self.loc[n] = s.pop(0)
         elif name == "loc_storew":
