@@ -18,6 +18,7 @@
 
 mod aux;
 pub mod check;
+mod evaluate;
 pub mod lde;
 mod stark;
 pub mod trace;

@@ -11,9 +11,10 @@ use winter_air::{AuxRandElements, PartitionOptions};
 use winter_crypto::{DefaultRandomCoin, ElementHasher, MerkleTree};
 use winter_prover::{
     matrix::ColMatrix, CompositionPoly, CompositionPolyTrace, ConstraintCompositionCoefficients,
-    DefaultConstraintEvaluator, ProofOptions, Prover, StarkDomain, TraceInfo, TracePolyTable,
+    ProofOptions, Prover, StarkDomain, TraceInfo, TracePolyTable,
 };
 
+use crate::evaluate::VmConstraintEvaluator;
 use crate::lde::{VmConstraintCommitment, VmTraceLde};
 use crate::trace::VmTrace;
 
@@ -51,8 +52,7 @@ where
     type RandomCoin = DefaultRandomCoin<H>;
     type TraceLde<E: FieldElement<BaseField = Felt>> = VmTraceLde<E, H>;
     type ConstraintCommitment<E: FieldElement<BaseField = Felt>> = VmConstraintCommitment<E, H>;
-    type ConstraintEvaluator<'a, E: FieldElement<BaseField = Felt>> =
-        DefaultConstraintEvaluator<'a, VmAir, E>;
+    type ConstraintEvaluator<'a, E: FieldElement<BaseField = Felt>> = VmConstraintEvaluator<'a, E>;
 
     fn get_pub_inputs(&self, _trace: &VmTrace) -> PublicInputs {
         self.public.clone()
@@ -78,7 +78,7 @@ where
         aux_rands: Option<AuxRandElements<E>>,
         coefficients: ConstraintCompositionCoefficients<E>,
     ) -> Self::ConstraintEvaluator<'a, E> {
-        DefaultConstraintEvaluator::new(air, aux_rands, coefficients)
+        VmConstraintEvaluator::new(air, aux_rands, coefficients)
     }
 
     fn build_constraint_commitment<E: FieldElement<BaseField = Felt>>(

@@ -7,9 +7,9 @@
 //!
 //! The columns are transformed [`fft::LANES`] at a time (a *segment*, as in winterfell): a
 //! segment's rows are interpolated (inverse FFT over the trace domain), multiplied by the
-//! powers of each coset's offset and evaluated (one forward FFT per coset of the blowup),
-//! and the segments are then interleaved into one row-major matrix, whose rows are hashed
-//! into the Merkle tree of the commitment.
+//! powers of each coset's offset and evaluated (one forward FFT per coset of the blowup).
+//! The segments are kept as they are ([`Extension`]); a row is gathered from them when it is
+//! hashed into the Merkle tree of the commitment or read by the constraint evaluator.
 
 pub mod fft;
 
@@ -67,8 +67,15 @@ impl Extension {
         debug_assert_eq!(out.len(), self.width);
         let coset = permute_index(self.blowup, r % self.blowup);
         let index = coset * self.trace_rows + r / self.blowup;
-        for (cells, segment) in out.chunks_mut(LANES).zip(&self.segments) {
-            cells.copy_from_slice(&segment[index][..cells.len()]);
+        // Whole segments as fixed-size copies (inlined, where a copy of a length known only
+        // at run time calls memmove), then the last, partial one.
+        let mut cells = out.chunks_exact_mut(LANES);
+        for (cells, segment) in (&mut cells).zip(&self.segments) {
+            cells.copy_from_slice(&segment[index]);
+        }
+        let rest = cells.into_remainder();
+        if !rest.is_empty() {
+            rest.copy_from_slice(&self.segments[self.width / LANES][index][..rest.len()]);
         }
     }
 

@@ -1,0 +1,444 @@
+//! Constraint evaluation over the constraint-evaluation domain: the composition that
+//! winterfell's `DefaultConstraintEvaluator` computes, the same field elements (the `tests`
+//! compare them), with less work around each call of the AIR:
+//!
+//! - the main constraints (239 under the default preset, base field) are merged with their
+//!   composition coefficients by a dot product that reduces once per point instead of once
+//!   per product ([`dot`]);
+//! - the transition divisor's inverse is `prod (x - e) / (x^n - 1)`: the product over the
+//!   exempt points, times one of `ce_blowup` precomputed values (`x^n` repeats with that
+//!   period over the domain), with no inversion per point;
+//! - the boundary assertions (all single-row, at three rows) are grouped by row and divided
+//!   with one batch inversion per chunk of points;
+//! - the domain is cut into chunks of [`CHUNK`] points that threads take as they come,
+//!   not one fixed fragment per thread, and a chunk is evaluated coset by coset, in the
+//!   order the LDE stores its rows.
+//!
+//! Every step is the same algebra as winterfell's: `C(x) = sum_i c_i T_i(x) / Z(x) + sum_g
+//! sum_j c_j (f_j(x) - v_j) / (x - g^r)`.
+
+#[cfg(feature = "concurrent")]
+use rayon::prelude::*;
+use vm_air::VmAir;
+use vm_core::{Felt, FieldElement};
+use winter_air::{
+    Air, AuxRandElements, ConstraintCompositionCoefficients, ConstraintDivisor, EvaluationFrame,
+};
+use winter_math::{batch_inversion, polynom, StarkField};
+use winter_prover::{CompositionPolyTrace, ConstraintEvaluator, StarkDomain, TraceLde};
+
+/// Points of the constraint-evaluation domain per task.
+const CHUNK: usize = 4096;
+
+/// The constraint evaluator of [`crate::stark::VmStark`].
+pub struct VmConstraintEvaluator<'a, E: FieldElement<BaseField = Felt>> {
+    air: &'a VmAir,
+    rands: AuxRandElements<E>,
+    /// The main constraints' coefficients, split into base-field components, component
+    /// `d` of coefficient `i` at `d * num_main + i`, as Montgomery integers for [`dot`].
+    main_coefs: Vec<u64>,
+    aux_coefs: Vec<E>,
+    /// The transition divisor's exempt points.
+    exemptions: Vec<Felt>,
+    /// The boundary assertions, one group per row.
+    boundary: Vec<BoundaryRow<E>>,
+}
+
+/// The boundary assertions of one row `g^r`: `(column, value, coefficient)`.
+struct BoundaryRow<E: FieldElement<BaseField = Felt>> {
+    point: Felt,
+    main: Vec<(usize, Felt, E)>,
+    aux: Vec<(usize, E, E)>,
+}
+
+impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
+    /// The evaluator of `air`'s constraints with the verifier's random elements.
+    pub fn new(
+        air: &'a VmAir,
+        rands: Option<AuxRandElements<E>>,
+        coefficients: ConstraintCompositionCoefficients<E>,
+    ) -> Self {
+        let rands = rands.expect("the VM's trace has an auxiliary segment");
+        let transition = air.get_transition_constraints(&coefficients.transition);
+        let main = transition.main_constraint_coef();
+        let degree = E::EXTENSION_DEGREE;
+        let mut main_coefs = vec![0u64; degree * main.len()];
+        for (i, c) in main.iter().enumerate() {
+            for d in 0..degree {
+                main_coefs[d * main.len() + i] = c.base_element(d).inner();
+            }
+        }
+        let divisor = transition.divisor();
+        let n = air.trace_length();
+        assert_eq!(
+            divisor.numerator(),
+            &[(n, Felt::ONE)],
+            "a transition divisor is x^n - 1 over its exemptions"
+        );
+        let boundary = boundary_rows(air, &rands, &coefficients.boundary);
+        Self {
+            air,
+            rands,
+            main_coefs,
+            aux_coefs: transition.aux_constraint_coef(),
+            exemptions: divisor.exemptions().to_vec(),
+            boundary,
+        }
+    }
+
+    /// Evaluates the composition at the `points.len()` points from `first` on.
+    fn evaluate_chunk<T: TraceLde<E>>(
+        &self,
+        trace: &T,
+        domain: &StarkDomain<Felt>,
+        periodic: &Periodic,
+        first: usize,
+        points: &mut [E],
+    ) {
+        let air = self.air;
+        let info = air.trace_info();
+        let mut main = EvaluationFrame::<Felt>::new(info.main_trace_width());
+        let mut aux = EvaluationFrame::<E>::new(info.aux_segment_width());
+        let num_main = air.context().num_main_transition_constraints();
+        let mut main_values = vec![Felt::ZERO; num_main];
+        let mut aux_values = vec![E::ZERO; self.aux_coefs.len()];
+        let lde_shift = domain.ce_to_lde_blowup().trailing_zeros();
+        let n = air.trace_length();
+        // 1 / (x^n - 1) over the domain: x^n = offset^n g^(n i) repeats every ce_blowup
+        // points.
+        let g = domain.ce_domain_generator();
+        let period = domain.ce_domain_size() / n;
+        let offset_n = domain.offset().exp(n as u64);
+        let g_n = g.exp(n as u64);
+        let mut vanishing: Vec<Felt> = (0..period)
+            .map(|k| offset_n * g_n.exp(k as u64) - Felt::ONE)
+            .collect();
+        vanishing = batch_inversion(&vanishing);
+        // The boundary rows' denominators x - g^r of the chunk, inverted at once.
+        let rows = self.boundary.len();
+        let mut denominators = Vec::with_capacity(rows * points.len());
+        let mut x = domain.get_ce_x_at(first);
+        let mut xs = Vec::with_capacity(points.len());
+        for _ in 0..points.len() {
+            xs.push(x);
+            denominators.extend(self.boundary.iter().map(|b| x - b.point));
+            x *= g;
+        }
+        let inverses = batch_inversion(&denominators);
+        // Coset by coset: the LDE keeps each coset in its own run of rows, so that the points
+        // `c, c + s, c + 2s, ...` (s = the trace-to-evaluation blowup) read consecutive rows
+        // of every segment, current and next alike, where the natural order would jump
+        // between `s` cosets at every point.
+        let stride = domain.trace_to_ce_blowup();
+        let len = points.len();
+        for k in (0..stride).flat_map(|c| (c..len).step_by(stride)) {
+            let step = first + k;
+            let x = xs[k];
+            let out = &mut points[k];
+            trace.read_main_trace_frame_into(step << lde_shift, &mut main);
+            trace.read_aux_trace_frame_into(step << lde_shift, &mut aux);
+            let row = periodic.row(step);
+            air.evaluate_transition(&main, row, &mut main_values);
+            air.evaluate_aux_transition(&main, &aux, row, &self.rands, &mut aux_values);
+            let mut merged = merge_main::<E>(&self.main_coefs, &main_values);
+            for (c, v) in self.aux_coefs.iter().zip(&aux_values) {
+                merged += *c * *v;
+            }
+            let exempt = self
+                .exemptions
+                .iter()
+                .fold(Felt::ONE, |acc, &e| acc * (x - e));
+            let mut value = merged.mul_base(exempt * vanishing[step % period]);
+            let (current, aux_current) = (main.current(), aux.current());
+            for (b, inverse) in self
+                .boundary
+                .iter()
+                .zip(&inverses[k * rows..(k + 1) * rows])
+            {
+                let mut sum = E::ZERO;
+                for &(column, v, c) in &b.main {
+                    sum += c.mul_base(current[column] - v);
+                }
+                for &(column, v, c) in &b.aux {
+                    sum += c * (aux_current[column] - v);
+                }
+                value += sum.mul_base(*inverse);
+            }
+            *out = value;
+        }
+    }
+}
+
+impl<E: FieldElement<BaseField = Felt>> ConstraintEvaluator<E> for VmConstraintEvaluator<'_, E> {
+    type Air = VmAir;
+
+    fn evaluate<T: TraceLde<E>>(
+        self,
+        trace: &T,
+        domain: &StarkDomain<Felt>,
+    ) -> CompositionPolyTrace<E> {
+        // Winterfell's span name and field, which `vm bench` and the progress bar read.
+        let _span = tracing::info_span!(
+            "evaluate_constraints",
+            ce_domain_size = domain.ce_domain_size()
+        )
+        .entered();
+        let periodic = Periodic::new(self.air, domain);
+        let mut values = vec![E::ZERO; domain.ce_domain_size()];
+        let task = |(i, chunk): (usize, &mut [E])| {
+            self.evaluate_chunk(trace, domain, &periodic, i * CHUNK, chunk)
+        };
+        #[cfg(feature = "concurrent")]
+        values.par_chunks_mut(CHUNK).enumerate().for_each(task);
+        #[cfg(not(feature = "concurrent"))]
+        values.chunks_mut(CHUNK).enumerate().for_each(task);
+        CompositionPolyTrace::new(values)
+    }
+}
+
+/// The boundary assertions grouped by row. The VM asserts single cells only (`Assertion::
+/// single`): each group's divisor is `x - g^r`.
+fn boundary_rows<E: FieldElement<BaseField = Felt>>(
+    air: &VmAir,
+    rands: &AuxRandElements<E>,
+    coefficients: &[E],
+) -> Vec<BoundaryRow<E>> {
+    let source = air.get_boundary_constraints(Some(rands), coefficients);
+    let point = |divisor: &ConstraintDivisor<Felt>| {
+        assert!(
+            divisor.exemptions().is_empty() && divisor.numerator().len() == 1,
+            "the VM's assertions are single cells"
+        );
+        let (degree, point) = divisor.numerator()[0];
+        assert_eq!(degree, 1, "the VM's assertions are single cells");
+        point
+    };
+    let mut rows: Vec<BoundaryRow<E>> = Vec::new();
+    let mut row_of = |p: Felt| -> usize {
+        if let Some(i) = rows.iter().position(|r| r.point == p) {
+            return i;
+        }
+        rows.push(BoundaryRow {
+            point: p,
+            main: Vec::new(),
+            aux: Vec::new(),
+        });
+        rows.len() - 1
+    };
+    let mut main = Vec::new();
+    for group in source.main_constraints() {
+        let r = row_of(point(group.divisor()));
+        for c in group.constraints() {
+            assert_eq!(c.poly().len(), 1, "the VM's assertions are single cells");
+            main.push((r, (c.column(), c.poly()[0], *c.cc())));
+        }
+    }
+    let mut aux = Vec::new();
+    for group in source.aux_constraints() {
+        let r = row_of(point(group.divisor()));
+        for c in group.constraints() {
+            assert_eq!(c.poly().len(), 1, "the VM's assertions are single cells");
+            aux.push((r, (c.column(), c.poly()[0], *c.cc())));
+        }
+    }
+    for (r, c) in main {
+        rows[r].main.push(c);
+    }
+    for (r, c) in aux {
+        rows[r].aux.push(c);
+    }
+    rows
+}
+
+/// The periodic columns' values over the constraint-evaluation domain, row-major: a column
+/// of cycle `m` takes at `x` the value `p(x^(n/m))` of its polynomial, which repeats every
+/// `m * ce_blowup` points; all rows of the table's period are kept.
+struct Periodic {
+    width: usize,
+    period: usize,
+    values: Vec<Felt>,
+}
+
+impl Periodic {
+    fn new(air: &VmAir, domain: &StarkDomain<Felt>) -> Self {
+        let polys = air.get_periodic_column_polys();
+        let n = air.trace_length();
+        let blowup = domain.ce_domain_size() / n;
+        let period = polys.iter().map(|p| p.len() * blowup).max().unwrap_or(1);
+        let mut values = vec![Felt::ZERO; period * polys.len()];
+        for (j, poly) in polys.iter().enumerate() {
+            let stride = n / poly.len();
+            let g = domain.ce_domain_generator().exp(stride as u64);
+            let mut x = domain.offset().exp(stride as u64);
+            let cycle = poly.len() * blowup;
+            let column: Vec<Felt> = (0..cycle)
+                .map(|_| {
+                    let v = polynom::eval(poly, x);
+                    x *= g;
+                    v
+                })
+                .collect();
+            for k in 0..period {
+                values[k * polys.len() + j] = column[k % cycle];
+            }
+        }
+        Self {
+            width: polys.len(),
+            period,
+            values,
+        }
+    }
+
+    fn row(&self, step: usize) -> &[Felt] {
+        let k = step % self.period;
+        &self.values[k * self.width..(k + 1) * self.width]
+    }
+}
+
+/// `sum_i c_i v_i` for the coefficients `c_i` of `E` (their base components laid out by
+/// [`VmConstraintEvaluator::new`]) and base values `v_i`.
+fn merge_main<E: FieldElement<BaseField = Felt>>(coefs: &[u64], values: &[Felt]) -> E {
+    let n = values.len();
+    let mut parts = [Felt::ZERO; 3];
+    for (d, part) in parts.iter_mut().take(E::EXTENSION_DEGREE).enumerate() {
+        *part = dot(&coefs[d * n..(d + 1) * n], values);
+    }
+    E::slice_from_base_elements(&parts[..E::EXTENSION_DEGREE])[0]
+}
+
+/// `sum_i a_i v_i` over the base field, for `a_i` given as Montgomery integers: the 128-bit
+/// products of the Montgomery forms are summed as integers (with the carries counted) and
+/// reduced once. Each product is `a v R^2` (`R = 2^64`), so the sum reduced modulo `p` is the
+/// Montgomery form of the result times `R`, which one Montgomery multiplication by 1
+/// removes.
+fn dot(coefs: &[u64], values: &[Felt]) -> Felt {
+    const P: u128 = Felt::MODULUS as u128;
+    let mut low = 0u128;
+    let mut carries = 0u64;
+    for (&a, v) in coefs.iter().zip(values) {
+        let (sum, carry) = low.overflowing_add(a as u128 * v.inner() as u128);
+        low = sum;
+        carries += carry as u64;
+    }
+    // 2^64 = 2^32 - 1 and 2^128 = -2^32 modulo p.
+    let folded =
+        (low as u64) as u128 + (low >> 64) * 0xffff_ffff + carries as u128 * (P - (1 << 32));
+    Felt::from_mont((folded % P) as u64) * Felt::from_mont(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{rngs::StdRng, Rng, SeedableRng};
+    use vm_air::{preset, PublicInputs};
+    use vm_core::StackInputs;
+    use vm_processor::{AdviceInputs, DefaultHost, ExecutionOptions};
+    use winter_air::{PartitionOptions, TraceInfo};
+    use winter_crypto::{hashers::Blake3_192, DefaultRandomCoin, RandomCoin};
+    use winter_math::fields::{CubeExtension, QuadExtension};
+    use winter_prover::{DefaultConstraintEvaluator, Trace};
+
+    use crate::lde::VmTraceLde;
+
+    type H = Blake3_192<Felt>;
+
+    #[test]
+    fn dot_is_the_sum_of_products() {
+        let mut rng = StdRng::seed_from_u64(7);
+        for len in [0, 1, 2, 239, 1000] {
+            let a: Vec<Felt> = (0..len).map(|_| Felt::new(rng.gen())).collect();
+            let mut v: Vec<Felt> = (0..len).map(|_| Felt::new(rng.gen())).collect();
+            if len > 2 {
+                // Values next to the modulus make every product carry.
+                v[0] = -Felt::ONE;
+                v[1] = Felt::new(Felt::MODULUS - 2);
+            }
+            let coefs: Vec<u64> = a.iter().map(|x| x.inner()).collect();
+            let expected = a.iter().zip(&v).fold(Felt::ZERO, |s, (x, y)| s + *x * *y);
+            assert_eq!(dot(&coefs, &v), expected, "length {len}");
+        }
+        let max = vec![(-Felt::ONE).inner(); 4096];
+        let v = vec![-Felt::ONE; 4096];
+        assert_eq!(dot(&max, &v), Felt::new(4096));
+    }
+
+    /// The composition equals winterfell's `DefaultConstraintEvaluator`'s, point for point,
+    /// on the trace of a program that uses the CPU, the hasher's requests, memory, the
+    /// bitwise chiplet and the range checker, in the quadratic and the cubic extension and
+    /// without zero knowledge.
+    #[test]
+    fn matches_winterfells_evaluator() {
+        let source = "begin
+            push.5 push.7 u32wrapping_add push.3 u32xor mem_store.4 mem_load.4
+            push.1.2.3.4 hperm dropw dropw swapw dropw
+            repeat.20 dup.1 add swap end
+        end";
+        let program = vm_assembly::Assembler::new()
+            .assemble_source("test.masm", source)
+            .expect("assembles");
+        // 96 bits (quadratic extension), 128 bits (cubic), 96 bits without zero knowledge.
+        for id in [0, 1, 4] {
+            let preset = preset::by_id(id).expect("a preset");
+            let execution = crate::execute_for_proof(
+                &program,
+                StackInputs::default(),
+                AdviceInputs::default(),
+                &mut DefaultHost,
+                ExecutionOptions::default(),
+            )
+            .expect("runs");
+            let mut rng = StdRng::seed_from_u64(3);
+            let trace = crate::trace::build(
+                &program,
+                &execution.trace,
+                execution.output.final_depth,
+                preset,
+                &mut rng,
+            );
+            let public = PublicInputs {
+                preset: preset.id,
+                program_hash: program.hash(),
+                stack_inputs: execution.stack_inputs.clone(),
+                stack_outputs: execution.output.stack,
+            };
+            let info: TraceInfo = trace.info().clone();
+            let air = VmAir::new(info.clone(), public, preset.options());
+            if preset.extension_degree == 2 {
+                compare::<QuadExtension<Felt>>(&air, &trace, &mut rng);
+            } else {
+                compare::<CubeExtension<Felt>>(&air, &trace, &mut rng);
+            }
+        }
+    }
+
+    fn compare<E: FieldElement<BaseField = Felt>>(
+        air: &VmAir,
+        trace: &crate::trace::VmTrace,
+        rng: &mut StdRng,
+    ) {
+        let domain = StarkDomain::new(air);
+        let (mut lde, _) = VmTraceLde::<E, H>::new(
+            trace.info(),
+            trace.main_segment(),
+            &domain,
+            PartitionOptions::default(),
+        );
+        let seed: Vec<Felt> = (0..4).map(|_| Felt::new(rng.gen())).collect();
+        let mut coin = DefaultRandomCoin::<H>::new(&seed);
+        let rands = air.get_aux_rand_elements::<E, _>(&mut coin).expect("draws");
+        let aux = crate::aux::build(trace, rands.rand_elements(), rng);
+        lde.set_aux_trace(&aux, &domain);
+        let coefficients = air
+            .get_constraint_composition_coefficients::<E, _>(&mut coin)
+            .expect("draws");
+        let theirs =
+            DefaultConstraintEvaluator::new(air, Some(rands.clone()), coefficients.clone())
+                .evaluate(&lde, &domain)
+                .into_inner();
+        let ours = VmConstraintEvaluator::new(air, Some(rands), coefficients)
+            .evaluate(&lde, &domain)
+            .into_inner();
+        assert_eq!(ours.len(), theirs.len());
+        assert!(ours == theirs, "the compositions differ");
+    }
+}
