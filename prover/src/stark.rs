@@ -97,6 +97,44 @@ where
         rands: &AuxRandElements<E>,
     ) -> ColMatrix<E> {
         let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
-        crate::aux::build(trace, rands.rand_elements(), &mut *rng)
+        #[allow(unused_mut)]
+        let mut aux = crate::aux::build(trace, rands.rand_elements(), &mut *rng);
+        #[cfg(feature = "testing")]
+        if let Some(tamper) = trace.aux_tamper_for_testing() {
+            tamper_aux(&mut aux, rands.rand_elements(), tamper.as_ref());
+        }
+        aux
+    }
+}
+
+/// Applies a liar's change, written over the checker's field, to an auxiliary trace over `E`
+/// (the same field: the tampering tests prove under a 96-bit preset).
+#[cfg(feature = "testing")]
+fn tamper_aux<E: FieldElement<BaseField = Felt>>(
+    aux: &mut ColMatrix<E>,
+    rands: &[E],
+    tamper: &(dyn Fn(&mut ColMatrix<crate::check::CheckField>, &[crate::check::CheckField])
+          + Send
+          + Sync),
+) {
+    use crate::check::CheckField;
+    assert_eq!(
+        E::EXTENSION_DEGREE,
+        CheckField::EXTENSION_DEGREE,
+        "a tampered proof uses the quadratic extension"
+    );
+    let cast = |values: &[E]| -> Vec<CheckField> {
+        CheckField::slice_from_base_elements(E::slice_as_base_elements(values)).to_vec()
+    };
+    let mut columns = ColMatrix::new(
+        (0..aux.num_cols())
+            .map(|c| cast(aux.get_column(c)))
+            .collect(),
+    );
+    tamper(&mut columns, &cast(rands));
+    for c in 0..aux.num_cols() {
+        let tampered = CheckField::slice_as_base_elements(columns.get_column(c));
+        aux.get_column_mut(c)
+            .copy_from_slice(E::slice_from_base_elements(tampered));
     }
 }

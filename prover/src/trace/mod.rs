@@ -26,7 +26,19 @@ pub struct VmTrace {
     /// The randomization sources in use (all of them unless a test switched one off).
     #[cfg(feature = "testing")]
     zk_sources: ZkSourcesForTesting,
+    /// A liar's change to the auxiliary trace, applied after it is built (testing only).
+    #[cfg(feature = "testing")]
+    aux_tamper: Option<AuxTamperForTesting>,
 }
+
+/// **Dangerous: forges the bus columns.** A change to the auxiliary trace after the prover
+/// built it honestly, given the bus challenges drawn from the transcript: the malicious
+/// prover of the soundness tests, who controls the bus columns too.
+#[cfg(feature = "testing")]
+#[doc(hidden)]
+pub type AuxTamperForTesting = std::sync::Arc<
+    dyn Fn(&mut ColMatrix<crate::check::CheckField>, &[crate::check::CheckField]) + Send + Sync,
+>;
 
 #[cfg(feature = "testing")]
 impl VmTrace {
@@ -35,6 +47,20 @@ impl VmTrace {
     #[doc(hidden)]
     pub fn columns_mut_for_testing(&mut self) -> &mut ColMatrix<Felt> {
         &mut self.main
+    }
+
+    /// **Dangerous: forges the bus columns.** Makes the prover apply `tamper` to the
+    /// auxiliary trace it builds (over the quadratic extension, the 96-bit presets'), so
+    /// that a bus forgery can be proven and shown to the verifier.
+    #[doc(hidden)]
+    pub fn tamper_aux_for_testing(&mut self, tamper: AuxTamperForTesting) {
+        self.aux_tamper = Some(tamper);
+    }
+
+    /// The change [`Self::tamper_aux_for_testing`] asked for, if any.
+    #[doc(hidden)]
+    pub fn aux_tamper_for_testing(&self) -> Option<&AuxTamperForTesting> {
+        self.aux_tamper.as_ref()
     }
 }
 
@@ -398,5 +424,7 @@ fn build_hooked(
         random_rows: preset.random_rows(),
         #[cfg(feature = "testing")]
         zk_sources: ZkSourcesForTesting::ALL_ON,
+        #[cfg(feature = "testing")]
+        aux_tamper: None,
     }
 }
