@@ -22,9 +22,10 @@ use rayon::prelude::*;
 use vm_air::VmAir;
 use vm_core::{Felt, FieldElement};
 use winter_air::{
-    Air, AuxRandElements, ConstraintCompositionCoefficients, ConstraintDivisor, EvaluationFrame,
+    Air, AuxRandElements, BoundaryConstraintGroup, ConstraintCompositionCoefficients,
+    ConstraintDivisor, EvaluationFrame,
 };
-use winter_math::{batch_inversion, polynom, StarkField};
+use winter_math::{batch_inversion, polynom, ExtensionOf, StarkField};
 use winter_prover::{CompositionPolyTrace, ConstraintEvaluator, StarkDomain, TraceLde};
 
 /// Points of the constraint-evaluation domain per task.
@@ -225,22 +226,12 @@ fn boundary_rows<E: FieldElement<BaseField = Felt>>(
         });
         rows.len() - 1
     };
-    let mut main = Vec::new();
-    for group in source.main_constraints() {
-        let r = row_of(point(group.divisor()));
-        for c in group.constraints() {
-            assert_eq!(c.poly().len(), 1, "the VM's assertions are single cells");
-            main.push((r, (c.column(), c.poly()[0], *c.cc())));
-        }
-    }
-    let mut aux = Vec::new();
-    for group in source.aux_constraints() {
-        let r = row_of(point(group.divisor()));
-        for c in group.constraints() {
-            assert_eq!(c.poly().len(), 1, "the VM's assertions are single cells");
-            aux.push((r, (c.column(), c.poly()[0], *c.cc())));
-        }
-    }
+    let main: Vec<_> = cells(source.main_constraints(), point)
+        .map(|(p, c)| (row_of(p), c))
+        .collect();
+    let aux: Vec<_> = cells(source.aux_constraints(), point)
+        .map(|(p, c)| (row_of(p), c))
+        .collect();
     for (r, c) in main {
         rows[r].main.push(c);
     }
@@ -248,6 +239,24 @@ fn boundary_rows<E: FieldElement<BaseField = Felt>>(
         rows[r].aux.push(c);
     }
     rows
+}
+
+/// Every assertion of `groups` as `(g^r, (column, value, coefficient))`.
+fn cells<'g, F, E>(
+    groups: &'g [BoundaryConstraintGroup<F, E>],
+    point: impl Fn(&ConstraintDivisor<Felt>) -> Felt + 'g,
+) -> impl Iterator<Item = (Felt, (usize, F, E))> + 'g
+where
+    F: FieldElement<BaseField = Felt>,
+    E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
+{
+    groups.iter().flat_map(move |group| {
+        let p = point(group.divisor());
+        group.constraints().iter().map(move |c| {
+            assert_eq!(c.poly().len(), 1, "the VM's assertions are single cells");
+            (p, (c.column(), c.poly()[0], *c.cc()))
+        })
+    })
 }
 
 /// The periodic columns' values over the constraint-evaluation domain, row-major: a column

@@ -140,6 +140,17 @@ def emit_round_constants(em, w):
         em.flush()
 
 
+def emit_big_sigma(em, v, r1, r2, r3):
+    """rotr(v ^ rotr(v, r1) ^ rotr(v, r2), r3) of a copy of `v` (the big sigmas, with the
+    outer rotation taken out: S1 = (5, 19, 6), S0 = (11, 20, 2))."""
+    x = em.dup(v)
+    y = em.un(f"u32rotr.{r1}", x, keep=True)
+    z = em.un(f"u32rotr.{r2}", x, keep=True)
+    y = em.op("u32xor", [(y, False), (z, False)])
+    y = em.op("u32xor", [(y, False), (x, False)])
+    return em.un(f"u32rotr.{r3}", y)
+
+
 def emit_round(em, state, cache, p, i):
     """Round `i` of a loop iteration on the 8 state names (a..h): reads W + K at `p + i`, and
     takes b ^ c from `cache` (the a ^ b of the round before). Returns the new state and the
@@ -147,12 +158,7 @@ def emit_round(em, state, cache, p, i):
     a, b, c, d, e, f, g, h = state
     em.comment(f"round {i} of {ROUNDS_PER_ITERATION}: T1 = h + S1(e) + Ch(e, f, g) + K + W; e' = d + T1; a' = T1 + S0(a) + Maj(a, b, c)")
     # S1 = rotr(e ^ rotr(e, 5) ^ rotr(e, 19), 6)
-    x = em.dup(e)
-    y = em.un("u32rotr.5", x, keep=True)
-    z = em.un("u32rotr.19", x, keep=True)
-    y = em.op("u32xor", [(y, False), (z, False)])
-    y = em.op("u32xor", [(y, False), (x, False)])
-    s1 = em.un("u32rotr.6", y)
+    s1 = emit_big_sigma(em, e, 5, 19, 6)
     # Ch = g ^ (e & (f ^ g))
     fg = em.op("u32xor", [(f, True), (g, True)])
     fg = em.op("u32and", [(fg, False), (e, True)])
@@ -174,12 +180,7 @@ def emit_round(em, state, cache, p, i):
     m = em.op("u32and", [(ab, True), (cache, False)])
     maj = em.op("u32xor", [(m, False), (b, True)])
     # S0 = rotr(a ^ rotr(a, 11) ^ rotr(a, 20), 2)
-    x = em.dup(a)
-    y = em.un("u32rotr.11", x, keep=True)
-    z = em.un("u32rotr.20", x, keep=True)
-    y = em.op("u32xor", [(y, False), (z, False)])
-    y = em.op("u32xor", [(y, False), (x, False)])
-    s0 = em.un("u32rotr.2", y)
+    s0 = emit_big_sigma(em, a, 11, 20, 2)
     t2 = em.op("add", [(s0, False), (maj, False)])
     an = em.op("add", [(t2, False), (t1, False)])
     an = em.un("u32cast", an)
