@@ -8,7 +8,7 @@ use rand::rngs::StdRng;
 use vm_air::{PublicInputs, VmAir};
 use vm_core::{Felt, FieldElement};
 use winter_air::{AuxRandElements, PartitionOptions};
-use winter_crypto::{DefaultRandomCoin, ElementHasher, MerkleTree};
+use winter_crypto::{DefaultRandomCoin, MerkleTree};
 use winter_prover::{
     matrix::ColMatrix, CompositionPoly, CompositionPolyTrace, ConstraintCompositionCoefficients,
     ProofOptions, Prover, StarkDomain, TraceInfo, TracePolyTable,
@@ -42,7 +42,7 @@ impl<H> VmStark<H> {
 
 impl<H> Prover for VmStark<H>
 where
-    H: ElementHasher<BaseField = Felt> + Sync + Send,
+    H: crate::lde::leaves::LeafHasher + Sync + Send,
 {
     type BaseField = Felt;
     type Air = VmAir;

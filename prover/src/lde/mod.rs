@@ -12,6 +12,7 @@
 //! hashed into the Merkle tree of the commitment or read by the constraint evaluator.
 
 pub mod fft;
+pub mod leaves;
 
 use core::marker::PhantomData;
 
@@ -28,9 +29,9 @@ use winter_prover::{
 };
 
 use fft::{Lanes, LANES};
+use leaves::LeafHasher;
 
-/// Rows per task when rows are hashed.
-#[cfg(feature = "concurrent")]
+/// Rows per task when rows are hashed (together, by [`leaves::LeafHasher`]).
 const ROWS_PER_TASK: usize = 256;
 
 /// Base-field elements an auxiliary row may have (12 columns of the cubic extension take 36):
@@ -240,33 +241,44 @@ pub(crate) fn permute(values: &mut [Lanes]) {
 pub fn commit_rows<E, H>(lde: &Extension, partition: PartitionOptions) -> MerkleTree<H>
 where
     E: FieldElement<BaseField = Felt>,
-    H: ElementHasher<BaseField = Felt> + Sync,
+    H: LeafHasher + Sync,
 {
     let num_cols = lde.width / E::EXTENSION_DEGREE;
     let partition_size = partition.partition_size::<E>(num_cols);
-    let hash_row = |buffer: &mut Vec<Felt>, i: usize| -> H::Digest {
-        lde.read_base_row(i, buffer);
-        let row = E::slice_from_base_elements(buffer);
-        if partition_size == num_cols {
-            H::hash_elements(row)
-        } else {
-            let parts: Vec<H::Digest> = row.chunks(partition_size).map(H::hash_elements).collect();
-            H::merge_many(&parts)
+    let width = lde.width;
+    // Rows `start ..` of one task, read into `buffer` and hashed together (`leaves`).
+    let hash_rows = |buffer: &mut Vec<Felt>, start: usize| -> Vec<H::Digest> {
+        let end = (start + ROWS_PER_TASK).min(lde.num_rows());
+        buffer.resize((end - start) * width, Felt::ZERO);
+        for (i, row) in buffer.chunks_mut(width).enumerate() {
+            lde.read_base_row(start + i, row);
         }
+        let mut digests = Vec::with_capacity(end - start);
+        if partition_size == num_cols {
+            H::hash_rows::<E>(buffer, width, &mut digests);
+        } else {
+            for row in buffer.chunks(width) {
+                let parts: Vec<H::Digest> = E::slice_from_base_elements(row)
+                    .chunks(partition_size)
+                    .map(H::hash_elements)
+                    .collect();
+                digests.push(H::merge_many(&parts));
+            }
+        }
+        digests
     };
-    let buffer = || vec![Felt::ZERO; lde.width];
+    let starts = (0..lde.num_rows()).step_by(ROWS_PER_TASK);
     #[cfg(feature = "concurrent")]
-    let hashes: Vec<H::Digest> = (0..lde.num_rows())
+    let hashes: Vec<H::Digest> = starts
+        .collect::<Vec<_>>()
         .into_par_iter()
-        .with_min_len(ROWS_PER_TASK)
-        .map_init(buffer, hash_row)
+        .map_init(Vec::new, hash_rows)
+        .flatten_iter()
         .collect();
     #[cfg(not(feature = "concurrent"))]
     let hashes: Vec<H::Digest> = {
-        let mut buffer = buffer();
-        (0..lde.num_rows())
-            .map(|i| hash_row(&mut buffer, i))
-            .collect()
+        let mut buffer = Vec::new();
+        starts.flat_map(|s| hash_rows(&mut buffer, s)).collect()
     };
     MerkleTree::new(hashes).expect("an LDE has a power-of-two number of rows, at least 2")
 }
@@ -298,7 +310,7 @@ pub struct VmTraceLde<E: FieldElement<BaseField = Felt>, H: ElementHasher<BaseFi
 impl<E, H> VmTraceLde<E, H>
 where
     E: FieldElement<BaseField = Felt>,
-    H: ElementHasher<BaseField = Felt> + Sync,
+    H: LeafHasher + Sync,
 {
     /// Extends and commits to the main trace; returns the LDE and the main trace's
     /// polynomials.
@@ -326,7 +338,7 @@ where
 impl<E, H> TraceLde<E> for VmTraceLde<E, H>
 where
     E: FieldElement<BaseField = Felt>,
-    H: ElementHasher<BaseField = Felt> + Sync,
+    H: LeafHasher + Sync,
 {
     type HashFn = H;
     type VC = MerkleTree<H>;
@@ -412,7 +424,7 @@ pub struct VmConstraintCommitment<
 impl<E, H> VmConstraintCommitment<E, H>
 where
     E: FieldElement<BaseField = Felt>,
-    H: ElementHasher<BaseField = Felt> + Sync,
+    H: LeafHasher + Sync,
 {
     /// Splits the composition polynomial into `num_columns` columns, extends and commits to
     /// them; returns the commitment and the columns.
@@ -437,7 +449,7 @@ where
 impl<E, H> ConstraintCommitment<E> for VmConstraintCommitment<E, H>
 where
     E: FieldElement<BaseField = Felt>,
-    H: ElementHasher<BaseField = Felt> + Sync,
+    H: LeafHasher + Sync,
 {
     type HashFn = H;
     type VC = MerkleTree<H>;
