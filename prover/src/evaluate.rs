@@ -93,6 +93,7 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
         trace: &T,
         domain: &StarkDomain<Felt>,
         periodic: &Periodic,
+        vanishing: &[Felt],
         first: usize,
         points: &mut [E],
     ) {
@@ -104,17 +105,8 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
         let mut main_values = vec![Felt::ZERO; num_main];
         let mut aux_values = vec![E::ZERO; self.aux_coefs.len()];
         let lde_shift = domain.ce_to_lde_blowup().trailing_zeros();
-        let n = air.trace_length();
-        // 1 / (x^n - 1) over the domain: x^n = offset^n g^(n i) repeats every ce_blowup
-        // points.
         let g = domain.ce_domain_generator();
-        let period = domain.ce_domain_size() / n;
-        let offset_n = domain.offset().exp(n as u64);
-        let g_n = g.exp(n as u64);
-        let mut vanishing: Vec<Felt> = (0..period)
-            .map(|k| offset_n * g_n.exp(k as u64) - Felt::ONE)
-            .collect();
-        vanishing = batch_inversion(&vanishing);
+        let period = vanishing.len();
         // The boundary rows' denominators x - g^r of the chunk, inverted at once.
         let rows = self.boundary.len();
         let mut denominators = Vec::with_capacity(rows * points.len());
@@ -185,9 +177,10 @@ impl<E: FieldElement<BaseField = Felt>> ConstraintEvaluator<E> for VmConstraintE
         )
         .entered();
         let periodic = Periodic::new(self.air, domain);
+        let vanishing = inverse_vanishing(self.air.trace_length(), domain);
         let mut values = vec![E::ZERO; domain.ce_domain_size()];
         let task = |(i, chunk): (usize, &mut [E])| {
-            self.evaluate_chunk(trace, domain, &periodic, i * CHUNK, chunk)
+            self.evaluate_chunk(trace, domain, &periodic, &vanishing, i * CHUNK, chunk)
         };
         #[cfg(feature = "concurrent")]
         values.par_chunks_mut(CHUNK).enumerate().for_each(task);
@@ -195,6 +188,18 @@ impl<E: FieldElement<BaseField = Felt>> ConstraintEvaluator<E> for VmConstraintE
         values.chunks_mut(CHUNK).enumerate().for_each(task);
         CompositionPolyTrace::new(values)
     }
+}
+
+/// `1 / (x^n - 1)` over the constraint-evaluation domain, one period of it: `x^n = offset^n
+/// g^(n i)` repeats every `ce_blowup` points.
+fn inverse_vanishing(n: usize, domain: &StarkDomain<Felt>) -> Vec<Felt> {
+    let period = domain.ce_domain_size() / n;
+    let offset_n = domain.offset().exp(n as u64);
+    let g_n = domain.ce_domain_generator().exp(n as u64);
+    let values: Vec<Felt> = (0..period)
+        .map(|k| offset_n * g_n.exp(k as u64) - Felt::ONE)
+        .collect();
+    batch_inversion(&values)
 }
 
 /// The boundary assertions grouped by row. The VM asserts single cells only (`Assertion::

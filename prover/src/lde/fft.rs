@@ -240,22 +240,19 @@ mod tests {
             };
             let twiddles = fft::get_twiddles::<Felt>(n);
             let inv_twiddles = fft::get_inv_twiddles::<Felt>(n);
-            let expected_eval: Vec<Vec<Felt>> = columns
-                .iter()
-                .map(|c| {
-                    let mut c = c.clone();
-                    fft::evaluate_poly(&mut c, &twiddles);
-                    c
-                })
-                .collect();
-            let expected_interp: Vec<Vec<Felt>> = columns
-                .iter()
-                .map(|c| {
-                    let mut c = c.clone();
-                    fft::interpolate_poly(&mut c, &inv_twiddles);
-                    c
-                })
-                .collect();
+            // Each column transformed by winterfell's `transform`.
+            let each = |transform: fn(&mut [Felt], &[Felt]), twiddles: &[Felt]| -> Vec<Vec<Felt>> {
+                columns
+                    .iter()
+                    .map(|c| {
+                        let mut c = c.clone();
+                        transform(&mut c, twiddles);
+                        c
+                    })
+                    .collect()
+            };
+            let expected_eval = each(fft::evaluate_poly::<Felt, Felt>, &twiddles);
+            let expected_interp = each(fft::interpolate_poly::<Felt, Felt>, &inv_twiddles);
             for kernel in [Kernel::Avx512, Kernel::Avx2, Kernel::Baseline] {
                 if !kernel.is_supported() {
                     continue;

@@ -267,18 +267,20 @@ where
         }
         digests
     };
-    let starts = (0..lde.num_rows()).step_by(ROWS_PER_TASK);
     #[cfg(feature = "concurrent")]
-    let hashes: Vec<H::Digest> = starts
-        .collect::<Vec<_>>()
+    let hashes: Vec<H::Digest> = (0..lde.num_rows())
         .into_par_iter()
+        .step_by(ROWS_PER_TASK)
         .map_init(Vec::new, hash_rows)
         .flatten_iter()
         .collect();
     #[cfg(not(feature = "concurrent"))]
     let hashes: Vec<H::Digest> = {
         let mut buffer = Vec::new();
-        starts.flat_map(|s| hash_rows(&mut buffer, s)).collect()
+        (0..lde.num_rows())
+            .step_by(ROWS_PER_TASK)
+            .flat_map(|s| hash_rows(&mut buffer, s))
+            .collect()
     };
     MerkleTree::new(hashes).expect("an LDE has a power-of-two number of rows, at least 2")
 }
