@@ -101,7 +101,7 @@ where
         let mut aux = crate::aux::build(trace, rands.rand_elements(), &mut *rng);
         #[cfg(feature = "testing")]
         if let Some(tamper) = trace.aux_tamper_for_testing() {
-            tamper_aux(&mut aux, rands.rand_elements(), tamper.as_ref());
+            tamper_aux(&mut aux, rands.rand_elements(), tamper);
         }
         aux
     }
@@ -113,9 +113,7 @@ where
 fn tamper_aux<E: FieldElement<BaseField = Felt>>(
     aux: &mut ColMatrix<E>,
     rands: &[E],
-    tamper: &(dyn Fn(&mut ColMatrix<crate::check::CheckField>, &[crate::check::CheckField])
-          + Send
-          + Sync),
+    tamper: &crate::trace::AuxTamperForTesting,
 ) {
     use crate::check::CheckField;
     assert_eq!(
