@@ -80,6 +80,19 @@ where
     E::slice_from_base_elements(&out[..d])[0]
 }
 
+/// `core::array::from_fn`, always inlined. The AIR's evaluation is inlined into the
+/// prover's vector kernels (`vm_prover::kernel`) to be compiled with their features; core's
+/// `from_fn` is a function of its own, compiled without them, and the arithmetic in its
+/// closure would run one scalar lane at a time.
+#[inline(always)]
+pub fn from_fn<T: Copy + Default, const N: usize>(mut f: impl FnMut(usize) -> T) -> [T; N] {
+    let mut out = [T::default(); N];
+    for (i, v) in out.iter_mut().enumerate() {
+        *v = f(i);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,6 +57,7 @@ pub mod cols {
 }
 
 /// The overflow and control tables' register constraints on the transition `cur -> next`.
+#[inline(always)]
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     table: &StackTable,
     f: &Flags<E>,

@@ -43,6 +43,7 @@ pub struct Flags<E> {
 
 impl<E: FieldElement<BaseField = Felt>> Flags<E> {
     /// Computes the flags of the proven operations from a row's group and low columns.
+    #[inline(always)]
     pub fn new(table: &StackTable, row: &Cpu<'_, E>) -> Self {
         let mut op = [E::ZERO; 128];
         for &code in table.proven() {
@@ -67,6 +68,7 @@ impl<E: FieldElement<BaseField = Felt>> Flags<E> {
 }
 
 /// The opcode a row encodes, `sum 16 g G_g + sum l L_l` (linear in the flag columns).
+#[inline(always)]
 pub fn opcode<E: FieldElement<BaseField = Felt>>(row: &[E]) -> E {
     let mut acc = E::ZERO;
     for g in 1..NUM_GROUPS {
@@ -80,6 +82,7 @@ pub fn opcode<E: FieldElement<BaseField = Felt>>(row: &[E]) -> E {
 
 /// The decoder's constraints on the transition `cur -> next`: binary one-hot flags, a
 /// proven opcode, the clock and the program counter.
+#[inline(always)]
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     table: &StackTable,
     f: &Flags<E>,

@@ -224,7 +224,10 @@ pub fn main_constraints(preset: &Preset) -> Vec<named::NamedConstraint> {
 }
 
 /// Evaluates every main transition constraint on `cur -> next`, component by component:
-/// decoder, stack, control tables, chiplet region, then the composition masks.
+/// decoder, stack, control tables, chiplet region, then the composition masks. Always
+/// inlined, down to every component's evaluation, so that the prover's vector kernels
+/// compile all of it with their features.
+#[inline(always)]
 fn evaluate_main<E: FieldElement<BaseField = Felt>>(
     table: &StackTable,
     preset: &Preset,
@@ -303,6 +306,7 @@ impl Air for VmAir {
         &self.context
     }
 
+    #[inline(always)]
     fn evaluate_transition<E: FieldElement<BaseField = Felt>>(
         &self,
         frame: &EvaluationFrame<E>,

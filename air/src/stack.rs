@@ -288,6 +288,7 @@ impl Default for StackTable {
 
 /// The stack's constraints on the transition `cur -> next`: one per visible position and
 /// two extra conditions of the special operations.
+#[inline(always)]
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     table: &StackTable,
     f: &Flags<E>,

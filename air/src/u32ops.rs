@@ -263,6 +263,7 @@ where
 }
 
 /// The u32 operations' constraints on the transition `cur -> next`.
+#[inline(always)]
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     f: &Flags<E>,
     cur: &Cpu<'_, E>,

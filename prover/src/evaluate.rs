@@ -28,6 +28,9 @@ use winter_air::{
 use winter_math::{batch_inversion, polynom, ExtensionOf, StarkField};
 use winter_prover::{CompositionPolyTrace, ConstraintEvaluator, StarkDomain, TraceLde};
 
+use crate::kernel::Kernel;
+use crate::lanes::{Lanes, LANES};
+
 /// Points of the constraint-evaluation domain per task.
 const CHUNK: usize = 4096;
 
@@ -43,6 +46,10 @@ pub struct VmConstraintEvaluator<'a, E: FieldElement<BaseField = Felt>> {
     exemptions: Vec<Felt>,
     /// The boundary assertions, one group per row.
     boundary: Vec<BoundaryRow<E>>,
+    /// The vector kernel the main constraints are evaluated with, [`LANES`] points at a
+    /// time; `None` for one point at a time, which is faster without a vector unit (the
+    /// portable build on a CPU without AVX2, or another architecture).
+    lanes: Option<Kernel>,
 }
 
 /// The boundary assertions of one row `g^r`: `(column, value, coefficient)`.
@@ -84,7 +91,15 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
             aux_coefs: transition.aux_constraint_coef(),
             exemptions: divisor.exemptions().to_vec(),
             boundary,
+            lanes: Some(Kernel::best()).filter(|&k| k != Kernel::Baseline),
         }
+    }
+
+    /// The same evaluator with the main constraints evaluated by `lanes` (for the tests,
+    /// which compare every path).
+    #[cfg(test)]
+    fn with_lanes(self, lanes: Option<Kernel>) -> Self {
+        Self { lanes, ..self }
     }
 
     /// Evaluates the composition at the `points.len()` points from `first` on.
@@ -99,14 +114,20 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
     ) {
         let air = self.air;
         let info = air.trace_info();
-        let mut main = EvaluationFrame::<Felt>::new(info.main_trace_width());
-        let mut aux = EvaluationFrame::<E>::new(info.aux_segment_width());
+        let width = info.main_trace_width();
+        let mut frames: Vec<EvaluationFrame<Felt>> =
+            (0..LANES).map(|_| EvaluationFrame::new(width)).collect();
+        let mut aux_frames: Vec<EvaluationFrame<E>> = (0..LANES)
+            .map(|_| EvaluationFrame::new(info.aux_segment_width()))
+            .collect();
+        let mut lanes = EvaluationFrame::<Lanes>::new(width);
+        let mut lanes_periodic = vec![Lanes::ZERO; periodic.width];
         let num_main = air.context().num_main_transition_constraints();
+        let mut lanes_values = vec![Lanes::ZERO; num_main];
         let mut main_values = vec![Felt::ZERO; num_main];
         let mut aux_values = vec![E::ZERO; self.aux_coefs.len()];
         let lde_shift = domain.ce_to_lde_blowup().trailing_zeros();
         let g = domain.ce_domain_generator();
-        let period = vanishing.len();
         // The boundary rows' denominators x - g^r of the chunk, inverted at once.
         let rows = self.boundary.len();
         let mut denominators = Vec::with_capacity(rows * points.len());
@@ -118,47 +139,182 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
             x *= g;
         }
         let inverses = batch_inversion(&denominators);
+        let tail = Tail {
+            xs: &xs,
+            inverses: &inverses,
+            vanishing,
+            first,
+        };
         // Coset by coset: the LDE keeps each coset in its own run of rows, so that the points
         // `c, c + s, c + 2s, ...` (s = the trace-to-evaluation blowup) read consecutive rows
         // of every segment, current and next alike, where the natural order would jump
-        // between `s` cosets at every point.
+        // between `s` cosets at every point. Within a coset, `LANES` points at a time go
+        // through the main constraints together.
         let stride = domain.trace_to_ce_blowup();
         let len = points.len();
-        for k in (0..stride).flat_map(|c| (c..len).step_by(stride)) {
-            let step = first + k;
-            let x = xs[k];
-            let out = &mut points[k];
-            trace.read_main_trace_frame_into(step << lde_shift, &mut main);
-            trace.read_aux_trace_frame_into(step << lde_shift, &mut aux);
-            let row = periodic.row(step);
-            air.evaluate_transition(&main, row, &mut main_values);
-            air.evaluate_aux_transition(&main, &aux, row, &self.rands, &mut aux_values);
-            let mut merged = merge_main::<E>(&self.main_coefs, &main_values);
-            for (c, v) in self.aux_coefs.iter().zip(&aux_values) {
-                merged += *c * *v;
-            }
-            let exempt = self
-                .exemptions
-                .iter()
-                .fold(Felt::ONE, |acc, &e| acc * (x - e));
-            let mut value = merged.mul_base(exempt * vanishing[step % period]);
-            let (current, aux_current) = (main.current(), aux.current());
-            for (b, inverse) in self
-                .boundary
-                .iter()
-                .zip(&inverses[k * rows..(k + 1) * rows])
-            {
-                let mut sum = E::ZERO;
-                for &(column, v, c) in &b.main {
-                    sum += c.mul_base(current[column] - v);
+        for c in 0..stride {
+            let coset: Vec<usize> = (c..len).step_by(stride).collect();
+            for block in coset.chunks(LANES) {
+                for (j, &k) in block.iter().enumerate() {
+                    let step = (first + k) << lde_shift;
+                    trace.read_main_trace_frame_into(step, &mut frames[j]);
+                    trace.read_aux_trace_frame_into(step, &mut aux_frames[j]);
                 }
-                for &(column, v, c) in &b.aux {
-                    sum += c * (aux_current[column] - v);
+                let lanes_kernel = self.lanes.filter(|_| block.len() == LANES);
+                if let Some(kernel) = lanes_kernel {
+                    gather(&frames, &mut lanes, |f| f.current(), |l| l.current_mut());
+                    gather(&frames, &mut lanes, |f| f.next(), |l| l.next_mut());
+                    for (i, v) in lanes_periodic.iter_mut().enumerate() {
+                        *v = Lanes(core::array::from_fn(|j| periodic.row(first + block[j])[i]));
+                    }
+                    evaluate_lanes(kernel, air, &lanes, &lanes_periodic, &mut lanes_values);
                 }
-                value += sum.mul_base(*inverse);
+                for (j, &k) in block.iter().enumerate() {
+                    let row = periodic.row(first + k);
+                    if lanes_kernel.is_some() {
+                        for (v, l) in main_values.iter_mut().zip(&lanes_values) {
+                            *v = l.0[j];
+                        }
+                    } else {
+                        air.evaluate_transition(&frames[j], row, &mut main_values);
+                    }
+                    air.evaluate_aux_transition(
+                        &frames[j],
+                        &aux_frames[j],
+                        row,
+                        &self.rands,
+                        &mut aux_values,
+                    );
+                    points[k] = self.compose(
+                        &tail,
+                        k,
+                        &frames[j],
+                        &aux_frames[j],
+                        &main_values,
+                        &aux_values,
+                    );
+                }
             }
-            *out = value;
         }
+    }
+
+    /// The composition at point `k` of a chunk from the constraints' values there: the
+    /// transition constraints merged and divided, plus the boundary quotients.
+    fn compose(
+        &self,
+        tail: &Tail<'_>,
+        k: usize,
+        main: &EvaluationFrame<Felt>,
+        aux: &EvaluationFrame<E>,
+        main_values: &[Felt],
+        aux_values: &[E],
+    ) -> E {
+        let step = tail.first + k;
+        let x = tail.xs[k];
+        let mut merged = merge_main::<E>(&self.main_coefs, main_values);
+        for (c, v) in self.aux_coefs.iter().zip(aux_values) {
+            merged += *c * *v;
+        }
+        let exempt = self
+            .exemptions
+            .iter()
+            .fold(Felt::ONE, |acc, &e| acc * (x - e));
+        let mut value = merged.mul_base(exempt * tail.vanishing[step % tail.vanishing.len()]);
+        let (current, aux_current) = (main.current(), aux.current());
+        let rows = self.boundary.len();
+        for (b, inverse) in self
+            .boundary
+            .iter()
+            .zip(&tail.inverses[k * rows..(k + 1) * rows])
+        {
+            let mut sum = E::ZERO;
+            for &(column, v, c) in &b.main {
+                sum += c.mul_base(current[column] - v);
+            }
+            for &(column, v, c) in &b.aux {
+                sum += c * (aux_current[column] - v);
+            }
+            value += sum.mul_base(*inverse);
+        }
+        value
+    }
+}
+
+/// The main constraints at [`LANES`] points, compiled for `kernel`'s vector unit (the AIR's
+/// evaluation functions are always inlined, so they take the kernel's features).
+fn evaluate_lanes(
+    kernel: Kernel,
+    air: &VmAir,
+    frame: &EvaluationFrame<Lanes>,
+    periodic: &[Lanes],
+    out: &mut [Lanes],
+) {
+    match kernel {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `is_supported` checked at run time that this CPU has every feature the
+        // kernel is compiled with.
+        Kernel::Avx512 if kernel.is_supported() => unsafe {
+            x86::lanes_avx512(air, frame, periodic, out)
+        },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        Kernel::Avx2 if kernel.is_supported() => unsafe {
+            x86::lanes_avx2(air, frame, periodic, out)
+        },
+        _ => air.evaluate_transition(frame, periodic, out),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use super::{EvaluationFrame, Lanes, VmAir};
+    use winter_air::Air;
+
+    crate::kernel::avx512! {
+        /// The x86-64-v4 evaluation.
+        pub(super) fn lanes_avx512(
+            air: &VmAir,
+            frame: &EvaluationFrame<Lanes>,
+            periodic: &[Lanes],
+            out: &mut [Lanes],
+        ) {
+            air.evaluate_transition(frame, periodic, out)
+        }
+    }
+
+    crate::kernel::avx2! {
+        /// The x86-64-v3 evaluation.
+        pub(super) fn lanes_avx2(
+            air: &VmAir,
+            frame: &EvaluationFrame<Lanes>,
+            periodic: &[Lanes],
+            out: &mut [Lanes],
+        ) {
+            air.evaluate_transition(frame, periodic, out)
+        }
+    }
+}
+
+/// What a chunk's points share for [`VmConstraintEvaluator::compose`]: the points `x`, the
+/// boundary rows' inverted denominators (`rows` per point), one period of `1 / (x^n - 1)`
+/// and the chunk's first index.
+struct Tail<'a> {
+    xs: &'a [Felt],
+    inverses: &'a [Felt],
+    vanishing: &'a [Felt],
+    first: usize,
+}
+
+/// Column by column, the `LANES` frames' rows (`row` of each) as one row of lanes.
+fn gather(
+    frames: &[EvaluationFrame<Felt>],
+    lanes: &mut EvaluationFrame<Lanes>,
+    row: impl Fn(&EvaluationFrame<Felt>) -> &[Felt],
+    lanes_row: impl Fn(&mut EvaluationFrame<Lanes>) -> &mut [Lanes],
+) {
+    let rows: [&[Felt]; LANES] = core::array::from_fn(|j| row(&frames[j]));
+    for (i, v) in lanes_row(lanes).iter_mut().enumerate() {
+        *v = Lanes(core::array::from_fn(|j| rows[j][i]));
     }
 }
 
@@ -379,7 +535,8 @@ mod tests {
     /// The composition equals winterfell's `DefaultConstraintEvaluator`'s, point for point,
     /// on the trace of a program that uses the CPU, the hasher's requests, memory, the
     /// bitwise chiplet and the range checker, in the quadratic and the cubic extension and
-    /// without zero knowledge.
+    /// without zero knowledge, evaluating the main constraints one point at a time and
+    /// eight at a time with every vector kernel.
     #[test]
     fn matches_winterfells_evaluator() {
         let source = "begin
@@ -449,10 +606,21 @@ mod tests {
             DefaultConstraintEvaluator::new(air, Some(rands.clone()), coefficients.clone())
                 .evaluate(&lde, &domain)
                 .into_inner();
-        let ours = VmConstraintEvaluator::new(air, Some(rands), coefficients)
-            .evaluate(&lde, &domain)
-            .into_inner();
-        assert_eq!(ours.len(), theirs.len());
-        assert!(ours == theirs, "the compositions differ");
+        // One point at a time, and eight at a time with every kernel (one this CPU lacks
+        // falls back to the baseline's code).
+        let paths = [
+            None,
+            Some(Kernel::Baseline),
+            Some(Kernel::Avx2),
+            Some(Kernel::Avx512),
+        ];
+        for lanes in paths {
+            let ours = VmConstraintEvaluator::new(air, Some(rands.clone()), coefficients.clone())
+                .with_lanes(lanes)
+                .evaluate(&lde, &domain)
+                .into_inner();
+            assert_eq!(ours.len(), theirs.len());
+            assert!(ours == theirs, "the compositions differ ({lanes:?})");
+        }
     }
 }

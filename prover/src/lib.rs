@@ -19,6 +19,8 @@
 mod aux;
 pub mod check;
 mod evaluate;
+pub mod kernel;
+mod lanes;
 pub mod lde;
 mod stark;
 pub mod trace;

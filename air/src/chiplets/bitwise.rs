@@ -109,11 +109,13 @@ pub fn cells<E: Copy>(row: &[E]) -> [E; WIDTH] {
 }
 
 /// `sum_i 2^i x[i]` over 16 cells.
+#[inline(always)]
 fn pack<E: FieldElement<BaseField = Felt>>(x: &[E]) -> E {
     x.iter().rev().fold(E::ZERO, |acc, v| acc.double() + *v)
 }
 
 /// `sum_i 2^i a[i] b[i]` over the row's 16 bit pairs (degree 2).
+#[inline(always)]
 fn pack_and<E: FieldElement<BaseField = Felt>>(row: &[E]) -> E {
     (0..BITS)
         .rev()
@@ -122,6 +124,7 @@ fn pack_and<E: FieldElement<BaseField = Felt>>(row: &[E]) -> E {
 
 /// The bus message `(a, b, z)` of the operation whose first row is `cur` and second `next`
 /// (bitwise cells), linear in the cells.
+#[inline(always)]
 pub fn message<E: FieldElement<BaseField = Felt>>(cur: &[E], next: &[E]) -> [E; 3] {
     let half = E::from(Felt::new(HALF));
     [
@@ -133,6 +136,7 @@ pub fn message<E: FieldElement<BaseField = Felt>>(cur: &[E], next: &[E]) -> [E; 
 
 /// Evaluates the bitwise constraints on the transition `cur -> next` (bitwise cells), with
 /// `k` the section's selector on the current row.
+#[inline(always)]
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     cur: &[E],
     next: &[E],

@@ -179,6 +179,7 @@ pub fn constraints() -> Vec<NamedConstraint> {
 /// absorb rows whose transition copies the capacity (a sponge's next block; degree at most
 /// 2), `periodic` the chiplet's [`NUM_PERIODIC`] periodic values in the order of
 /// [`periodic_columns`]; emits [`NUM_CONSTRAINTS`] values.
+#[inline(always)]
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     cur: &[E],
     next: &[E],
@@ -198,7 +199,7 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
 
     // y = MDS^-1 s' (so z = y - K), and w - ARK1 = MDS(s^7) with s^7 = a^2 s.
     let y = mat_vec_e(&INV_MDS, sn);
-    let s7: [E; STATE_WIDTH] = core::array::from_fn(|i| a[i].square() * s[i]);
+    let s7: [E; STATE_WIDTH] = crate::arith::from_fn(|i| a[i].square() * s[i]);
     let w = mat_vec_e(&MDS, &s7);
 
     for i in 0..STATE_WIDTH {
@@ -299,22 +300,31 @@ fn mat_vec(m: &[[Felt; STATE_WIDTH]; STATE_WIDTH], v: &[Felt; STATE_WIDTH]) -> [
 /// base coordinate of `v` alone, and each dot product sums its twelve 128-bit products of
 /// Montgomery forms before reducing once ([`crate::arith::dot`]), where `E` arithmetic would reduce
 /// every product.
+/// The most base components [`mat_vec_e`] takes.
+const MAX_COMPONENTS: usize = 8;
+
+#[inline(always)]
 fn mat_vec_e<E: FieldElement<BaseField = Felt>>(
     m: &[[Felt; STATE_WIDTH]; STATE_WIDTH],
     v: &[E],
 ) -> [E; STATE_WIDTH] {
     let d = E::EXTENSION_DEGREE;
     let base = E::slice_as_base_elements(&v[..STATE_WIDTH]);
-    // At most a cubic extension (the presets use degree 2 or 3).
-    let mut out = [Felt::ZERO; STATE_WIDTH * 3];
+    // At most 8 base components: the presets' extensions have 2 or 3, the prover's
+    // evaluation lanes (which the map acts on one by one too) 8.
+    assert!(
+        d <= MAX_COMPONENTS,
+        "at most {MAX_COMPONENTS} base components"
+    );
+    let mut out = [Felt::ZERO; STATE_WIDTH * MAX_COMPONENTS];
     for c in 0..d {
-        let x: [Felt; STATE_WIDTH] = core::array::from_fn(|j| base[j * d + c]);
+        let x: [Felt; STATE_WIDTH] = crate::arith::from_fn(|j| base[j * d + c]);
         for (i, row) in m.iter().enumerate() {
             out[i * d + c] = crate::arith::dot(row.iter().copied().zip(x));
         }
     }
     let out = E::slice_from_base_elements(&out[..STATE_WIDTH * d]);
-    core::array::from_fn(|i| out[i])
+    crate::arith::from_fn(|i| out[i])
 }
 
 // TESTS

@@ -97,6 +97,7 @@ pub const MEM_TAG: u64 = 8;
 
 /// The bus message `(tag, [ctx, addr, clk, x0, x1, x2, x3])` a memory row `row` (its shared
 /// block) receives, degree 2 in the columns.
+#[inline(always)]
 pub fn message<E: FieldElement<BaseField = Felt>>(row: &[E]) -> (E, [E; 7]) {
     let f = |x: u64| E::from(Felt::new(x));
     let (rw, ew) = (row[RW], row[EW]);
@@ -117,6 +118,7 @@ pub fn message<E: FieldElement<BaseField = Felt>>(row: &[E]) -> (E, [E; 7]) {
 
 /// The values the range checker must hold for the row `row` (a slice of the shared block):
 /// the delta limbs, the low word limb and four times the high one.
+#[inline(always)]
 pub fn lookups<E: FieldElement<BaseField = Felt>>(row: &[E]) -> [E; 5] {
     let four = E::from(Felt::new(4));
     [row[D0], row[D1], row[W0], row[W1] * four, row[W1]]
@@ -124,6 +126,7 @@ pub fn lookups<E: FieldElement<BaseField = Felt>>(row: &[E]) -> [E; 5] {
 
 /// Evaluates the memory constraints on the transition `cur -> next` of the shared block,
 /// with `m`, `m_next` the section's selector on both rows.
+#[inline(always)]
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     cur: &[E],
     next: &[E],

@@ -72,7 +72,7 @@ use cols::*;
 #[derive(Clone, Copy)]
 pub struct Chiplets<'a, E>(pub &'a [E]);
 
-impl<E: Copy> Chiplets<'_, E> {
+impl<E: Copy + Default> Chiplets<'_, E> {
     /// The hash chiplet's `active` flag.
     #[inline(always)]
     pub fn active(&self) -> E {
@@ -144,7 +144,7 @@ impl<E: Copy> Chiplets<'_, E> {
     /// The shared block's cells, in order (see [`cols::shared`]).
     #[inline(always)]
     pub fn shared(&self) -> [E; SHARED_WIDTH] {
-        core::array::from_fn(|i| self.0[cols::shared(i)])
+        crate::arith::from_fn(|i| self.0[cols::shared(i)])
     }
 }
 
@@ -165,6 +165,7 @@ pub fn periodic_columns() -> alloc::vec::Vec<alloc::vec::Vec<Felt>> {
 
 /// The region's constraints on the transition `cur -> next`: the bookkeeping columns,
 /// then the hash chiplet's own.
+#[inline(always)]
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     cur: &Chiplets<'_, E>,
     next: &Chiplets<'_, E>,

@@ -52,6 +52,7 @@ pub fn helpers(d: Felt) -> [Felt; 3] {
 
 /// Evaluates the range checker's constraints on `cur -> next` of the shared block, with
 /// `g`, `g_next` its selector on both rows.
+#[inline(always)]
 pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     cur: &[E],
     next: &[E],

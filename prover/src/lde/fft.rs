@@ -14,9 +14,9 @@
 //! order (`winter_math::fft::get_twiddles`): it leaves its output in bit-reversed order, and
 //! its results are the same field elements as winterfell's (`tests` below compare them).
 
-use std::sync::OnceLock;
-
 use vm_core::Felt;
+
+pub use crate::kernel::Kernel;
 
 /// Base-field columns transformed together: one row of a segment is one vector of eight
 /// lanes (an AVX-512 register holds all of them).
@@ -28,65 +28,6 @@ pub type Lanes = [Felt; LANES];
 /// Above this many butterflies per twiddle the recursion stops batching strides (as
 /// winterfell's `MAX_LOOP`): the batches then fit the cache.
 const MAX_LOOP: usize = 256;
-
-/// The code paths compiled into this binary, best first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kernel {
-    /// x86-64-v4: AVX-512 (F, DQ, VL, BW) with BMI2.
-    Avx512,
-    /// x86-64-v3: AVX2, FMA, BMI1/2.
-    Avx2,
-    /// The build's own target (portable x86-64 or any other architecture).
-    Baseline,
-}
-
-impl Kernel {
-    /// Whether this CPU can run the kernel.
-    pub fn is_supported(self) -> bool {
-        match self {
-            #[cfg(target_arch = "x86_64")]
-            Kernel::Avx512 => {
-                std::is_x86_feature_detected!("avx512f")
-                    && std::is_x86_feature_detected!("avx512dq")
-                    && std::is_x86_feature_detected!("avx512vl")
-                    && std::is_x86_feature_detected!("avx512bw")
-                    && Kernel::Avx2.is_supported()
-            }
-            #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2 => {
-                std::is_x86_feature_detected!("avx2")
-                    && std::is_x86_feature_detected!("fma")
-                    && std::is_x86_feature_detected!("bmi1")
-                    && std::is_x86_feature_detected!("bmi2")
-                    && std::is_x86_feature_detected!("lzcnt")
-                    && std::is_x86_feature_detected!("popcnt")
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            Kernel::Avx512 | Kernel::Avx2 => false,
-            Kernel::Baseline => true,
-        }
-    }
-
-    /// The best kernel this CPU runs, detected once per process.
-    pub fn best() -> Kernel {
-        static BEST: OnceLock<Kernel> = OnceLock::new();
-        *BEST.get_or_init(|| {
-            [Kernel::Avx512, Kernel::Avx2]
-                .into_iter()
-                .find(|k| k.is_supported())
-                .unwrap_or(Kernel::Baseline)
-        })
-    }
-
-    /// Its name in reports (`vm bench`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Kernel::Avx512 => "avx512",
-            Kernel::Avx2 => "avx2",
-            Kernel::Baseline => "baseline",
-        }
-    }
-}
 
 /// Transforms `values` (a power-of-two number of rows, coefficients in natural order) in
 /// place into their evaluations over the subgroup of that size, in bit-reversed order, with
@@ -182,22 +123,25 @@ fn fft_baseline(
 mod x86 {
     use super::{fft_level, Felt, Lanes};
 
-    /// Defines a kernel: the shared body compiled with `$features`, recursing into itself.
+    /// Defines a kernel: the shared body compiled with the features `$with!` gives it
+    /// (`crate::kernel`), recursing into itself.
     macro_rules! kernel {
-        ($(#[$doc:meta])* $name:ident, $features:literal) => {
-            $(#[$doc])*
-            #[target_feature(enable = $features)]
-            pub(super) fn $name(
-                values: &mut [Lanes],
-                twiddles: &[Felt],
-                count: usize,
-                stride: usize,
-                offset: usize,
-            ) {
-                // The closure inherits the kernel's features, so the call needs no `unsafe`.
-                fft_level(values, twiddles, count, stride, offset, |v, c, s, o| {
-                    $name(v, twiddles, c, s, o)
-                });
+        ($(#[$doc:meta])* $name:ident, $with:ident) => {
+            crate::kernel::$with! {
+                $(#[$doc])*
+                pub(super) fn $name(
+                    values: &mut [Lanes],
+                    twiddles: &[Felt],
+                    count: usize,
+                    stride: usize,
+                    offset: usize,
+                ) {
+                    // The closure inherits the kernel's features, so the call needs no
+                    // `unsafe`.
+                    fft_level(values, twiddles, count, stride, offset, |v, c, s, o| {
+                        $name(v, twiddles, c, s, o)
+                    });
+                }
             }
         };
     }
@@ -205,12 +149,12 @@ mod x86 {
     kernel!(
         /// The x86-64-v4 kernel.
         fft_avx512,
-        "avx512f,avx512dq,avx512vl,avx512bw,avx2,fma,bmi1,bmi2,lzcnt,popcnt"
+        avx512
     );
     kernel!(
         /// The x86-64-v3 kernel.
         fft_avx2,
-        "avx2,fma,bmi1,bmi2,lzcnt,popcnt"
+        avx2
     );
 }
 
