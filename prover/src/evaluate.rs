@@ -44,8 +44,8 @@ pub struct VmConstraintEvaluator<'a, E: FieldElement<BaseField = Felt>> {
     aux_coefs: Vec<E>,
     /// The transition divisor's exempt points.
     exemptions: Vec<Felt>,
-    /// The boundary assertions, one group per row.
-    boundary: Vec<BoundaryRow<E>>,
+    /// The boundary assertions' rows `g^r` and their numerators.
+    boundary: Vec<(Felt, BoundarySum<E>)>,
     /// The vector kernel the main constraints are evaluated with, [`LANES`] points at a
     /// time; `None` for one point at a time, which is faster without a vector unit (the
     /// portable build on a CPU without AVX2, or another architecture).
@@ -57,6 +57,60 @@ struct BoundaryRow<E: FieldElement<BaseField = Felt>> {
     point: Felt,
     main: Vec<(usize, Felt, E)>,
     aux: Vec<(usize, E, E)>,
+}
+
+/// The most main-trace assertions one row may have (the VM's first row has 38).
+const MAX_ASSERTED: usize = 128;
+
+/// A row's boundary quotient's numerator `sum_j c_j (f_j(x) - v_j)`, split as `sum_j c_j
+/// f_j(x) - sum_j c_j v_j`: the second sum is the same at every point, and the main
+/// columns' part of the first is a base-field dot product reduced once ([`merge_main`]).
+struct BoundarySum<E: FieldElement<BaseField = Felt>> {
+    /// The main columns asserted.
+    columns: Vec<usize>,
+    /// Their coefficients as [`merge_main`] takes them.
+    coefs: Vec<u64>,
+    /// The auxiliary assertions' `(column, coefficient)`.
+    aux: Vec<(usize, E)>,
+    /// `sum_j c_j v_j` over all the row's assertions.
+    constant: E,
+}
+
+impl<E: FieldElement<BaseField = Felt>> BoundarySum<E> {
+    fn new(row: &BoundaryRow<E>) -> Self {
+        let n = row.main.len();
+        assert!(n <= MAX_ASSERTED, "at most {MAX_ASSERTED} assertions per row");
+        let degree = E::EXTENSION_DEGREE;
+        let mut coefs = vec![0u64; degree * n];
+        for (i, &(_, _, c)) in row.main.iter().enumerate() {
+            for d in 0..degree {
+                coefs[d * n + i] = c.base_element(d).inner();
+            }
+        }
+        let main = row.main.iter().map(|&(_, v, c)| c.mul_base(v));
+        let aux = row.aux.iter().map(|&(_, v, c)| c * v);
+        let constant = main.chain(aux).fold(E::ZERO, |acc, x| acc + x);
+        Self {
+            columns: row.main.iter().map(|&(column, _, _)| column).collect(),
+            coefs,
+            aux: row.aux.iter().map(|&(column, _, c)| (column, c)).collect(),
+            constant,
+        }
+    }
+
+    /// The numerator at a point whose rows are `main` and `aux`; `scratch` holds the
+    /// asserted main cells.
+    fn at(&self, main: &[Felt], aux: &[E], scratch: &mut [Felt; MAX_ASSERTED]) -> E {
+        let cells = &mut scratch[..self.columns.len()];
+        for (cell, &c) in cells.iter_mut().zip(&self.columns) {
+            *cell = main[c];
+        }
+        let mut sum = merge_main::<E>(&self.coefs, cells);
+        for &(column, c) in &self.aux {
+            sum += c * aux[column];
+        }
+        sum - self.constant
+    }
 }
 
 impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
@@ -83,7 +137,10 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
             &[(n, Felt::ONE)],
             "a transition divisor is x^n - 1 over its exemptions"
         );
-        let boundary = boundary_rows(air, &rands, &coefficients.boundary);
+        let boundary = boundary_rows(air, &rands, &coefficients.boundary)
+            .iter()
+            .map(|row| (row.point, BoundarySum::new(row)))
+            .collect();
         Self {
             air,
             rands,
@@ -135,7 +192,7 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
         let mut xs = Vec::with_capacity(points.len());
         for _ in 0..points.len() {
             xs.push(x);
-            denominators.extend(self.boundary.iter().map(|b| x - b.point));
+            denominators.extend(self.boundary.iter().map(|(point, _)| x - *point));
             x *= g;
         }
         let inverses = batch_inversion(&denominators);
@@ -220,21 +277,16 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
             .iter()
             .fold(Felt::ONE, |acc, &e| acc * (x - e));
         let mut value = merged.mul_base(exempt * tail.vanishing[step % tail.vanishing.len()]);
-        let (current, aux_current) = (main.current(), aux.current());
         let rows = self.boundary.len();
-        for (b, inverse) in self
+        let mut scratch = [Felt::ZERO; MAX_ASSERTED];
+        for ((_, sum), inverse) in self
             .boundary
             .iter()
             .zip(&tail.inverses[k * rows..(k + 1) * rows])
         {
-            let mut sum = E::ZERO;
-            for &(column, v, c) in &b.main {
-                sum += c.mul_base(current[column] - v);
-            }
-            for &(column, v, c) in &b.aux {
-                sum += c * (aux_current[column] - v);
-            }
-            value += sum.mul_base(*inverse);
+            value += sum
+                .at(main.current(), aux.current(), &mut scratch)
+                .mul_base(*inverse);
         }
         value
     }
