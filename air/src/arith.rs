@@ -65,9 +65,12 @@ where
 {
     debug_assert!(w.len() >= x.len());
     if F::EXTENSION_DEGREE != 1 || x.len() <= SHORT {
-        return x.iter().zip(w).fold(E::ZERO, |acc, (&v, &c)| {
-            acc + <E as ExtensionOf<F>>::mul_base(c, v)
-        });
+        // A plain loop, not an iterator's `fold` (see [`from_fn`]).
+        let mut acc = E::ZERO;
+        for i in 0..x.len() {
+            acc += <E as ExtensionOf<F>>::mul_base(w[i], x[i]);
+        }
+        return acc;
     }
     let x = F::slice_as_base_elements(x);
     let d = E::EXTENSION_DEGREE;

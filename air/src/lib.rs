@@ -362,6 +362,7 @@ impl Air for VmAir {
             .collect()
     }
 
+    #[inline(always)]
     fn evaluate_aux_transition<F, E>(
         &self,
         main: &EvaluationFrame<F>,

@@ -125,12 +125,13 @@ pub fn slot_value<F: FieldElement<BaseField = Felt>>(
 
 /// The 12 values looked up on the transition `cur -> next` (each slot's low limb, then its
 /// high limb `(v - l) / 2^16`), whichever operation the row performs.
+#[inline(always)]
 pub fn lookup_values<F: FieldElement<BaseField = Felt>>(
     cur: &Cpu<'_, F>,
     next: &Cpu<'_, F>,
 ) -> [F; NUM_LOOKUPS] {
     let inv = F::from(INV_LIMB);
-    core::array::from_fn(|i| {
+    crate::arith::from_fn(|i| {
         let k = i / 2;
         let low = cur.helper(LOW_LIMB[k]);
         if i % 2 == 0 {
@@ -143,11 +144,15 @@ pub fn lookup_values<F: FieldElement<BaseField = Felt>>(
 
 /// The flag of lookup `i` on row `cur` (degree 2): the sum of the flags of the operations
 /// that look its slot up.
+#[inline(always)]
 pub fn lookup_flag<F: FieldElement<BaseField = Felt>>(cur: &[F], i: usize) -> F {
     use crate::layout::{GROUP, LOW};
-    slot_ops(i / 2).iter().fold(F::ZERO, |acc, op| {
-        acc + cur[GROUP + op.group_index()] * cur[LOW + op.low_index()]
-    })
+    // Plain loops, not iterators' `fold`s, in the AIR's evaluation ([`crate::arith::from_fn`]).
+    let mut acc = F::ZERO;
+    for op in slot_ops(i / 2) {
+        acc += cur[GROUP + op.group_index()] * cur[LOW + op.low_index()];
+    }
+    acc
 }
 
 /// The helper cells `h0..h5` of a u32 operation's row, from the stack before (`s`) and
@@ -195,6 +200,7 @@ pub fn row_lookups(
 /// The range lookups of the transition `cur -> next` (main-trace rows): for each of the
 /// [`NUM_LOOKUPS`] limbs, its flag (the numerator, degree 2) and the fingerprint
 /// `fp(RANGE, limb)` (the denominator, degree 1).
+#[inline(always)]
 pub fn lookups<F, E>(
     rands: &crate::bus::Challenges<E>,
     cur: &[F],
@@ -216,7 +222,7 @@ where
         lookup_flag(cur, 8),
         lookup_flag(cur, 10),
     ];
-    core::array::from_fn(|i| {
+    crate::arith::from_fn(|i| {
         (
             slot_flags[i / 2],
             crate::bus::range_fingerprint(rands, values[i]),
@@ -231,6 +237,7 @@ const _: () = assert!(NUM_LOOKUPS == 3 * crate::bus::U32_RANGE_COLUMNS + crate::
 /// sum, which the running sum adds, with the flags and denominators of the last
 /// [`crate::bus::U32_FOLDED`] lookups, whose fractions the running sum's constraint adds
 /// itself.
+#[inline(always)]
 pub fn emit_lookups<F, E>(
     cur: &[F],
     next: &[F],
@@ -259,7 +266,7 @@ where
         sum += r;
     }
     let folded = 3 * crate::bus::U32_RANGE_COLUMNS;
-    (sum, core::array::from_fn(|i| l[folded + i]))
+    (sum, crate::arith::from_fn(|i| l[folded + i]))
 }
 
 /// The u32 operations' constraints on the transition `cur -> next`.
@@ -290,7 +297,10 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     out.emit("u32.madd", Plain(4), f.of(U32madd) * (prod + s2 - wide));
     // [b, a] -> [r, q]: a = b q + r.
     out.emit("u32.div", Plain(4), f.of(U32div) * (s1 - s0 * lo - hi));
-    let f_canonical = CANONICAL.iter().fold(E::ZERO, |acc, op| acc + f.of(*op));
+    let mut f_canonical = E::ZERO;
+    for op in CANONICAL {
+        f_canonical += f.of(op);
+    }
     let ones = E::from(Felt::new(ONES));
     out.emit(
         "u32.canonical",

@@ -10,6 +10,12 @@
 //!   period over the domain), with no inversion per point;
 //! - the boundary assertions (all single-row, at three rows) are grouped by row and divided
 //!   with one batch inversion per chunk of points;
+//! - the AIR runs on eight points at once ([`crate::lanes`]: the main constraints on
+//!   `Lanes`, the auxiliary ones on `QuadLanes` in the quadratic extension), compiled for
+//!   the CPU's vector unit at run time ([`crate::kernel`]); without one, one point at a
+//!   time;
+//! - a boundary row's numerator `sum c_j (f_j(x) - v_j)` is one reduced dot product minus a
+//!   constant;
 //! - the domain is cut into chunks of [`CHUNK`] points that threads take as they come,
 //!   not one fixed fragment per thread, and a chunk is evaluated coset by coset, in the
 //!   order the LDE stores its rows.
@@ -29,7 +35,7 @@ use winter_math::{batch_inversion, polynom, ExtensionOf, StarkField};
 use winter_prover::{CompositionPolyTrace, ConstraintEvaluator, StarkDomain, TraceLde};
 
 use crate::kernel::Kernel;
-use crate::lanes::{Lanes, LANES};
+use crate::lanes::{Lanes, QuadLanes, LANES};
 
 /// Points of the constraint-evaluation domain per task.
 const CHUNK: usize = 4096;
@@ -50,6 +56,9 @@ pub struct VmConstraintEvaluator<'a, E: FieldElement<BaseField = Felt>> {
     /// time; `None` for one point at a time, which is faster without a vector unit (the
     /// portable build on a CPU without AVX2, or another architecture).
     lanes: Option<Kernel>,
+    /// The random elements in every lane, for the auxiliary constraints eight points at a
+    /// time; `None` unless `E` is the quadratic extension ([`QuadLanes`]).
+    quad_rands: Option<AuxRandElements<QuadLanes>>,
 }
 
 /// The boundary assertions of one row `g^r`: `(column, value, coefficient)`.
@@ -79,7 +88,10 @@ struct BoundarySum<E: FieldElement<BaseField = Felt>> {
 impl<E: FieldElement<BaseField = Felt>> BoundarySum<E> {
     fn new(row: &BoundaryRow<E>) -> Self {
         let n = row.main.len();
-        assert!(n <= MAX_ASSERTED, "at most {MAX_ASSERTED} assertions per row");
+        assert!(
+            n <= MAX_ASSERTED,
+            "at most {MAX_ASSERTED} assertions per row"
+        );
         let degree = E::EXTENSION_DEGREE;
         let mut coefs = vec![0u64; degree * n];
         for (i, &(_, _, c)) in row.main.iter().enumerate() {
@@ -137,6 +149,10 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
             &[(n, Felt::ONE)],
             "a transition divisor is x^n - 1 over its exemptions"
         );
+        let quad_rands = (E::EXTENSION_DEGREE == 2).then(|| {
+            let splat = |r: &E| QuadLanes::splat([r.base_element(0), r.base_element(1)]);
+            AuxRandElements::new(rands.rand_elements().iter().map(splat).collect())
+        });
         let boundary = boundary_rows(air, &rands, &coefficients.boundary)
             .iter()
             .map(|row| (row.point, BoundarySum::new(row)))
@@ -149,6 +165,7 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
             exemptions: divisor.exemptions().to_vec(),
             boundary,
             lanes: Some(Kernel::best()).filter(|&k| k != Kernel::Baseline),
+            quad_rands,
         }
     }
 
@@ -183,6 +200,8 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
         let mut lanes_values = vec![Lanes::ZERO; num_main];
         let mut main_values = vec![Felt::ZERO; num_main];
         let mut aux_values = vec![E::ZERO; self.aux_coefs.len()];
+        let mut aux_lanes = EvaluationFrame::<QuadLanes>::new(info.aux_segment_width());
+        let mut aux_lanes_values = vec![QuadLanes::ZERO; self.aux_coefs.len()];
         let lde_shift = domain.ce_to_lde_blowup().trailing_zeros();
         let g = domain.ce_domain_generator();
         // The boundary rows' denominators x - g^r of the chunk, inverted at once.
@@ -225,6 +244,24 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
                         *v = Lanes(core::array::from_fn(|j| periodic.row(first + block[j])[i]));
                     }
                     evaluate_lanes(kernel, air, &lanes, &lanes_periodic, &mut lanes_values);
+                    if let Some(rands) = &self.quad_rands {
+                        gather_quad(
+                            &aux_frames,
+                            &mut aux_lanes,
+                            |f| f.current(),
+                            |l| l.current_mut(),
+                        );
+                        gather_quad(&aux_frames, &mut aux_lanes, |f| f.next(), |l| l.next_mut());
+                        evaluate_aux_lanes(
+                            kernel,
+                            air,
+                            &lanes,
+                            &aux_lanes,
+                            &lanes_periodic,
+                            rands,
+                            &mut aux_lanes_values,
+                        );
+                    }
                 }
                 for (j, &k) in block.iter().enumerate() {
                     let row = periodic.row(first + k);
@@ -235,13 +272,19 @@ impl<'a, E: FieldElement<BaseField = Felt>> VmConstraintEvaluator<'a, E> {
                     } else {
                         air.evaluate_transition(&frames[j], row, &mut main_values);
                     }
-                    air.evaluate_aux_transition(
-                        &frames[j],
-                        &aux_frames[j],
-                        row,
-                        &self.rands,
-                        &mut aux_values,
-                    );
+                    if lanes_kernel.is_some() && self.quad_rands.is_some() {
+                        for (v, l) in aux_values.iter_mut().zip(&aux_lanes_values) {
+                            *v = E::slice_from_base_elements(&l.lane(j))[0];
+                        }
+                    } else {
+                        air.evaluate_aux_transition(
+                            &frames[j],
+                            &aux_frames[j],
+                            row,
+                            &self.rands,
+                            &mut aux_values,
+                        );
+                    }
                     points[k] = self.compose(
                         &tail,
                         k,
@@ -319,31 +362,91 @@ fn evaluate_lanes(
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::{EvaluationFrame, Lanes, VmAir};
+    use super::{AuxRandElements, EvaluationFrame, Lanes, QuadLanes, VmAir};
     use winter_air::Air;
 
-    crate::kernel::avx512! {
-        /// The x86-64-v4 evaluation.
-        pub(super) fn lanes_avx512(
-            air: &VmAir,
-            frame: &EvaluationFrame<Lanes>,
-            periodic: &[Lanes],
-            out: &mut [Lanes],
-        ) {
-            air.evaluate_transition(frame, periodic, out)
-        }
+    /// Defines the auxiliary constraints' kernel compiled with `$with!`'s features.
+    macro_rules! aux_kernel {
+        ($(#[$doc:meta])* $name:ident, $with:ident) => {
+            crate::kernel::$with! {
+                $(#[$doc])*
+                pub(super) fn $name(
+                    air: &VmAir,
+                    main: &EvaluationFrame<Lanes>,
+                    aux: &EvaluationFrame<QuadLanes>,
+                    periodic: &[Lanes],
+                    rands: &AuxRandElements<QuadLanes>,
+                    out: &mut [QuadLanes],
+                ) {
+                    air.evaluate_aux_transition(main, aux, periodic, rands, out)
+                }
+            }
+        };
     }
 
-    crate::kernel::avx2! {
-        /// The x86-64-v3 evaluation.
-        pub(super) fn lanes_avx2(
-            air: &VmAir,
-            frame: &EvaluationFrame<Lanes>,
-            periodic: &[Lanes],
-            out: &mut [Lanes],
-        ) {
-            air.evaluate_transition(frame, periodic, out)
-        }
+    aux_kernel!(
+        /// The x86-64-v4 evaluation of the auxiliary constraints.
+        aux_lanes_avx512,
+        avx512
+    );
+    aux_kernel!(
+        /// The x86-64-v3 evaluation of the auxiliary constraints.
+        aux_lanes_avx2,
+        avx2
+    );
+
+    /// Defines the main constraints' kernel compiled with `$with!`'s features.
+    macro_rules! main_kernel {
+        ($(#[$doc:meta])* $name:ident, $with:ident) => {
+            crate::kernel::$with! {
+                $(#[$doc])*
+                pub(super) fn $name(
+                    air: &VmAir,
+                    frame: &EvaluationFrame<Lanes>,
+                    periodic: &[Lanes],
+                    out: &mut [Lanes],
+                ) {
+                    air.evaluate_transition(frame, periodic, out)
+                }
+            }
+        };
+    }
+
+    main_kernel!(
+        /// The x86-64-v4 evaluation of the main constraints.
+        lanes_avx512,
+        avx512
+    );
+    main_kernel!(
+        /// The x86-64-v3 evaluation of the main constraints.
+        lanes_avx2,
+        avx2
+    );
+}
+
+/// The auxiliary constraints at [`LANES`] points, compiled for `kernel`'s vector unit, as
+/// [`evaluate_lanes`].
+fn evaluate_aux_lanes(
+    kernel: Kernel,
+    air: &VmAir,
+    main: &EvaluationFrame<Lanes>,
+    aux: &EvaluationFrame<QuadLanes>,
+    periodic: &[Lanes],
+    rands: &AuxRandElements<QuadLanes>,
+    out: &mut [QuadLanes],
+) {
+    match kernel {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `evaluate_lanes`.
+        Kernel::Avx512 if kernel.is_supported() => unsafe {
+            x86::aux_lanes_avx512(air, main, aux, periodic, rands, out)
+        },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        Kernel::Avx2 if kernel.is_supported() => unsafe {
+            x86::aux_lanes_avx2(air, main, aux, periodic, rands, out)
+        },
+        _ => air.evaluate_aux_transition(main, aux, periodic, rands, out),
     }
 }
 
@@ -355,6 +458,23 @@ struct Tail<'a> {
     inverses: &'a [Felt],
     vanishing: &'a [Felt],
     first: usize,
+}
+
+/// Column by column, the `LANES` auxiliary frames' rows (`row` of each, quadratic extension
+/// elements) as one row of [`QuadLanes`].
+fn gather_quad<E: FieldElement<BaseField = Felt>>(
+    frames: &[EvaluationFrame<E>],
+    lanes: &mut EvaluationFrame<QuadLanes>,
+    row: impl Fn(&EvaluationFrame<E>) -> &[E],
+    lanes_row: impl Fn(&mut EvaluationFrame<QuadLanes>) -> &mut [QuadLanes],
+) {
+    let rows: [&[E]; LANES] = core::array::from_fn(|j| row(&frames[j]));
+    for (i, v) in lanes_row(lanes).iter_mut().enumerate() {
+        *v = QuadLanes(
+            Lanes(core::array::from_fn(|j| rows[j][i].base_element(0))),
+            Lanes(core::array::from_fn(|j| rows[j][i].base_element(1))),
+        );
+    }
 }
 
 /// Column by column, the `LANES` frames' rows (`row` of each) as one row of lanes.

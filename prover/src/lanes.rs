@@ -1,6 +1,7 @@
 //! [`Lanes`]: one column's values at [`LANES`] points of the constraint-evaluation domain,
 //! so that the constraint evaluator runs the AIR once per eight points instead of once per
-//! point.
+//! point; [`QuadLanes`]: the same for the quadratic extension, for the auxiliary
+//! constraints.
 //!
 //! The AIR is written once, generic over `E: FieldElement<BaseField = Felt>`, and is only
 //! ever an arithmetic circuit on its frame (no comparisons, no branches on values). `Lanes`
@@ -19,7 +20,7 @@ use core::fmt;
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use vm_core::{Felt, FieldElement};
-use winter_math::ExtensionOf;
+use winter_math::{fields::QuadExtension, ExtensionOf};
 use winter_utils::{
     AsBytes, ByteReader, ByteWriter, Deserializable, DeserializationError, Randomizable,
     Serializable,
@@ -117,38 +118,6 @@ impl Mul for Lanes {
     }
 }
 
-impl Div for Lanes {
-    type Output = Self;
-    #[inline]
-    #[allow(clippy::suspicious_arithmetic_impl)]
-    fn div(self, rhs: Self) -> Self {
-        self * rhs.inv()
-    }
-}
-
-impl Neg for Lanes {
-    type Output = Self;
-    #[inline(always)]
-    fn neg(self) -> Self {
-        Self::ZERO - self
-    }
-}
-
-macro_rules! assign {
-    ($trait:ident, $method:ident, $op:tt) => {
-        impl $trait for Lanes {
-            #[inline(always)]
-            fn $method(&mut self, rhs: Self) {
-                *self = *self $op rhs;
-            }
-        }
-    };
-}
-assign!(AddAssign, add_assign, +);
-assign!(SubAssign, sub_assign, -);
-assign!(MulAssign, mul_assign, *);
-assign!(DivAssign, div_assign, /);
-
 impl From<Felt> for Lanes {
     #[inline(always)]
     fn from(x: Felt) -> Self {
@@ -156,91 +125,168 @@ impl From<Felt> for Lanes {
     }
 }
 
-macro_rules! from_int {
-    ($($t:ty),*) => {$(
-        impl From<$t> for Lanes {
-            fn from(x: $t) -> Self {
-                Self::splat(Felt::from(x))
+/// What `FieldElement` asks of a lane type beyond its arithmetic, the same for [`Lanes`]
+/// and [`QuadLanes`]: division by the inverse, the assigning operators, the conversions
+/// from integers (a value in every lane), formatting and (de)serialization as the `Felt`s
+/// of `slice_as_base_elements`, in order.
+macro_rules! lane_type {
+    ($t:ty) => {
+        impl $t {
+            /// The value's `Felt`s, writable.
+            fn felts_mut(&mut self) -> &mut [Felt] {
+                let n = <$t as FieldElement>::EXTENSION_DEGREE;
+                // SAFETY: the type is `n` `Felt`s with no padding (`slice_as_base_elements`).
+                unsafe { core::slice::from_raw_parts_mut((self as *mut Self).cast(), n) }
             }
         }
-    )*};
-}
-from_int!(u8, u16, u32);
 
-impl TryFrom<u64> for Lanes {
-    type Error = String;
-    fn try_from(x: u64) -> Result<Self, String> {
-        Felt::try_from(x).map(Self::splat)
-    }
-}
-
-impl TryFrom<u128> for Lanes {
-    type Error = String;
-    fn try_from(x: u128) -> Result<Self, String> {
-        Felt::try_from(x).map(Self::splat)
-    }
-}
-
-impl TryFrom<&[u8]> for Lanes {
-    type Error = DeserializationError;
-    fn try_from(bytes: &[u8]) -> Result<Self, DeserializationError> {
-        Self::read_from_bytes(bytes)
-    }
-}
-
-impl ExtensionOf<Felt> for Lanes {
-    #[inline(always)]
-    fn mul_base(self, other: Felt) -> Self {
-        self * Self::splat(other)
-    }
-}
-
-impl fmt::Debug for Lanes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.0.iter()).finish()
-    }
-}
-
-impl fmt::Display for Lanes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self)
-    }
-}
-
-impl AsBytes for Lanes {
-    fn as_bytes(&self) -> &[u8] {
-        Felt::elements_as_bytes(&self.0)
-    }
-}
-
-impl Randomizable for Lanes {
-    const VALUE_SIZE: usize = LANES * Felt::VALUE_SIZE;
-    fn from_random_bytes(source: &[u8]) -> Option<Self> {
-        let mut lanes = [Felt::ZERO; LANES];
-        for (lane, bytes) in lanes.iter_mut().zip(source.chunks(Felt::VALUE_SIZE)) {
-            *lane = Felt::from_random_bytes(bytes)?;
+        impl Div for $t {
+            type Output = Self;
+            #[inline]
+            #[allow(clippy::suspicious_arithmetic_impl)]
+            fn div(self, rhs: Self) -> Self {
+                self * rhs.inv()
+            }
         }
-        (source.len() >= Self::VALUE_SIZE).then_some(Self(lanes))
-    }
+
+        impl Neg for $t {
+            type Output = Self;
+            #[inline(always)]
+            fn neg(self) -> Self {
+                Self::ZERO - self
+            }
+        }
+
+        impl AddAssign for $t {
+            #[inline(always)]
+            fn add_assign(&mut self, rhs: Self) {
+                *self = *self + rhs;
+            }
+        }
+
+        impl SubAssign for $t {
+            #[inline(always)]
+            fn sub_assign(&mut self, rhs: Self) {
+                *self = *self - rhs;
+            }
+        }
+
+        impl MulAssign for $t {
+            #[inline(always)]
+            fn mul_assign(&mut self, rhs: Self) {
+                *self = *self * rhs;
+            }
+        }
+
+        impl DivAssign for $t {
+            #[inline(always)]
+            fn div_assign(&mut self, rhs: Self) {
+                *self = *self / rhs;
+            }
+        }
+
+        impl From<u8> for $t {
+            fn from(x: u8) -> Self {
+                Self::from(Felt::from(x))
+            }
+        }
+
+        impl From<u16> for $t {
+            fn from(x: u16) -> Self {
+                Self::from(Felt::from(x))
+            }
+        }
+
+        impl From<u32> for $t {
+            fn from(x: u32) -> Self {
+                Self::from(Felt::from(x))
+            }
+        }
+
+        impl TryFrom<u64> for $t {
+            type Error = String;
+            fn try_from(x: u64) -> Result<Self, String> {
+                Felt::try_from(x).map(Self::from)
+            }
+        }
+
+        impl TryFrom<u128> for $t {
+            type Error = String;
+            fn try_from(x: u128) -> Result<Self, String> {
+                Felt::try_from(x).map(Self::from)
+            }
+        }
+
+        impl TryFrom<&[u8]> for $t {
+            type Error = DeserializationError;
+            fn try_from(bytes: &[u8]) -> Result<Self, DeserializationError> {
+                Self::read_from_bytes(bytes)
+            }
+        }
+
+        impl ExtensionOf<Felt> for $t {
+            #[inline(always)]
+            fn mul_base(self, other: Felt) -> Self {
+                self * Self::from(other)
+            }
+        }
+
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let felts = Self::slice_as_base_elements(core::slice::from_ref(self));
+                f.debug_list().entries(felts).finish()
+            }
+        }
+
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{:?}", self)
+            }
+        }
+
+        impl AsBytes for $t {
+            fn as_bytes(&self) -> &[u8] {
+                Self::elements_as_bytes(core::slice::from_ref(self))
+            }
+        }
+
+        impl Randomizable for $t {
+            const VALUE_SIZE: usize = <$t as FieldElement>::EXTENSION_DEGREE * Felt::VALUE_SIZE;
+            fn from_random_bytes(source: &[u8]) -> Option<Self> {
+                let mut v = Self::ZERO;
+                let felts = v.felts_mut();
+                if source.len() < Self::VALUE_SIZE {
+                    return None;
+                }
+                for (x, bytes) in felts.iter_mut().zip(source.chunks(Felt::VALUE_SIZE)) {
+                    *x = Felt::from_random_bytes(bytes)?;
+                }
+                Some(v)
+            }
+        }
+
+        impl Serializable for $t {
+            fn write_into<W: ByteWriter>(&self, target: &mut W) {
+                for x in Self::slice_as_base_elements(core::slice::from_ref(self)) {
+                    x.write_into(target);
+                }
+            }
+        }
+
+        impl Deserializable for $t {
+            fn read_from<R: ByteReader>(source: &mut R) -> Result<Self, DeserializationError> {
+                let mut v = Self::ZERO;
+                for x in v.felts_mut() {
+                    *x = Felt::read_from(source)?;
+                }
+                Ok(v)
+            }
+        }
+    };
 }
 
-impl Serializable for Lanes {
-    fn write_into<W: ByteWriter>(&self, target: &mut W) {
-        for x in &self.0 {
-            x.write_into(target);
-        }
-    }
-}
-
-impl Deserializable for Lanes {
-    fn read_from<R: ByteReader>(source: &mut R) -> Result<Self, DeserializationError> {
-        let mut lanes = [Felt::ZERO; LANES];
-        for lane in &mut lanes {
-            *lane = Felt::read_from(source)?;
-        }
-        Ok(Self(lanes))
-    }
-}
+lane_type!(Lanes);
+lane_type!(QuadLanes);
 
 impl FieldElement for Lanes {
     type PositiveInteger = u64;
@@ -313,6 +359,163 @@ impl FieldElement for Lanes {
     }
 }
 
+/// One value of the quadratic extension `F[φ] / (φ^2 - φ + 2)` (winterfell's
+/// `QuadExtension<Felt>`) per lane, as its two coordinates' lanes: `a + b φ`. The
+/// auxiliary constraints (the bus) are evaluated on it, eight points at a time.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct QuadLanes(pub Lanes, pub Lanes);
+
+impl QuadLanes {
+    /// The element with base coordinates `c` (`c[0] + c[1] φ`) in every lane.
+    pub fn splat(c: [Felt; 2]) -> Self {
+        Self(Lanes::splat(c[0]), Lanes::splat(c[1]))
+    }
+
+    /// Lane `j`'s base coordinates.
+    pub fn lane(&self, j: usize) -> [Felt; 2] {
+        [self.0 .0[j], self.1 .0[j]]
+    }
+}
+
+impl Add for QuadLanes {
+    type Output = Self;
+    #[inline(always)]
+    fn add(self, rhs: Self) -> Self {
+        Self(self.0 + rhs.0, self.1 + rhs.1)
+    }
+}
+
+impl Sub for QuadLanes {
+    type Output = Self;
+    #[inline(always)]
+    fn sub(self, rhs: Self) -> Self {
+        Self(self.0 - rhs.0, self.1 - rhs.1)
+    }
+}
+
+impl Mul for QuadLanes {
+    type Output = Self;
+    /// `(a0 + a1 φ)(b0 + b1 φ) = a0 b0 - 2 a1 b1 + ((a0 + a1)(b0 + b1) - a0 b0) φ`, as
+    /// winterfell multiplies (three products).
+    #[inline(always)]
+    fn mul(self, rhs: Self) -> Self {
+        let a0b0 = self.0 * rhs.0;
+        Self(
+            a0b0 - (self.1 * rhs.1).double(),
+            (self.0 + self.1) * (rhs.0 + rhs.1) - a0b0,
+        )
+    }
+}
+
+impl From<Felt> for QuadLanes {
+    #[inline(always)]
+    fn from(x: Felt) -> Self {
+        Self::from(Lanes::splat(x))
+    }
+}
+
+impl From<Lanes> for QuadLanes {
+    #[inline(always)]
+    fn from(x: Lanes) -> Self {
+        Self(x, Lanes::ZERO)
+    }
+}
+
+impl ExtensionOf<Lanes> for QuadLanes {
+    #[inline(always)]
+    fn mul_base(self, other: Lanes) -> Self {
+        Self(self.0 * other, self.1 * other)
+    }
+}
+
+impl FieldElement for QuadLanes {
+    type PositiveInteger = u64;
+    type BaseField = Felt;
+
+    /// Both coordinates' lanes: `a`'s, then `b`'s.
+    const EXTENSION_DEGREE: usize = 2 * LANES;
+    const ELEMENT_BYTES: usize = 2 * LANES * Felt::ELEMENT_BYTES;
+    const IS_CANONICAL: bool = false;
+    const ZERO: Self = Self(Lanes::ZERO, Lanes::ZERO);
+    const ONE: Self = Self(Lanes::ONE, Lanes::ZERO);
+
+    #[inline(always)]
+    fn double(self) -> Self {
+        self + self
+    }
+
+    /// Lane by lane, the same power in every lane (the exponent is public).
+    fn exp_vartime(self, power: u64) -> Self {
+        let mut r = Self::ONE;
+        let mut b = self;
+        let mut p = power;
+        while p > 0 {
+            if p & 1 == 1 {
+                r *= b;
+            }
+            p >>= 1;
+            b = b * b;
+        }
+        r
+    }
+
+    /// Lane by lane, in the extension, `1 / 0 = 0`.
+    fn inv(self) -> Self {
+        self.lanewise(|x| x.inv())
+    }
+
+    fn conjugate(&self) -> Self {
+        self.lanewise(|x| x.conjugate())
+    }
+
+    fn base_element(&self, i: usize) -> Felt {
+        Self::slice_as_base_elements(core::slice::from_ref(self))[i]
+    }
+
+    fn slice_as_base_elements(elements: &[Self]) -> &[Felt] {
+        // SAFETY: `QuadLanes` is `repr(C)` over two `Lanes` (each `LANES` Felts, alignment
+        // of a Felt), so `n` values are `2 n LANES` Felts.
+        unsafe { core::slice::from_raw_parts(elements.as_ptr().cast(), elements.len() * 2 * LANES) }
+    }
+
+    fn slice_from_base_elements(elements: &[Felt]) -> &[Self] {
+        assert!(
+            elements.len().is_multiple_of(2 * LANES),
+            "a whole number of lane groups"
+        );
+        // SAFETY: the length is checked above; layout and alignment as in
+        // `slice_as_base_elements`.
+        unsafe {
+            core::slice::from_raw_parts(elements.as_ptr().cast(), elements.len() / (2 * LANES))
+        }
+    }
+
+    fn elements_as_bytes(elements: &[Self]) -> &[u8] {
+        Felt::elements_as_bytes(Self::slice_as_base_elements(elements))
+    }
+
+    unsafe fn bytes_as_elements(_bytes: &[u8]) -> Result<&[Self], DeserializationError> {
+        Err(DeserializationError::InvalidValue(
+            "evaluation lanes are never read from bytes in place".into(),
+        ))
+    }
+}
+
+impl QuadLanes {
+    /// `f` on each lane's element of the extension.
+    fn lanewise(&self, f: impl Fn(QuadExtension<Felt>) -> QuadExtension<Felt>) -> Self {
+        let mut out = Self::ZERO;
+        for j in 0..LANES {
+            let [a, b] = self.lane(j);
+            let [x, y] = f(QuadExtension::new(a, b)).to_base_elements();
+            out.0 .0[j] = x;
+            out.1 .0[j] = y;
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,5 +583,38 @@ mod tests {
         assert_eq!(v[1].base_element(3), Felt::new(13));
         let bytes = v[2].to_bytes();
         assert_eq!(Lanes::read_from_bytes(&bytes).expect("reads"), v[2]);
+    }
+
+    #[test]
+    fn every_lane_of_the_extension_computes_what_quad_extension_computes() {
+        type Q = QuadExtension<Felt>;
+        let mut rng = StdRng::seed_from_u64(12);
+        let xs = samples(&mut rng);
+        let quad = |k: usize| -> QuadLanes {
+            QuadLanes(
+                Lanes(core::array::from_fn(|j| xs[(k + j) % xs.len()])),
+                Lanes(core::array::from_fn(|j| xs[(k + 3 * j + 1) % xs.len()])),
+            )
+        };
+        let at = |v: QuadLanes, j: usize| -> Q {
+            let [a, b] = v.lane(j);
+            Q::new(a, b)
+        };
+        for k in 0..40 {
+            let (a, b) = (quad(k), quad(7 * k + 5));
+            let base = Lanes(core::array::from_fn(|j| xs[(k + 2 * j) % xs.len()]));
+            for j in 0..LANES {
+                let (x, y) = (at(a, j), at(b, j));
+                assert_eq!(at(a + b, j), x + y);
+                assert_eq!(at(a - b, j), x - y);
+                assert_eq!(at(a * b, j), x * y);
+                assert_eq!(at(-a, j), -x);
+                assert_eq!(at(a.exp(5), j), x.exp(5));
+                assert_eq!(at(a.inv(), j), x.inv());
+                assert_eq!(at(a.conjugate(), j), x.conjugate());
+                assert_eq!(at(a.mul_base(base), j), x.mul_base(base.0[j]));
+                assert_eq!(at(QuadLanes::from(base), j), Q::from(base.0[j]));
+            }
+        }
     }
 }

@@ -393,6 +393,7 @@ where
 }
 
 /// The program-table row `(pc, opcode, imm)` the CPU looks up on row `cur`.
+#[inline(always)]
 pub fn rom_lookup<F, E>(rands: &Challenges<E>, cur: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -403,6 +404,7 @@ where
 
 /// The `j`-th program-table entry the chiplet absorbs on the transition `cur -> next`
 /// (meaningful on absorb rows; elsewhere its multiplicity is zero).
+#[inline(always)]
 pub fn rom_entry<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F], j: usize) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -418,11 +420,13 @@ where
 /// The multiplicity of the `j`-th entry on row `cur`: the chiplet's multiplicity cell on an
 /// absorb row of the attestation (`h (1 - r) = 1`), zero elsewhere (degree 3; `h - r`
 /// would be `-1` on the request section's round rows).
+#[inline(always)]
 pub fn rom_multiplicity<F: FieldElement<BaseField = Felt>>(cur: &[F], j: usize) -> F {
     cur[HASH_MULT + j] * cur[HASH_ACTIVE] * (F::ONE - cur[HASH_ROUND])
 }
 
 /// The permutation message `(tag, addr, x0..x11)` of the state `x` (lanes in order).
+#[inline(always)]
 pub fn hash_message<F, E>(rands: &Challenges<E>, tag: u64, addr: F, x: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -442,11 +446,13 @@ pub fn hperm_flag<F: FieldElement<BaseField = Felt>>(cur: &[F]) -> F {
 
 /// The state lanes of a CPU row's top 12 stack elements (`HPERM`'s layout: lane `j` is
 /// `s(11 - j)`).
+#[inline(always)]
 fn stack_state<F: FieldElement<BaseField = Felt>>(row: &[F]) -> [F; 12] {
-    core::array::from_fn(|j| row[STACK + 11 - j])
+    crate::arith::from_fn(|j| row[STACK + 11 - j])
 }
 
 /// `HPERM`'s input request `(HASH_IN, S, x)` on row `cur` (`S` in the helper `h0`).
+#[inline(always)]
 pub fn hperm_input<F, E>(rands: &Challenges<E>, cur: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -456,6 +462,7 @@ where
 }
 
 /// `HPERM`'s output request `(HASH_OUT, S + 8, y)` on the transition `cur -> next`.
+#[inline(always)]
 pub fn hperm_output<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -468,6 +475,7 @@ where
 /// The request section's answers on the transition `cur -> next` of an absorb row: the
 /// input `(HASH_IN, clk, s')` and the output `(HASH_OUT, clk, s)` fingerprints with their
 /// multiplicities `q (1 - r) c_in`, `q (1 - r) c_out` (degree 3; zero off its absorb rows).
+#[inline(always)]
 pub fn hash_answers<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F]) -> [(E, F); 2]
 where
     F: FieldElement<BaseField = Felt>,
@@ -488,6 +496,7 @@ where
 }
 
 /// The digest message `(PROGRAM, d0..d3)` of the state on row `next`.
+#[inline(always)]
 pub fn program<F, E>(rands: &Challenges<E>, next: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -502,6 +511,7 @@ where
 }
 
 /// 1 on the transition where the hasher's section ends (`h = 1`, `h' = 0`), else 0.
+#[inline(always)]
 pub fn program_end<F: FieldElement<BaseField = Felt>>(cur: &[F], next: &[F]) -> F {
     cur[HASH_ACTIVE] * (F::ONE - next[HASH_ACTIVE])
 }
@@ -522,6 +532,7 @@ fn mem_op_flag<F: FieldElement<BaseField = Felt>>(cur: &[F], op: vm_core::Opcode
 /// The control frame message `(CONTROL, addr, top, kind + 2 k, previous addr, ctx, fmp,
 /// k depth, k ovf_ptr)`, with `k` the frame's `call` flag.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn control_row<F, E>(rands: &Challenges<E>, addr: F, regs: &[F], prev: F, k: F) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -544,6 +555,7 @@ where
 }
 
 /// The memory message `(MEM + rw + 2 ew, ctx, addr, clk, x0..x3)`.
+#[inline(always)]
 fn mem_message<F, E>(rands: &Challenges<E>, tag_offset: F, ctx: F, addr: F, clk: F, x: [F; 4]) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -556,6 +568,7 @@ where
 /// The table row inserted or removed on the transition `cur -> next`, as the fraction's
 /// denominator, with the selectors folded in (1 when the row touches no table). The second
 /// word of `MSTREAM`/`PIPE` shares this column (those operations touch no table).
+#[inline(always)]
 pub fn table_denominator<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F]) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -601,6 +614,7 @@ where
 
 /// The table fraction's numerator: +1 for an insertion (or the second word's request, or
 /// `HPERM`'s output request), -1 for a removal, 0 otherwise.
+#[inline(always)]
 pub fn table_weight<F: FieldElement<BaseField = Felt>>(cur: &[F]) -> F {
     use vm_core::Opcode::{Mstream, Pipe};
     cur[OVF_PUSH] + cur[CTL_PUSH] - cur[OVF_POP] - cur[CTL_POP]
@@ -613,6 +627,7 @@ pub fn table_weight<F: FieldElement<BaseField = Felt>>(cur: &[F]) -> F {
 /// operation flags folded in (1 on rows without one), and its numerator (the sum of those
 /// flags). A bitwise request asks for `a AND b` (`crate::chiplets::bitwise`): `U32AND`'s
 /// result, or `(a + b - r) / 2` for `U32XOR`'s result `r`.
+#[inline(always)]
 pub fn memory_request<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F]) -> (E, F)
 where
     F: FieldElement<BaseField = Felt>,
@@ -670,6 +685,7 @@ where
 }
 
 /// `alpha - (BITWISE + beta a + beta^2 b + beta^3 z)`: the bitwise message `(a, b, z)`.
+#[inline(always)]
 pub fn bitwise_message<F, E>(rands: &Challenges<E>, x: [F; 3]) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -687,6 +703,7 @@ where
 /// The selectors are exclusive (`h`, `q`, `m`, `k` and `g = 1 - h - q - m - k` split the rows,
 /// `end = h (1 - h')` picks one of the hasher's, `k p` the bitwise first rows), so one
 /// fraction per row suffices.
+#[inline(always)]
 pub fn chiplet_response<F, E>(rands: &Challenges<E>, cur: &[F], next: &[F]) -> (E, F)
 where
     F: FieldElement<BaseField = Felt>,
@@ -715,6 +732,7 @@ where
 }
 
 /// `alpha - (RANGE + beta v)`: the range checker's entry for `v`.
+#[inline(always)]
 pub fn range_fingerprint<F, E>(rands: &Challenges<E>, v: F) -> E
 where
     F: FieldElement<BaseField = Felt>,
@@ -725,16 +743,19 @@ where
 
 /// The range lookups of the memory row `cur`, as fingerprints: three for the first column,
 /// two for the second.
+#[inline(always)]
 pub fn range_lookups<F, E>(rands: &Challenges<E>, cur: &[F]) -> [E; 5]
 where
     F: FieldElement<BaseField = Felt>,
     E: FieldElement<BaseField = Felt> + ExtensionOf<F>,
 {
     let shared = crate::chiplets::Chiplets(cur).shared();
-    crate::chiplets::memory::lookups(&shared).map(|v| range_fingerprint(rands, v))
+    let values = crate::chiplets::memory::lookups(&shared);
+    crate::arith::from_fn(|i| range_fingerprint(rands, values[i]))
 }
 
 /// Evaluates the auxiliary constraints on the transition `cur -> next`.
+#[inline(always)]
 pub fn evaluate<F, E>(
     cur: &[F],
     next: &[F],

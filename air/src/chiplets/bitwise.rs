@@ -104,22 +104,30 @@ pub const fn column(i: usize) -> usize {
 }
 
 /// The bitwise cells of the main-trace row `row`.
-pub fn cells<E: Copy>(row: &[E]) -> [E; WIDTH] {
-    core::array::from_fn(|i| row[column(i)])
+#[inline(always)]
+pub fn cells<E: Copy + Default>(row: &[E]) -> [E; WIDTH] {
+    crate::arith::from_fn(|i| row[column(i)])
 }
 
 /// `sum_i 2^i x[i]` over 16 cells.
 #[inline(always)]
 fn pack<E: FieldElement<BaseField = Felt>>(x: &[E]) -> E {
-    x.iter().rev().fold(E::ZERO, |acc, v| acc.double() + *v)
+    // Plain loops, not iterators' `fold`s, in the AIR's evaluation ([`crate::arith::from_fn`]).
+    let mut acc = E::ZERO;
+    for v in x.iter().rev() {
+        acc = acc.double() + *v;
+    }
+    acc
 }
 
 /// `sum_i 2^i a[i] b[i]` over the row's 16 bit pairs (degree 2).
 #[inline(always)]
 fn pack_and<E: FieldElement<BaseField = Felt>>(row: &[E]) -> E {
-    (0..BITS)
-        .rev()
-        .fold(E::ZERO, |acc, i| acc.double() + row[A + i] * row[B + i])
+    let mut acc = E::ZERO;
+    for i in (0..BITS).rev() {
+        acc = acc.double() + row[A + i] * row[B + i];
+    }
+    acc
 }
 
 /// The bus message `(a, b, z)` of the operation whose first row is `cur` and second `next`
