@@ -29,7 +29,7 @@ fn quick_suite_report_is_consistent() {
     assert_eq!(report["zero_knowledge"], true);
     assert_eq!(report["threads"], 1);
     assert!(report["build"].as_str().unwrap().starts_with("release"));
-    let kernel = report["fft_kernel"].as_str().unwrap();
+    let kernel = report["vector_kernel"].as_str().unwrap();
     assert!(["avx512", "avx2", "baseline"].contains(&kernel), "{kernel}");
     let programs = report["programs"].as_array().unwrap();
     let names: Vec<&str> = programs

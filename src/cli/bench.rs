@@ -109,17 +109,17 @@ pub fn bench(args: BenchArgs) -> Result<(), Report> {
         zk: preset.zk,
         threads,
         build: build_flags(),
-        fft_kernel: vm_prover::lde::fft::Kernel::best().name(),
+        vector_kernel: vm_prover::kernel::Kernel::best().name(),
     };
     if !args.json {
         println!(
-            "vm bench: preset {} ({}), zero knowledge {}, {} thread(s), {} build, FFT kernel {}",
+            "vm bench: preset {} ({}), zero knowledge {}, {} thread(s), {} build, vector kernel {}",
             env.preset,
             preset.hash_function().name(),
             if env.zk { "on" } else { "off" },
             env.threads,
             env.build,
-            env.fft_kernel
+            env.vector_kernel
         );
     }
     let mut results = Vec::new();
@@ -324,8 +324,9 @@ struct Environment {
     zk: bool,
     threads: usize,
     build: String,
-    /// The LDE's FFT kernel this CPU runs (picked at run time, whatever the build flags).
-    fft_kernel: &'static str,
+    /// The vector kernel this CPU runs the FFT and the constraint evaluation with (picked at
+    /// run time, whatever the build flags).
+    vector_kernel: &'static str,
 }
 
 fn json(env: &Environment, results: &[Measured]) -> String {
@@ -366,7 +367,7 @@ fn json(env: &Environment, results: &[Measured]) -> String {
         "zero_knowledge": env.zk,
         "threads": env.threads,
         "build": env.build,
-        "fft_kernel": env.fft_kernel,
+        "vector_kernel": env.vector_kernel,
         "peak_rss_note": "getrusage maximum RSS of the whole process so far",
         "programs": programs,
     })
