@@ -25,9 +25,14 @@ pub const LANES: usize = 8;
 /// One row of a segment: the same row of [`LANES`] columns.
 pub type Lanes = [Felt; LANES];
 
-/// Above this many butterflies per twiddle the recursion stops batching strides (as
-/// winterfell's `MAX_LOOP`): the batches then fit the cache.
-const MAX_LOOP: usize = 256;
+/// Rows of a block whose butterflies at distances below it run together, while the block is
+/// in the L2 cache (2^11 rows of [`Lanes`] are 128 KiB).
+const BLOCK: usize = 1 << 11;
+
+/// Consecutive rows the passes at distances of a [`BLOCK`] and more take together: a strip
+/// of them at each of the `n / BLOCK` block offsets stays in the L1 cache through those
+/// passes (16 rows of [`Lanes`] are 1 KiB).
+const STRIP: usize = 16;
 
 /// Transforms `values` (a power-of-two number of rows, coefficients in natural order) in
 /// place into their evaluations over the subgroup of that size, in bit-reversed order, with
@@ -46,101 +51,96 @@ pub fn fft_in_place_with(kernel: Kernel, values: &mut [Lanes], twiddles: &[Felt]
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `is_supported` checked at run time that this CPU has every feature the
         // kernel is compiled with.
-        Kernel::Avx512 if kernel.is_supported() => unsafe {
-            x86::fft_avx512(values, twiddles, 1, 1, 0)
-        },
+        Kernel::Avx512 if kernel.is_supported() => unsafe { x86::fft_avx512(values, twiddles) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as above.
-        Kernel::Avx2 if kernel.is_supported() => unsafe {
-            x86::fft_avx2(values, twiddles, 1, 1, 0)
-        },
-        _ => fft_baseline(values, twiddles, 1, 1, 0),
+        Kernel::Avx2 if kernel.is_supported() => unsafe { x86::fft_avx2(values, twiddles) },
+        _ => fft_baseline(values, twiddles),
     }
 }
 
-/// One level of the recursion and its butterflies: the body every kernel shares. Always
-/// inlined, so that it is compiled with the features of the kernel it is inlined into;
-/// `recurse` is that kernel itself.
+/// The transform every kernel shares: winterfell's butterflies, in an order that keeps the
+/// data in the cache. Always inlined, so that it is compiled with the features of the
+/// kernel it is inlined into.
+///
+/// Winterfell's recursion does, for each distance `t = n/2, n/4, ..., 1` in turn, the
+/// butterflies of rows `j` and `j + t` for `j` in `[2 t k, 2 t k + t)`, with the twiddle
+/// `twiddles[k]` of group `k` (none for group 0): one pass over all the rows per distance.
+/// The same butterflies on the same operands, in another order that keeps every
+/// butterfly's inputs computed first, give the same field elements (the same bits):
+/// distances of a [`BLOCK`] or more only combine rows congruent modulo `BLOCK`, so they run
+/// strip by strip of such rows; the smaller distances stay inside one aligned block, so they
+/// run block by block.
 #[inline(always)]
-fn fft_level(
-    values: &mut [Lanes],
-    twiddles: &[Felt],
-    count: usize,
-    stride: usize,
-    offset: usize,
-    mut recurse: impl FnMut(&mut [Lanes], usize, usize, usize),
-) {
-    let size = values.len() / stride;
-    if size > 2 {
-        if stride == count && count < MAX_LOOP {
-            recurse(values, 2 * count, 2 * stride, offset);
-        } else {
-            recurse(values, count, 2 * stride, offset);
-            recurse(values, count, 2 * stride, offset + stride);
+fn fft_body(values: &mut [Lanes], twiddles: &[Felt]) {
+    let n = values.len();
+    let block = n.min(BLOCK);
+    let strip = block.min(STRIP);
+    // Distances n/2 down to `block`: each strip of `strip` consecutive offsets within a
+    // block, through all those distances.
+    for first in (0..block).step_by(strip) {
+        let mut t = n / 2;
+        while t >= block {
+            for (k, &w) in twiddles[..n / (2 * t)].iter().enumerate() {
+                let twiddle = (k > 0).then_some(w);
+                for j in (2 * t * k + first..2 * t * k + t).step_by(block) {
+                    for i in j..j + strip {
+                        butterfly(values, i, i + t, twiddle);
+                    }
+                }
+            }
+            t /= 2;
         }
     }
-    for i in offset..offset + count {
-        butterfly(values, i, i + stride, None);
-    }
-    let last = offset + size * stride;
-    for (k, start) in (offset..last).step_by(2 * stride).enumerate().skip(1) {
-        let twiddle = twiddles[k];
-        for i in start..start + count {
-            butterfly(values, i, i + stride, Some(twiddle));
+    // Distances below `block`, block by block: group `k` of distance `t` starts at row
+    // `2 t k`, so a block's groups continue the numbering of the blocks before it.
+    for (b, rows) in values.chunks_exact_mut(block).enumerate() {
+        let mut t = block / 2;
+        while t >= 1 {
+            let first_group = b * block / (2 * t);
+            for (g, group) in rows.chunks_exact_mut(2 * t).enumerate() {
+                let k = first_group + g;
+                let twiddle = (k > 0).then(|| twiddles[k]);
+                for i in 0..t {
+                    butterfly(group, i, i + t, twiddle);
+                }
+            }
+            t /= 2;
         }
     }
 }
 
-/// `(x, y) -> (x + w y, x - w y)` on every lane of rows `i` and `j` (`w = 1` when `None`).
+/// `(x, y) -> (x + w y, x - w y)` on every lane of rows `i` and `j` (`w = 1` when `None`),
+/// with the lane arithmetic of [`crate::lanes::Lanes`] (the same Montgomery forms as `Felt`'s,
+/// from 32-bit products that vector units have).
 #[inline(always)]
 fn butterfly(values: &mut [Lanes], i: usize, j: usize, twiddle: Option<Felt>) {
-    let x = values[i];
-    let mut y = values[j];
+    use crate::lanes::Lanes as Vector;
+    let x = Vector(values[i]);
+    let mut y = Vector(values[j]);
     if let Some(w) = twiddle {
-        for lane in y.iter_mut() {
-            *lane *= w;
-        }
+        y *= Vector::splat(w);
     }
-    for lane in 0..LANES {
-        values[i][lane] = x[lane] + y[lane];
-        values[j][lane] = x[lane] - y[lane];
-    }
+    values[i] = (x + y).0;
+    values[j] = (x - y).0;
 }
 
-fn fft_baseline(
-    values: &mut [Lanes],
-    twiddles: &[Felt],
-    count: usize,
-    stride: usize,
-    offset: usize,
-) {
-    fft_level(values, twiddles, count, stride, offset, |v, c, s, o| {
-        fft_baseline(v, twiddles, c, s, o)
-    });
+fn fft_baseline(values: &mut [Lanes], twiddles: &[Felt]) {
+    fft_body(values, twiddles);
 }
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::{fft_level, Felt, Lanes};
+    use super::{fft_body, Felt, Lanes};
 
     /// Defines a kernel: the shared body compiled with the features `$with!` gives it
-    /// (`crate::kernel`), recursing into itself.
+    /// (`crate::kernel`).
     macro_rules! kernel {
         ($(#[$doc:meta])* $name:ident, $with:ident) => {
             crate::kernel::$with! {
                 $(#[$doc])*
-                pub(super) fn $name(
-                    values: &mut [Lanes],
-                    twiddles: &[Felt],
-                    count: usize,
-                    stride: usize,
-                    offset: usize,
-                ) {
-                    // The closure inherits the kernel's features, so the call needs no
-                    // `unsafe`.
-                    fft_level(values, twiddles, count, stride, offset, |v, c, s, o| {
-                        $name(v, twiddles, c, s, o)
-                    });
+                pub(super) fn $name(values: &mut [Lanes], twiddles: &[Felt]) {
+                    fft_body(values, twiddles);
                 }
             }
         };
@@ -174,7 +174,7 @@ mod tests {
     /// lane, at several sizes (including the smallest, 2 rows).
     #[test]
     fn kernels_agree_with_winterfell() {
-        for log_n in [1, 2, 3, 5, 9, 12] {
+        for log_n in [1, 2, 3, 5, 9, 11, 12, 14] {
             let n = 1usize << log_n;
             let columns: Vec<Vec<Felt>> = (0..LANES as u64).map(|c| column(n, c)).collect();
             let rows = |cols: &[Vec<Felt>]| -> Vec<Lanes> {

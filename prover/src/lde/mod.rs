@@ -210,10 +210,12 @@ fn gather_segment<E: FieldElement<BaseField = Felt>>(
 /// `collect`, so that no page is written twice.
 fn extend_segment(coeffs: &[Lanes], offsets: &[Felt], domain: &StarkDomain<Felt>) -> Vec<Lanes> {
     let n = coeffs.len();
-    let mut evals: Vec<Lanes> = offsets
-        .chunks(n)
-        .flat_map(|offsets| coeffs.iter().zip(offsets).map(|(c, o)| c.map(|x| x * *o)))
-        .collect();
+    // Sized once: a `flat_map` would not tell `collect` its length, and the vector would
+    // grow (and be copied) by doubling up to the whole extension.
+    let mut evals: Vec<Lanes> = Vec::with_capacity(offsets.len());
+    for offsets in offsets.chunks(n) {
+        evals.extend(coeffs.iter().zip(offsets).map(|(c, o)| c.map(|x| x * *o)));
+    }
     let evaluate = |coset: &mut [Lanes]| {
         fft::fft_in_place(coset, domain.trace_twiddles());
         permute(coset);
