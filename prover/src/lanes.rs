@@ -304,21 +304,6 @@ impl FieldElement for Lanes {
         self + self
     }
 
-    /// Lane by lane, the same power in every lane (the exponent is public).
-    fn exp_vartime(self, power: u64) -> Self {
-        let mut r = Self::ONE;
-        let mut b = self;
-        let mut p = power;
-        while p > 0 {
-            if p & 1 == 1 {
-                r *= b;
-            }
-            p >>= 1;
-            b = b * b;
-        }
-        r
-    }
-
     /// Lane by lane, `1 / 0 = 0` as for `Felt`.
     fn inv(self) -> Self {
         Self(self.0.map(|x| x.inv()))
@@ -443,21 +428,6 @@ impl FieldElement for QuadLanes {
     #[inline(always)]
     fn double(self) -> Self {
         self + self
-    }
-
-    /// Lane by lane, the same power in every lane (the exponent is public).
-    fn exp_vartime(self, power: u64) -> Self {
-        let mut r = Self::ONE;
-        let mut b = self;
-        let mut p = power;
-        while p > 0 {
-            if p & 1 == 1 {
-                r *= b;
-            }
-            p >>= 1;
-            b = b * b;
-        }
-        r
     }
 
     /// Lane by lane, in the extension, `1 / 0 = 0`.
