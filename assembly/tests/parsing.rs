@@ -151,28 +151,28 @@ fn flow_control_lowers_to_jumps_and_counted_loops() {
         ops("begin while.true push.0 end end"),
         vec![Jmpz, Pad, Jmpnz, Halt]
     );
-    // A small count stays a counted loop; a large one runs 32 copies of a 2-instruction
-    // body per iteration (64 instructions per NEXT) and the remainder after the loop.
+    // A small count stays a counted loop; a large one runs 64 copies of a 2-instruction
+    // body per iteration (128 instructions per NEXT) and the remainder after the loop.
     assert_eq!(
-        ops("begin repeat.63 push.1 drop end end"),
+        ops("begin repeat.127 push.1 drop end end"),
         vec![Repeat, Push, Drop, Next, Halt]
     );
     let p = assemble("begin repeat.21356 push.1 drop end end");
     let copies = |n: usize| [Push, Drop].repeat(n);
     let unrolled = [
         vec![Repeat],
-        copies(32),
+        copies(64),
         vec![Next],
-        copies(21356 % 32),
+        copies(21356 % 64),
         vec![Halt],
     ];
     assert_eq!(
         ops("begin repeat.21356 push.1 drop end end"),
         unrolled.concat()
     );
-    assert_eq!(p.code()[0].imm.as_int(), 21356 / 32);
+    assert_eq!(p.code()[0].imm.as_int(), 21356 / 64);
     assert_eq!(
-        p.code()[65].imm.as_int(),
+        p.code()[129].imm.as_int(),
         1,
         "NEXT jumps back to the first copy"
     );

@@ -817,10 +817,10 @@ VERIFY_CYCLES = [0, 0, 0]
 
 
 def data_dependent_cycles(dbl, add, base, scalar):
-    """mul: 256 doublings (and their 20 cycles of addresses) plus 1127 of loops, copies and
+    """mul: 256 doublings (and their 20 cycles of addresses) plus 1079 of loops, copies and
     frame; an addition and its 26 cycles of addresses per set bit (gen_mul: 86 with the
     table point's constants). verify: 550 of its own on top of what it calls."""
-    MUL_CYCLES[:] = [256 * (dbl + 20) + 1127, add + 26]
+    MUL_CYCLES[:] = [256 * (dbl + 20) + 1079, add + 26]
     GEN_MUL_CYCLES[:] = [910, add + 86]
     calls = (
         scalar["inv"] + base["inv"] + 2 * scalar["mul"] + 3 * scalar["from_mont"]

@@ -21,7 +21,7 @@ COST = {
     "mem_loadw": 1, "mem_load": 1, "locaddr": 1,
 }
 
-# Cycles a `repeat.K` whose body holds at least 64 native instructions adds to its K bodies:
+# Cycles a `repeat.K` whose body holds at least 128 native instructions adds to its K bodies:
 # it stays a counted loop, `REPEAT` and one `NEXT` per iteration (assembly/src/lower/repeat.rs).
 def loop_cycles(count):
     return 1 + count
@@ -176,14 +176,14 @@ class Emitter:
     def repeat(self, count, body):
         """Emits `repeat.count` around the code `body(self)` emits, which must leave the
         tracked stack as it found it (the same names, or the caller renames): the cycles
-        counted are `count` bodies and the loop's own (a body of 64 or more instructions
+        counted are `count` bodies and the loop's own (a body of 128 or more instructions
         stays a loop, `loop_cycles`)."""
         self.flush()
         self.lines.append(f"repeat.{count}")
         start, before = len(self.lines), self.cycles
         body(self)
         self.flush()
-        assert sum(len(l.split()) for l in self.lines[start:] if not l.startswith("#")) >= 64
+        assert sum(len(l.split()) for l in self.lines[start:] if not l.startswith("#")) >= 128
         self.lines[start:] = ["    " + l for l in self.lines[start:]]
         self.lines.append("end")
         self.cycles = before + count * (self.cycles - before) + loop_cycles(count)
