@@ -85,8 +85,14 @@ measure() {
     local vm=$1 prog=$2; shift 2
     local proof="$work/$vm.proof"
     rm -f "$proof"
+    # Wall time from the clock in nanoseconds (GNU time's %e has two decimals, too coarse for
+    # the 0.1 s proofs of the small programs); CPU time and peak RSS from GNU time.
+    local t0 t1
+    t0=$(date +%s%N)
     if /usr/bin/time -o "$work/time" -f "%e %U %S %M" "$@" >"$work/log" 2>&1 && [ -s "$proof" ]; then
-        read -r wall user sys rss <"$work/time"
+        t1=$(date +%s%N)
+        read -r _ user sys rss <"$work/time"
+        wall=$(echo "scale=4; ($t1 - $t0) / 1000000000" | bc)
         # Ours prints its cycles and proven trace length; Miden's prove prints neither
         # (they come from `miden-vm run`, in $shapes).
         local cycles trace
@@ -179,7 +185,7 @@ with open(results_file, "w") as f:
     for prog in programs:
         for vm in ["ours"] + vms:
             m = med((prog, vm))
-            cells = ["n/a"] * 4 if m is None else [f"{m[0]:.2f}", f"{m[1]:.2f}", f"{m[2]:.0f}", f"{m[3]:.0f}"]
+            cells = ["n/a"] * 4 if m is None else [f"{m[0]:.3f}", f"{m[1]:.2f}", f"{m[2]:.0f}", f"{m[3]:.0f}"]
             f.write("\t".join([prog, vm, *shape((prog, vm)), *cells, str(len(runs.get((prog, vm), [])))]) + "\n")
 print(f"{'program':<18}{'vm':<12}{'cycles':>9}{'trace':>8}{'wall s':>9}{'cpu s':>9}{'RSS MiB':>9}"
       f"{'proof KiB':>11}{'wall x':>8}{'cpu x':>8}{'RSS x':>8}{'proof x':>9}  outputs")
@@ -193,7 +199,7 @@ for prog in programs:
         if m is None:
             print(f"{prog:<18}{vm:<12}{cycles:>9}{trace:>8}{'n/a':>9}")
             continue
-        line = f"{prog:<18}{vm:<12}{cycles:>9}{trace:>8}{m[0]:>9.2f}{m[1]:>9.2f}{m[2]/1024:>9.0f}{m[3]/1024:>11.1f}"
+        line = f"{prog:<18}{vm:<12}{cycles:>9}{trace:>8}{m[0]:>9.3f}{m[1]:>9.2f}{m[2]/1024:>9.0f}{m[3]/1024:>11.1f}"
         if vm != "ours" and o is not None:
             line += "".join(f"{o[i]/m[i]:>{w}.2f}" for i, w in [(0, 8), (1, 8), (2, 8), (3, 9)])
             a, b = stack(prog, "ours"), stack(prog, vm)
