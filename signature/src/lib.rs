@@ -2,7 +2,7 @@
 //! Winternitz one-time keys (W-OTS, `w = 16`) under a Merkle tree of `2^h` leaves, XMSS-style.
 //! Post-quantum (its security rests only on the hash), and cheap to verify in the VM with
 //! `std::crypto::dsa::hbs::verify` (2704 + 26 per tree level + 11 cycles per chain step:
-//! about 8 300 + 26 h cycles for a random digest, at most 13 611 + 26 h; see
+//! about 8 300 + 26 h cycles for a random digest, at most 13 594 + 26 h; see
 //! `docs/stdlib.md`).
 //!
 //! The scheme is **stateful**: each leaf (one-time key) may sign one message only. A second

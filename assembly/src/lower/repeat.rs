@@ -9,7 +9,7 @@
 //! | case | native code | cycles beyond `K` bodies |
 //! | --- | --- | --- |
 //! | `L = 0`, no decorators | nothing | 0 |
-//! | `L >= 64`, `K < 2U`, or `L = 0` with decorators | `REPEAT K; B; NEXT` | `1 + K` |
+//! | `L >= 128`, `K < 2U`, or `L = 0` with decorators | `REPEAT K; B; NEXT` | `1 + K` |
 //! | otherwise | `REPEAT K/U; B x U; NEXT; B x (K mod U)` | `1 + K/U` |
 //!
 //! with `U = ceil(128 / L)`, so that `U` copies hold at least [`UNROLL_TARGET`] = 128
@@ -51,8 +51,8 @@ use crate::ast::{Op, Span};
 /// The native instructions `U` copies of an unrolled body hold at least.
 pub const UNROLL_TARGET: u64 = 128;
 
-/// The most native instructions one repeat lowers to (a counted loop or an unrolled one):
-/// `(2U - 1) L + 2 <= 2 UNROLL_TARGET + L` with `L < UNROLL_TARGET`.
+/// The most native instructions an unrolled repeat lowers to: `(2U - 1) L + 2 <=
+/// 2 UNROLL_TARGET + L` with `L < UNROLL_TARGET` (a counted loop is its body plus two).
 pub const MAX_REPEAT_CODE: u64 = 3 * UNROLL_TARGET - 1;
 
 /// How `repeat.K` is laid out, from `K` and the body's length (see the module doc).
