@@ -15,7 +15,8 @@ pub use crate::chiplets::cols::{
 pub use crate::control::cols::{
     CKIND, CPTR, CTL_POP, CTL_PUSH, CTOP, CTX, DEPTH, FMP, OVF_POP, OVF_PTR, OVF_PUSH, OVF_VAL,
 };
-pub use crate::decoder::cols::{CLK, GROUP, IMM, LOW, NUM_GROUPS, NUM_LOWS, PC};
+pub use crate::decoder::cols::{CLK, FLAGS, IMM, NUM_FLAGS, PC};
+pub use crate::decoder::flag_columns;
 pub use crate::stack::cols::{STACK, STACK_WIDTH};
 
 // ---- CPU: helper block --------------------------------------------------------------------
@@ -88,16 +89,10 @@ impl<E: Copy> Cpu<'_, E> {
         fmp = FMP;
     }
 
-    /// Group flag `G_g`.
+    /// Operation flag column `F_i` (two-hot: an operation's flag is `F_a F_b`).
     #[inline(always)]
-    pub fn group(&self, g: usize) -> E {
-        self.0[GROUP + g]
-    }
-
-    /// Low flag `L_l`.
-    #[inline(always)]
-    pub fn low(&self, l: usize) -> E {
-        self.0[LOW + l]
+    pub fn flag(&self, i: usize) -> E {
+        self.0[FLAGS + i]
     }
 
     /// Stack element `s_i`.
@@ -168,18 +163,11 @@ pub fn main_columns(preset: &crate::Preset) -> alloc::vec::Vec<ColumnGroup> {
             "its immediate (0 when it has none)"
         ),
         g(
-            GROUP,
-            NUM_GROUPS,
+            FLAGS,
+            NUM_FLAGS,
             "decoder",
-            "G0..G7",
-            "one-hot group of the opcode (`opcode = 16 g + l`)"
-        ),
-        g(
-            LOW,
-            NUM_LOWS,
-            "decoder",
-            "L0..L15",
-            "one-hot low index of the opcode"
+            "F0..F14",
+            "two-hot operation flags: `F_a = F_b = 1` for the opcode's pair `(a, b)`"
         ),
         g(
             STACK,

@@ -128,19 +128,11 @@ impl VmAir {
         // bus sums, so the program really reached a HALT instruction there; HALT keeps the
         // state for the last row. (A HALT asserted on the last row itself would be looked
         // up nowhere: any run could be cut short and its state claimed as the output.)
-        let halt = vm_core::Opcode::Halt;
-        at(
-            "halt.group".into(),
-            GROUP + halt.group_index(),
-            last - 1,
-            Felt::ONE,
-        );
-        at(
-            "halt.low".into(),
-            LOW + halt.low_index(),
-            last - 1,
-            Felt::ONE,
-        );
+        // Its two flags suffice: with binary flags and one proven operation, the row is
+        // two-hot (`crate::decoder`), so exactly HALT's.
+        let [first, second] = decoder::flag_columns(vm_core::Opcode::Halt);
+        at("halt.flag_first".into(), first, last - 1, Felt::ONE);
+        at("halt.flag_second".into(), second, last - 1, Felt::ONE);
         // The last real row: final stack, no overflow. (The program hash is checked on the
         // bus, see `get_aux_assertions`.)
         for (i, v) in self.public.final_stack().into_iter().enumerate() {

@@ -132,16 +132,19 @@ pub fn stack_sources(op: Opcode) -> [Source; 16] {
         U32add3 | U32madd => with(left, &[(0, Special), (1, Special)]),
         U32assert2 => keep,
         Hperm => core::array::from_fn(|i| if i < 12 { Hasher } else { Copy(i) }),
+        // The indexed families: `n` is the operation's offset in its family.
         _ => {
-            let l = op.low_index();
-            match op.group_index() {
-                3 => with(right, &[(0, Copy(l))]),
-                4 => core::array::from_fn(|i| match i {
+            let code = op.code();
+            let from =
+                |first: Opcode, n0: u8| code.checked_sub(first as u8).map(|k| (k + n0) as usize);
+            match (from(Dup0, 0), from(Movup2, 2), from(Movdn2, 2)) {
+                (Some(l), _, _) if l < 16 => with(right, &[(0, Copy(l))]),
+                (_, Some(l), _) if l < 16 => core::array::from_fn(|i| match i {
                     0 => Copy(l),
                     i if i <= l => Copy(i - 1),
                     i => Copy(i),
                 }),
-                5 => core::array::from_fn(|i| match i {
+                (_, _, Some(l)) if l < 16 => core::array::from_fn(|i| match i {
                     i if i == l => Copy(0),
                     i if i < l => Copy(i + 1),
                     i => Copy(i),

@@ -5,14 +5,14 @@
 //! `EXPACC`, `EXT2MUL`, conditional swaps).
 //!
 //! The copies are grouped per position by their source ("buckets") and their operation
-//! flags summed over runs of consecutive low indices ([`StackTable`]), so that one
-//! constraint per position covers every operation.
+//! flags summed over runs of consecutive flag pairs sharing a first column ([`StackTable`]),
+//! so that one constraint per position covers every operation.
 
 use alloc::vec::Vec;
 
 use vm_core::{Felt, FieldElement, Opcode};
 
-use crate::decoder::{cols::NUM_LOWS, Flags};
+use crate::decoder::{cols::NUM_FLAGS, Flags};
 use crate::layout::Cpu;
 use crate::named::{Degree, Sink};
 use crate::ops::{self, Source};
@@ -33,12 +33,13 @@ const SRC_IMM: usize = 17;
 const SRC_DEPTH: usize = 18;
 const NUM_SRC: usize = 19;
 
-/// A sum of operation flags: one operation's, or those of the operations of group `g` with
-/// low index `a..=b`, which is `G_g (L_a + ... + L_b)` (one product instead of `b - a + 1`).
+/// A sum of operation flags: one operation's, or those of the operations whose flag pairs
+/// are `(first, a..=b)`, which is `F_first (F_a + ... + F_b)` (one product instead of
+/// `b - a + 1`; `first < a`, so the sum never holds `F_first` itself).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum FlagSum {
     Op(u8),
-    Range { g: u8, a: u8, b: u8 },
+    Range { first: u8, a: u8, b: u8 },
 }
 
 /// The operation facts the constraints need on every row, precomputed once per AIR
@@ -80,8 +81,8 @@ struct Run {
 /// Largest number of term values (flag sums and classes) a row computes.
 const MAX_TERM_VALUES: usize = 256;
 
-/// Compresses a set of opcodes into flag sums: runs of consecutive low indices within a
-/// group become one range.
+/// Compresses a set of opcodes into flag sums: runs of consecutive opcodes whose flag pairs
+/// share their first column (consecutive codes take consecutive pairs) become one range.
 fn compress(mut codes: Vec<u8>) -> Vec<FlagSum> {
     codes.sort_unstable();
     let mut out = Vec::new();
@@ -90,7 +91,7 @@ fn compress(mut codes: Vec<u8>) -> Vec<FlagSum> {
         let mut j = i;
         while j + 1 < codes.len()
             && codes[j + 1] == codes[j] + 1
-            && !codes[j + 1].is_multiple_of(16)
+            && pair(codes[j + 1]).0 == pair(codes[i]).0
         {
             j += 1;
         }
@@ -98,14 +99,19 @@ fn compress(mut codes: Vec<u8>) -> Vec<FlagSum> {
             FlagSum::Op(codes[i])
         } else {
             FlagSum::Range {
-                g: codes[i] / 16,
-                a: codes[i] % 16,
-                b: codes[j] % 16,
+                first: pair(codes[i]).0 as u8,
+                a: pair(codes[i]).1 as u8,
+                b: pair(codes[j]).1 as u8,
             }
         });
         i = j + 1;
     }
     out
+}
+
+/// The flag pair of opcode `code`.
+fn pair(code: u8) -> (usize, usize) {
+    vm_core::op::flag_pair_at(code as usize - 1)
 }
 
 /// Interns flag sums: the index of each distinct one.
@@ -234,7 +240,13 @@ impl StackTable {
         let expand = |t: FlagSum| -> Vec<u8> {
             match t {
                 FlagSum::Op(c) => alloc::vec![c],
-                FlagSum::Range { g, a, b } => (a..=b).map(|l| 16 * g + l).collect(),
+                FlagSum::Range { first, a, b } => {
+                    let code = |second: u8| {
+                        let at = (1..128u8).find(|&c| pair(c) == (first as usize, second as usize));
+                        at.expect("a pair of an opcode")
+                    };
+                    (a..=b).map(code).collect()
+                }
             }
         };
         let codes = |k: u16| -> Vec<u8> {
@@ -306,9 +318,9 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     values[SRC_OVERFLOW] = ovf_val;
     values[SRC_IMM] = imm;
     values[SRC_DEPTH] = depth;
-    let mut low_prefix = [E::ZERO; NUM_LOWS + 1];
-    for l in 0..NUM_LOWS {
-        low_prefix[l + 1] = low_prefix[l] + cur.low(l);
+    let mut prefix = [E::ZERO; NUM_FLAGS + 1];
+    for i in 0..NUM_FLAGS {
+        prefix[i + 1] = prefix[i] + cur.flag(i);
     }
     // The flag sums every position's runs read, then the shift classes, once per row: this
     // is the bulk of the AIR's evaluation time outside the hasher.
@@ -316,8 +328,8 @@ pub fn evaluate<E: FieldElement<BaseField = Felt>>(
     for (v, term) in t.iter_mut().zip(&table.terms) {
         *v = match *term {
             FlagSum::Op(code) => f.op[code as usize],
-            FlagSum::Range { g, a, b } => {
-                cur.group(g as usize) * (low_prefix[b as usize + 1] - low_prefix[a as usize])
+            FlagSum::Range { first, a, b } => {
+                cur.flag(first as usize) * (prefix[b as usize + 1] - prefix[a as usize])
             }
         };
     }

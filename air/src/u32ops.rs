@@ -146,11 +146,11 @@ pub fn lookup_values<F: FieldElement<BaseField = Felt>>(
 /// that look its slot up.
 #[inline(always)]
 pub fn lookup_flag<F: FieldElement<BaseField = Felt>>(cur: &[F], i: usize) -> F {
-    use crate::layout::{GROUP, LOW};
     // Plain loops, not iterators' `fold`s, in the AIR's evaluation ([`crate::arith::from_fn`]).
     let mut acc = F::ZERO;
     for op in slot_ops(i / 2) {
-        acc += cur[GROUP + op.group_index()] * cur[LOW + op.low_index()];
+        let [a, b] = crate::decoder::flag_columns(*op);
+        acc += cur[a] * cur[b];
     }
     acc
 }

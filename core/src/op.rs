@@ -284,15 +284,20 @@ impl Opcode {
         &OPCODES[OPCODE_INDEX[self as usize] as usize]
     }
 
-    /// The opcode's group index `g = code / 16` (0..8): the AIR decodes every opcode as
-    /// the product of a one-hot group flag and a one-hot low flag.
-    pub fn group_index(self) -> usize {
-        self as usize / 16
+    /// The opcode's two flag columns `(a, b)`, `a < b`, in the AIR's two-hot decoding: the
+    /// operation's flag is the degree-2 product `F_a F_b` of [`NUM_FLAG_COLUMNS`] binary
+    /// columns. Opcodes take the pairs in lexicographic order, code 1 the first, `(0, 1)`.
+    pub const fn flag_pair(self) -> (usize, usize) {
+        flag_pair_at(self as usize - 1)
     }
 
-    /// The opcode's low index `l = code % 16`; for `DUPn`, `MOVUPn` and `MOVDNn` it is `n`.
-    pub fn low_index(self) -> usize {
-        self as usize % 16
+    /// The field element standing for the opcode in the program hash and the program table:
+    /// `2^a + 2^b` for its [`flag_pair`](Self::flag_pair), which the AIR's decoder recomputes
+    /// linearly from its flag columns. Distinct for distinct pairs (two set bits), and never 0,
+    /// the padding's opcode element.
+    pub const fn encoding(self) -> u64 {
+        let (a, b) = self.flag_pair();
+        (1 << a) + (1 << b)
     }
 
     /// The 7-bit opcode.
@@ -360,6 +365,23 @@ impl Opcode {
             .find(|i| i.mnemonic.eq_ignore_ascii_case(name))
             .map(|i| i.op)
     }
+}
+
+/// Number of binary flag columns of the AIR's two-hot opcode decoding: the smallest `k`
+/// whose `k (k - 1) / 2` pairs number the opcodes (1..=104, so 15: 105 pairs; 14 give 91).
+/// Against one-hot groups and low indices (8 + 16 columns) it saves 9 columns of every
+/// trace row and keeps every operation flag a degree-2 product.
+pub const NUM_FLAG_COLUMNS: usize = 15;
+
+/// The `p`-th pair `(a, b)`, `a < b < NUM_FLAG_COLUMNS`, in lexicographic order.
+pub const fn flag_pair_at(p: usize) -> (usize, usize) {
+    let (mut a, mut rest, mut row) = (0, p, NUM_FLAG_COLUMNS - 1);
+    while rest >= row {
+        rest -= row;
+        a += 1;
+        row -= 1;
+    }
+    (a, a + 1 + rest)
 }
 
 /// Position of each opcode in [`OPCODES`] (`u8::MAX` for unassigned codes).
@@ -490,14 +512,30 @@ mod tests {
         assert_eq!(Opcode::movup(1), None);
         assert_eq!(Opcode::movdn(15), Some(Opcode::Movdn15));
         assert_eq!(Opcode::movdn(16), None);
-        for n in 0..16 {
-            assert_eq!(Opcode::dup(n).unwrap().low_index(), n);
-            if n >= 2 {
-                assert_eq!(Opcode::movup(n).unwrap().low_index(), n);
-                assert_eq!(Opcode::movdn(n).unwrap().low_index(), n);
-            }
+    }
+
+    #[test]
+    fn flag_pairs_and_encodings_are_distinct_and_fit_the_columns() {
+        let k = NUM_FLAG_COLUMNS;
+        assert!(k * (k - 1) / 2 >= OPCODES.len(), "more opcodes than pairs");
+        assert!(
+            (k - 1) * (k - 2) / 2 < OPCODES.len(),
+            "a column fewer would do"
+        );
+        let last = OPCODES.iter().map(|i| i.code as usize).max().unwrap_or(0);
+        assert!(last <= k * (k - 1) / 2, "codes are dense from 1");
+        let mut pairs = alloc::collections::BTreeSet::new();
+        let mut words = alloc::collections::BTreeSet::new();
+        for info in OPCODES {
+            let (a, b) = info.op.flag_pair();
+            assert!(a < b && b < k, "{}: ({a}, {b})", info.mnemonic);
+            assert!(pairs.insert((a, b)));
+            assert!(words.insert(info.op.encoding()));
+            assert_ne!(info.op.encoding(), 0);
         }
-        let groups = |op: Opcode| op.group_index();
-        assert!((0..16).all(|n| groups(Opcode::dup(n).unwrap()) == 3));
+        assert_eq!(Opcode::Noop.flag_pair(), (0, 1));
+        assert_eq!(flag_pair_at(k - 2), (0, k - 1));
+        assert_eq!(flag_pair_at(k - 1), (1, 2));
+        assert_eq!(flag_pair_at(k * (k - 1) / 2 - 1), (k - 2, k - 1));
     }
 }

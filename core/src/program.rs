@@ -361,19 +361,19 @@ fn can_continue_at_next(op: Opcode) -> bool {
 }
 
 /// The sequence of field elements the program hash is computed over: each instruction as
-/// the pair `(opcode, immediate)` in address order (the immediate is zero for operations
-/// without one).
+/// the pair `(opcode, immediate)` in address order, the opcode as its
+/// [`encoding`](Opcode::encoding) (the immediate is zero for operations without one).
 ///
 /// The hash is `Rp64_256::hash_elements` of this sequence: the element count `2n` in the
 /// first capacity element, absorption by addition into the rate 8 elements (4 instructions)
 /// at a time, a permutation after each block, the last block completed with zeros (read as
-/// pseudo-instructions `(0, 0)`: opcode 0 is never assigned, so they cannot be executed);
+/// pseudo-instructions `(0, 0)`: no opcode's encoding is 0, so they cannot be executed);
 /// the digest is rate elements 0..4. The AIR's hash chiplet recomputes exactly this sponge
 /// from the instructions the program table provides (see `docs/air.md`), which is what binds
 /// every executed instruction to the public program hash.
 pub fn encode_for_hash(code: &[Instruction]) -> Vec<Felt> {
     code.iter()
-        .flat_map(|i| [Felt::from(i.op.code()), i.imm])
+        .flat_map(|i| [Felt::new(i.op.encoding()), i.imm])
         .collect()
 }
 
@@ -413,7 +413,7 @@ mod tests {
             Instruction::new(Opcode::Halt),
         ];
         let enc = encode_for_hash(&code);
-        let op = |o: Opcode| Felt::from(o.code());
+        let op = |o: Opcode| Felt::new(o.encoding());
         assert_eq!(
             enc,
             vec![

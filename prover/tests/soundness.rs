@@ -401,16 +401,19 @@ fn a_non_binary_condition_is_caught() {
 
 #[test]
 fn a_non_binary_operation_flag_is_caught() {
-    // Mix two operations half and half on one row: one-hot sums still hold, binarity not.
+    // Mix two operations half and half on one row (ADD's and MUL's flag pairs share their
+    // first column): the flags' sum still is 2, binarity not.
     let p = assemble("begin add end");
     let mut f = honest_run(&p, &[3, 4]);
     let half = Felt::new(2).inv();
     let cols = f.trace.columns_mut_for_testing();
-    let add = Opcode::Add;
-    let mul = Opcode::Mul;
-    cols.set(vm_air::layout::LOW + add.low_index(), 0, half);
-    cols.set(vm_air::layout::LOW + mul.low_index(), 0, half);
-    rejected(&f, "decoder.low_binary[2]");
+    let [first, add] = vm_air::layout::flag_columns(Opcode::Add);
+    let [mul_first, mul] = vm_air::layout::flag_columns(Opcode::Mul);
+    assert_eq!(first, mul_first);
+    cols.set(add, 0, half);
+    cols.set(mul, 0, half);
+    let name = format!("decoder.flag_binary[{}]", mul - vm_air::layout::FLAGS);
+    rejected(&f, &name);
 }
 
 // ---- program attestation ------------------------------------------------------------------

@@ -523,11 +523,23 @@ pub fn expected_end<E: FieldElement<BaseField = Felt>>(rands: &[E], hash: [Felt;
     fingerprint::<E, E>(&Challenges::new(rands), tag::PROGRAM, h).inv()
 }
 
-/// The flag of a group-6 (memory and hashing) operation: `G6 L_l`.
+/// The flag `F_a F_b` of an operation, read from a row's flag columns.
 #[inline(always)]
 fn mem_op_flag<F: FieldElement<BaseField = Felt>>(cur: &[F], op: vm_core::Opcode) -> F {
-    cur[GROUP + op.group_index()] * cur[LOW + op.low_index()]
+    let [a, b] = crate::decoder::flag_columns(op);
+    cur[a] * cur[b]
 }
+
+/// The flag column that is 1 on `PIPE`'s rows and 0 on `MSTREAM`'s: on the rows of either
+/// (`MSTREAM + PIPE`'s flag set), it tells them apart in degree 1.
+const PIPE_NOT_MSTREAM: usize = {
+    let (pipe, mstream) = (
+        vm_core::Opcode::Pipe.flag_pair(),
+        vm_core::Opcode::Mstream.flag_pair(),
+    );
+    assert!(pipe.0 == mstream.0 && pipe.1 != mstream.1);
+    crate::decoder::cols::FLAGS + pipe.1
+};
 
 /// The control frame message `(CONTROL, addr, top, kind + 2 k, previous addr, ctx, fmp,
 /// k depth, k ovf_ptr)`, with `k` the frame's `call` flag.
@@ -597,7 +609,7 @@ where
     let s = |i: usize| next[STACK + i];
     let second: E = mem_message(
         rands,
-        F::from(Felt::new(2)) + cur[LOW + Pipe.low_index()],
+        F::from(Felt::new(2)) + cur[PIPE_NOT_MSTREAM],
         cur[CTX],
         cur[STACK + 12] + F::from(Felt::new(4)),
         cur[CLK],
@@ -672,7 +684,7 @@ where
     // 1/2 mod p, a constant so that no row computes the inversion.
     let half = F::from(Felt::new(9223372034707292161));
     for (op, and) in [(U32and, r), (U32xor, (a + b - r) * half)] {
-        let flag = cur[GROUP + op.group_index()] * cur[LOW + op.low_index()];
+        let flag = mem_op_flag(cur, op);
         den += bitwise_message::<F, E>(rands, [a, b, and]).mul_base(flag);
         num += flag;
     }

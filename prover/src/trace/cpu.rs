@@ -38,8 +38,9 @@ pub(super) fn fill_cpu(
         set(CLK, Felt::new(i as u64));
         set(PC, Felt::from(row.pc));
         set(IMM, imm);
-        set(GROUP + op.group_index(), Felt::ONE);
-        set(LOW + op.low_index(), Felt::ONE);
+        for c in flag_columns(op) {
+            set(c, Felt::ONE);
+        }
         for (k, v) in stack.iter().enumerate() {
             set(STACK + k, *v);
         }

@@ -267,12 +267,9 @@ pub fn cut_short(
     cols.set(CTOP, last, final_row.ctop);
     cols.set(CKIND, last, final_row.ckind);
     cols.set(CPTR, last, final_row.cptr);
-    for g in 0..NUM_GROUPS {
-        cols.set(GROUP + g, last, Felt::from((g == 0) as u8));
-    }
-    for l in 0..NUM_LOWS {
-        let halt = (l == Opcode::Halt.low_index()) as u8;
-        cols.set(LOW + l, last, Felt::from(halt));
+    let halt = flag_columns(Opcode::Halt);
+    for c in FLAGS..FLAGS + NUM_FLAGS {
+        cols.set(c, last, Felt::from(halt.contains(&c) as u8));
     }
     let public = PublicInputs {
         preset: preset.id,

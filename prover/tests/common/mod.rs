@@ -75,3 +75,24 @@ pub fn rows_of(program: &Program, inputs: &StackInputs, steps: usize) -> Vec<Cyc
     }
     p.finish().1.rows
 }
+
+/// Whether a row, read cell by cell through `get`, carries `op`'s two operation flags.
+pub fn executes(get: impl Fn(usize) -> Felt, op: vm_core::Opcode) -> bool {
+    use vm_core::FieldElement;
+    vm_air::layout::flag_columns(op)
+        .iter()
+        .all(|&c| get(c) == Felt::ONE)
+}
+
+/// The operation whose two flags a row sets, if it sets exactly two to 1 and the rest to 0.
+pub fn executed_op(get: impl Fn(usize) -> Felt) -> Option<vm_core::Opcode> {
+    use vm_air::layout::{FLAGS, NUM_FLAGS};
+    use vm_core::FieldElement;
+    let set: Vec<usize> = (FLAGS..FLAGS + NUM_FLAGS)
+        .filter(|&c| get(c) != Felt::ZERO)
+        .collect();
+    vm_core::OPCODES
+        .iter()
+        .map(|i| i.op)
+        .find(|&op| set == vm_air::layout::flag_columns(op) && executes(&get, op))
+}

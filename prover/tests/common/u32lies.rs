@@ -2,8 +2,8 @@
 //! trace builder then derives the helper cells from the lie, so the range lookups are
 //! answered), or a limb of 2^16 or more that still recombines (a trace-builder hook).
 
-use vm_air::{layout::*, u32ops};
-use vm_core::{Felt, FieldElement, Opcode};
+use vm_air::u32ops;
+use vm_core::{Felt, Opcode};
 use vm_prover::trace::TraceHooksForTesting;
 use winter_prover::Trace;
 
@@ -26,10 +26,7 @@ pub fn lie(src: &str, stack: &[u64], op: Opcode, change: fn(u64, u64) -> (u64, u
 pub fn row_of(f: &Forgery, op: Opcode) -> usize {
     let main = f.trace.main_segment();
     (0..f.trace.last_real)
-        .find(|&r| {
-            main.get(GROUP + op.group_index(), r) == Felt::ONE
-                && main.get(LOW + op.low_index(), r) == Felt::ONE
-        })
+        .find(|&r| super::executes(|c| main.get(c, r), op))
         .expect("the operation runs")
 }
 

@@ -324,24 +324,31 @@ fn cut_short(body: &str, stack: &[u64], want: Opcode) -> Forgery {
 
 fn halt_lies() -> Vec<Case> {
     // While loops (JMPZ/JMP, no control frame, which a cut would leave on the table).
-    // A countdown from 1000 cut after about 200 steps on a NOOP: NOOP is in HALT's group
-    // (0) but has low index 1, so only halt.low sees the missing HALT. The claimed counter
-    // is not 0.
-    let low = cut_short(
+    // A countdown from 1000 cut after about 200 steps on a NOOP: NOOP's flag pair (0, 1)
+    // shares HALT's (0, 2) first column, so only halt.flag_second sees the missing HALT. The
+    // claimed counter is not 0.
+    let second = cut_short(
         "dup.0 neq.0 while.true sub.1 nop dup.0 neq.0 end",
         &[1000],
         Opcode::Noop,
     );
-    // The same countdown with the two elements below rotated by three MOVUP2s, cut on one
-    // of them: MOVUP2 has HALT's low index (2) but group 4, so only halt.group sees it.
-    let group = cut_short(
-        "dup.0 neq.0 while.true movup.2 movup.2 movup.2 sub.1 dup.0 neq.0 end",
-        &[5, 6, 1000],
-        Opcode::Movup2,
+    // The same countdown multiplying two zero extension elements below the counter (the
+    // native EXT2MUL of `ext2mul`), cut on the EXT2MUL: its pair (2, 4) holds HALT's second
+    // column as its first, so only halt.flag_first sees it.
+    let first = cut_short(
+        "dup.0 neq.0 while.true sub.1 movdn.4 ext2mul movup.2 dup.0 neq.0 end",
+        &[1000],
+        Opcode::Ext2mul,
     );
-    assert_eq!(Opcode::Noop.group_index(), Opcode::Halt.group_index());
-    assert_eq!(Opcode::Movup2.low_index(), Opcode::Halt.low_index());
-    vec![Case::new("halt.low", low), Case::new("halt.group", group)]
+    let ext = Opcode::Ext2mul.flag_pair();
+    let halt = Opcode::Halt.flag_pair();
+    assert_eq!(Opcode::Noop.flag_pair().0, halt.0);
+    assert_ne!(Opcode::Noop.flag_pair().1, halt.1);
+    assert!(ext.0 != halt.0 && ext.1 != halt.0 && (ext.0 == halt.1 || ext.1 == halt.1));
+    vec![
+        Case::new("halt.flag_second", second),
+        Case::new("halt.flag_first", first),
+    ]
 }
 
 // ---- the bus ------------------------------------------------------------------------------

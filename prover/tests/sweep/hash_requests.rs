@@ -135,10 +135,7 @@ fn memory_restarts_after_requests() -> Forgery {
         cols.set(HASH_STATE + i, start, v);
     }
     let hperm = (0..last)
-        .find(|&r| {
-            cols.get(GROUP + Opcode::Hperm.group_index(), r) == Felt::ONE
-                && cols.get(LOW + Opcode::Hperm.low_index(), r) == Felt::ONE
-        })
+        .find(|&r| crate::common::executes(|c| cols.get(c, r), Opcode::Hperm))
         .expect("the HPERM row");
     cols.set(HELPER, hperm, Felt::new((start + 8) as u64));
     f

@@ -173,10 +173,7 @@ fn read_request_for_the_honest_value() -> Case {
     let main = f.trace.main_segment();
     let row = |pred: &dyn Fn(usize) -> bool| (0..last).find(|&r| pred(r)).expect("the row");
     let mload = Opcode::Mload;
-    let cpu = row(&|r| {
-        main.get(GROUP + mload.group_index(), r) == Felt::ONE
-            && main.get(LOW + mload.low_index(), r) == Felt::ONE
-    });
+    let cpu = row(&|r| crate::common::executes(|c| main.get(c, r), mload));
     let mem = row(&|r| main.get(MEM_ACTIVE, r) == Felt::ONE);
     Case::with_tamper("bus.memory", f, move |aux, _| {
         let answer = aux.get(AUX_CHIPLET, mem);
@@ -253,10 +250,7 @@ fn op_rows(f: &mut Forgery, op: Opcode) -> Vec<usize> {
     let last = f.trace.last_real;
     let cols = f.trace.columns_mut_for_testing();
     (0..last)
-        .filter(|&r| {
-            cols.get(GROUP + op.group_index(), r) == Felt::ONE
-                && cols.get(LOW + op.low_index(), r) == Felt::ONE
-        })
+        .filter(|&r| crate::common::executes(|c| cols.get(c, r), op))
         .collect()
 }
 

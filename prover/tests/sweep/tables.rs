@@ -78,13 +78,7 @@ fn sixteen() -> Vec<u64> {
 /// The operation a trace row executes.
 fn op_at(f: &mut Forgery, row: usize) -> Opcode {
     let cols = f.trace.columns_mut_for_testing();
-    let g = (0..NUM_GROUPS)
-        .find(|g| cols.get(GROUP + g, row) == Felt::ONE)
-        .expect("one group flag");
-    let l = (0..NUM_LOWS)
-        .find(|l| cols.get(LOW + l, row) == Felt::ONE)
-        .expect("one low flag");
-    Opcode::from_code((16 * g + l) as u8).expect("a proven opcode")
+    crate::common::executed_op(|c| cols.get(c, row)).expect("two flags of an opcode")
 }
 
 /// A program written instruction by instruction (one the assembler would never emit).
