@@ -124,10 +124,10 @@ fn fib_proves_and_verifies() {
     assert_eq!(claim["program_hash"], fib.hash().as_str());
     assert_eq!(claim["stack_inputs"], serde_json::json!(["50"]));
     assert_eq!(claim["stack_outputs"][0], FIB_50);
-    assert_eq!(claim["preset"], "96");
+    assert_eq!(claim["preset"], "96-short");
     assert_eq!(claim["security_bits"], 96);
 
-    let expected = "verified: 96-bit conjectured security (preset 96)";
+    let expected = "verified: 96-bit conjectured security (preset 96-short)";
     assert_eq!(succeeds(&fib.verify(&[])).trim(), expected);
     assert_eq!(succeeds(&fib.verify_claim()).trim(), expected);
     // Without -i and -o, the files next to the proof are used.
@@ -178,7 +178,7 @@ fn verify_rejects_a_wrong_statement() {
     // A claim naming another preset than the proof's.
     std::fs::write(
         fib.file("claim"),
-        claim.replace("\"preset\": \"96\"", "\"preset\": \"128\""),
+        claim.replace("\"preset\": \"96-short\"", "\"preset\": \"128\""),
     )
     .unwrap();
     let err = fails(&fib.verify_claim());

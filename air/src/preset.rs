@@ -90,6 +90,9 @@ pub struct Preset {
     pub fri_remainder_max_degree: usize,
     /// Smallest trace length a proof under this preset may have.
     pub min_trace_len: usize,
+    /// Largest trace length a proof under this preset may have: [`crate::proof::MAX_TRACE_LEN`],
+    /// except for the presets made for short traces ([`Preset::for_short_traces`]).
+    pub max_trace_len: usize,
 }
 
 /// Margin of random rows beyond the `queries + 2 * extension` that make every opened trace
@@ -185,8 +188,34 @@ impl Preset {
     pub fn with_hash(&self, hash: CommitmentHash) -> &'static Preset {
         find(|p| p.security_bits == self.security_bits && p.hash == hash && p.zk == self.zk)
     }
+
+    /// The general preset (any trace length) of this security, hash and zero-knowledge
+    /// setting: `self` unless `self` is made for short traces.
+    pub fn general(&self) -> &'static Preset {
+        find(|p| p.security_bits == self.security_bits && p.hash == self.hash && p.zk == self.zk)
+    }
+
+    /// The preset for short traces with this security, hash and zero-knowledge setting, if
+    /// the table has one: same security, more blowup and fewer queries, so smaller proofs
+    /// of traces up to its [`max_trace_len`](Preset::max_trace_len) at some proving time and
+    /// memory (`docs/performance.md`). A prover picks it where the trace fits.
+    pub fn for_short_traces(&self) -> Option<&'static Preset> {
+        PRESETS.iter().find(|p| {
+            p.security_bits == self.security_bits
+                && p.hash == self.hash
+                && p.zk == self.zk
+                && p.max_trace_len < crate::proof::MAX_TRACE_LEN
+        })
+    }
+
+    /// Whether a proof under this preset may have a trace of `n` rows.
+    pub fn allows_trace_len(&self, n: usize) -> bool {
+        n.is_power_of_two() && (self.min_trace_len..=self.max_trace_len).contains(&n)
+    }
 }
 
+/// The first preset of the table for which `pred` holds: general presets come before the
+/// short-trace ones, so a search by security, hash and zero knowledge finds the general one.
 fn find(pred: impl Fn(&Preset) -> bool) -> &'static Preset {
     PRESETS
         .iter()
@@ -231,6 +260,29 @@ const fn preset(id: u8, name: &'static str, bits: u32, hash: CommitmentHash, zk:
         fri_folding: 8,
         fri_remainder_max_degree: 255,
         min_trace_len: 1 << 10,
+        max_trace_len: crate::proof::MAX_TRACE_LEN,
+    }
+}
+
+/// Largest trace of the short-trace preset: 2^12 rows.
+pub const SHORT_TRACE_LEN: usize = 1 << 12;
+
+/// The 96-bit BLAKE3 zero-knowledge preset for traces of at most [`SHORT_TRACE_LEN`] rows:
+/// Miden VM 0.23's parameters, blowup 8 with 27 queries and 16 bits of grinding
+/// (27 x 3 + 16 - 1 = 96 by winterfell's formula, and 27 x 3 >= 80 so grinding counts), and so
+/// `r = 33` random rows. Each query opens a row of every committed column, so 27 queries
+/// instead of 40 take about a quarter off a short trace's proof, which is mostly those
+/// openings; the LDE twice as long costs about a tenth more proving time at 2^12 rows and
+/// more memory, which is why it is not the preset for long traces (measured in
+/// `docs/performance.md`, "Where issue 15 stands").
+const fn short_preset(id: u8, name: &'static str) -> Preset {
+    let base = preset(id, name, 96, CommitmentHash::Blake3, true);
+    Preset {
+        queries: 27,
+        blowup: 8,
+        grinding: 16,
+        max_trace_len: SHORT_TRACE_LEN,
+        ..base
     }
 }
 
@@ -244,6 +296,7 @@ pub const PRESETS: &[Preset] = &[
     preset(5, "128-nozk", 128, CommitmentHash::Blake3, false),
     preset(6, "96-rescue-nozk", 96, CommitmentHash::Rescue, false),
     preset(7, "128-rescue-nozk", 128, CommitmentHash::Rescue, false),
+    short_preset(8, "96-short"),
 ];
 
 /// The preset with this identifier.

@@ -188,7 +188,7 @@ pub fn check_stark_bytes(preset: &Preset, bytes: &[u8]) -> Result<StarkShape, Pr
     let log_n = r.u8("log2 of the trace length")? as u32;
     let (lo, hi) = (
         preset.min_trace_len.trailing_zeros(),
-        MAX_TRACE_LEN.trailing_zeros(),
+        preset.max_trace_len.min(MAX_TRACE_LEN).trailing_zeros(),
     );
     if log_n < lo || log_n > hi {
         return Err(malformed(format!(

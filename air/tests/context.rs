@@ -1,5 +1,6 @@
 //! The AIR context is well formed for every preset at every trace length the verifier
-//! accepts (from the preset's minimum to 2^22): widths, degrees, exemptions, compared with
+//! accepts, from the preset's minimum to 2^22 (or the preset's maximum, 2^12 for the
+//! short-trace preset): widths, degrees, exemptions, compared with
 //! the numbers the presets are documented to have (`docs/zk.md`), written out here.
 
 mod common;
@@ -22,11 +23,14 @@ use winter_utils::Serializable;
 /// What each preset is documented to be (`docs/zk.md`), written out rather than recomputed
 /// from the preset functions: zero knowledge needs `r = queries + 2 e + 2` random rows
 /// (40 + 4 + 2 = 46 at 96 bits, 56 + 6 + 2 = 64 at 128 bits), `e` randomizer columns and `e`
-/// mask columns. Every preset has blowup 4, 17 grinding bits and FRI folding 8 with
-/// remainder degree at most 255.
+/// mask columns. Every general preset has blowup 4 and 17 grinding bits; the short-trace
+/// one blowup 8, 27 queries and 16 grinding bits (`r = 27 + 4 + 2 = 33`), for traces of at
+/// most 2^12 rows. All have FRI folding 8 with remainder degree at most 255.
 struct Expected {
     name: &'static str,
     security_bits: u32,
+    blowup: usize,
+    max_trace_len: usize,
     queries: usize,
     grinding: u32,
     digest_bits: u32,
@@ -40,6 +44,8 @@ const fn zk96(name: &'static str) -> Expected {
     Expected {
         name,
         security_bits: 96,
+        blowup: 4,
+        max_trace_len: 1 << 29,
         queries: 40,
         grinding: 17,
         digest_bits: 192,
@@ -54,6 +60,8 @@ const fn zk128(name: &'static str) -> Expected {
     Expected {
         name,
         security_bits: 128,
+        blowup: 4,
+        max_trace_len: 1 << 29,
         queries: 56,
         grinding: 17,
         digest_bits: 256,
@@ -81,8 +89,20 @@ const fn no_zk(e: Expected) -> Expected {
     }
 }
 
+/// Blowup 8 with 27 queries and 16 grinding bits, for traces of at most 2^12 rows.
+const fn short(e: Expected) -> Expected {
+    Expected {
+        blowup: 8,
+        max_trace_len: 1 << 12,
+        queries: 27,
+        grinding: 16,
+        random_rows: 33,
+        ..e
+    }
+}
+
 /// The preset table by id.
-const EXPECTED: [Expected; 8] = [
+const EXPECTED: [Expected; 9] = [
     zk96("96"),
     zk128("128"),
     rescue(zk96("96-rescue")),
@@ -91,6 +111,7 @@ const EXPECTED: [Expected; 8] = [
     no_zk(zk128("128-nozk")),
     no_zk(rescue(zk96("96-rescue-nozk"))),
     no_zk(rescue(zk128("128-rescue-nozk"))),
+    short(zk96("96-short")),
 ];
 
 fn expected(preset: &Preset) -> &'static Expected {
@@ -111,7 +132,7 @@ fn every_preset_and_length_builds_a_valid_context() {
     for preset in PRESETS {
         let want = expected(preset);
         let mut n = preset.min_trace_len;
-        while n <= 1 << 22 {
+        while n <= preset.max_trace_len.min(1 << 22) {
             let air = air(preset, n);
             let ctx = air.context();
             assert_eq!(
@@ -177,7 +198,8 @@ fn presets_have_their_documented_parameters() {
             "{}",
             preset.name
         );
-        assert_eq!(preset.blowup, 4, "{}", preset.name);
+        assert_eq!(preset.blowup, want.blowup, "{}", preset.name);
+        assert_eq!(preset.max_trace_len, want.max_trace_len, "{}", preset.name);
         assert_eq!(preset.fri_folding, 8, "{}", preset.name);
         assert_eq!(preset.fri_remainder_max_degree, 255, "{}", preset.name);
         assert_eq!(
@@ -275,7 +297,7 @@ fn randomizer_columns_outlast_the_fri_openings() {
         let fri = preset.options().to_fri_options();
         let (q, e, f) = (preset.queries, preset.extension_degree, preset.fri_folding);
         let mut n = preset.min_trace_len;
-        while n <= 1 << 22 {
+        while n <= preset.max_trace_len.min(1 << 22) {
             let lde = n * preset.blowup;
             let layers = fri.num_fri_layers(lde);
             let remainder = lde / f.pow(layers as u32) / preset.blowup;

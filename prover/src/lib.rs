@@ -74,7 +74,7 @@ pub enum ProveError {
     /// preset, or its columns were replaced).
     #[error(
         "the trace has {width} main columns and {rows} rows, but preset {name} needs {expected} \
-         columns and at least {min_rows} rows"
+         columns and {min_rows} to {max_rows} rows"
     )]
     TraceShape {
         /// Main columns of the trace.
@@ -85,6 +85,8 @@ pub enum ProveError {
         expected: usize,
         /// The preset's smallest trace length.
         min_rows: usize,
+        /// The preset's largest trace length.
+        max_rows: usize,
         /// The preset's name.
         name: &'static str,
     },
@@ -240,8 +242,9 @@ pub fn execute_for_proof(
     })
 }
 
-/// Proves an execution [`execute_for_proof`] recorded, under `preset`. `program` must be the
-/// program that ran ([`ProveError::ProgramMismatch`] otherwise).
+/// Proves an execution [`execute_for_proof`] recorded, under `preset` or, where the trace
+/// fits it, its short-trace sibling ([`fitted_preset`]). `program` must be the program that
+/// ran ([`ProveError::ProgramMismatch`] otherwise).
 pub fn prove_execution(
     program: &Program,
     execution: &Execution,
@@ -256,6 +259,7 @@ pub fn prove_execution(
     }
     let started = Instant::now();
     let output = execution.output.clone();
+    let preset = fitted_preset(program, execution, preset);
     let mut rng = StdRng::from_entropy();
     let trace = trace::build(
         program,
@@ -295,6 +299,44 @@ pub fn prove_execution(
     })
 }
 
+/// The preset a proof asked for under `preset` is made with: its short-trace sibling
+/// ([`Preset::for_short_traces`]) where the execution's trace fits that one's length, else
+/// `preset` itself. Both have the same security level, hash and zero-knowledge setting; the
+/// short-trace one gives smaller proofs (`docs/performance.md`).
+pub fn fitted_preset(
+    program: &Program,
+    execution: &Execution,
+    preset: &'static Preset,
+) -> &'static Preset {
+    fit_preset(preset, execution.trace.rows.len(), |p| {
+        trace::shape(program, &execution.trace, execution.output.final_depth, p)
+    })
+    .0
+}
+
+/// [`fitted_preset`] for a run of `executed_rows` rows whose trace has the shape
+/// `shape_under(p)` under a preset `p`, with that shape: what `vm run` reports and
+/// `vm prove` then builds.
+pub fn fit_preset(
+    preset: &'static Preset,
+    executed_rows: usize,
+    shape_under: impl Fn(&'static Preset) -> trace::TraceShape,
+) -> (&'static Preset, trace::TraceShape) {
+    // A run as long as the short trace needs no shape computed under it (its tables can
+    // be long to build). A preset that is itself for short traces (or a row made from one)
+    // is kept.
+    if let Some(short) = preset
+        .for_short_traces()
+        .filter(|s| s.max_trace_len < preset.max_trace_len && executed_rows < s.max_trace_len)
+    {
+        let shape = shape_under(short);
+        if short.allows_trace_len(shape.trace_len) {
+            return (short, shape);
+        }
+    }
+    (preset, shape_under(preset))
+}
+
 /// Checks what the AIR assumes of its inputs (it indexes the trace by the preset's layout):
 /// the public inputs name `preset`, and the trace has the preset's width and a length the
 /// preset allows.
@@ -321,12 +363,13 @@ fn check_trace_shape(
         main.num_cols()
     };
     let rows = main.num_rows();
-    if width != expected || rows != info.length() || rows < preset.min_trace_len {
+    if width != expected || rows != info.length() || !preset.allows_trace_len(rows) {
         return Err(ProveError::TraceShape {
             width,
             rows,
             expected,
             min_rows: preset.min_trace_len,
+            max_rows: preset.max_trace_len,
             name: preset.name,
         });
     }

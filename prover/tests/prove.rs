@@ -60,10 +60,50 @@ fn fib_proves_and_verifies() {
         96,
     )
     .unwrap();
-    // The proof names the default preset, the first of the table, and gives its security.
-    assert_eq!(proof.preset.id, PRESETS[0].id);
-    assert_eq!(proof.preset.name, "96");
+    // A trace of at most 2^12 rows is proven under the default preset's short-trace
+    // sibling, with the same security.
+    assert_eq!(proof.preset.name, "96-short");
+    assert_eq!(proof.preset.general().id, PRESETS[0].id);
     assert_eq!(bits, 96);
+}
+
+#[test]
+fn a_trace_longer_than_the_short_presets_is_proven_under_the_general_one() {
+    // 7 860 cycles: a 2^13-row trace, past the short-trace preset's 2^12.
+    let program = assemble("begin repeat.2600 swap dup.1 add end end");
+    let proved = prove_on(
+        &program,
+        &[0, 1],
+        preset::default_preset(),
+        ExecutionOptions::default(),
+    )
+    .unwrap();
+    let proof = vm_air::VmProof::from_bytes(&proved.proof.to_bytes()).unwrap();
+    assert_eq!(proof.preset.id, PRESETS[0].id);
+    assert_eq!(proof.trace_len(), 1 << 13);
+    let bits = vm_verifier::verify(
+        program.hash(),
+        inputs(&[0, 1]),
+        proved.output.stack,
+        &proof,
+        96,
+    )
+    .unwrap();
+    assert_eq!(bits, 96);
+    // Asking for the short-trace preset itself is refused with the lengths it allows.
+    let short = preset::default_preset().for_short_traces().unwrap();
+    let err = prove_on(&program, &[0, 1], short, ExecutionOptions::default()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            vm_prover::ProveError::TraceShape {
+                rows: 8192,
+                max_rows: 4096,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -239,7 +279,8 @@ fn every_preset_proves_and_verifies() {
     for p in PRESETS {
         let proved = prove_on(&program, &[0, 1], p, ExecutionOptions::default()).unwrap();
         let proof = vm_air::VmProof::from_bytes(&proved.proof.to_bytes()).unwrap();
-        assert_eq!(proof.preset.id, p.id);
+        // A short trace is proven under the short-trace sibling where the preset has one.
+        assert_eq!(proof.preset.id, p.for_short_traces().unwrap_or(p).id);
         let bits = vm_verifier::verify(
             program.hash(),
             inputs(&[0, 1]),

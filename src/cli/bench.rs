@@ -88,6 +88,8 @@ struct Measured {
     proof_size: usize,
     verify_time: Duration,
     security_bits: u32,
+    /// The preset the proof was made under (the requested one or its short-trace sibling).
+    preset: &'static str,
     peak_rss_kib: Option<u64>,
 }
 
@@ -227,6 +229,7 @@ fn measure(
         proof_size: bytes.len(),
         verify_time,
         security_bits,
+        preset: proven.proof.preset().name,
         peak_rss_kib: super::prove::peak_memory_kib(),
     })
 }
@@ -302,12 +305,14 @@ fn print_text(m: &Measured) {
         .collect();
     println!("  phases (ms): {}", phases.join(", "));
     println!(
-        "  prove {:.0} ms  proof {} bytes ({:.1} KiB)  verify {:.2} ms  security {} bits",
+        "  prove {:.0} ms  proof {} bytes ({:.1} KiB)  verify {:.2} ms  security {} bits  \
+         preset {}",
         ms(m.prove_time),
         m.proof_size,
         m.proof_size as f64 / 1024.0,
         ms(m.verify_time),
-        m.security_bits
+        m.security_bits,
+        m.preset
     );
     match m.peak_rss_kib {
         Some(kib) => println!(
@@ -358,6 +363,7 @@ fn json(env: &Environment, results: &[Measured]) -> String {
                 "verify_time_ms": ms(m.verify_time),
                 "verified": true,
                 "security_bits": m.security_bits,
+                "preset": m.preset,
                 "peak_rss_kib": m.peak_rss_kib,
             })
         })

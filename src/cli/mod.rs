@@ -107,8 +107,8 @@ pub fn sibling(path: &Path, ext: &str) -> PathBuf {
     path.with_extension(ext)
 }
 
-/// The shape of the trace `vm prove` would build for this run under the default preset (its
-/// zero-knowledge random rows, the program's attestation rows, its memory and range
+/// The shape of the trace `vm prove` would build for this run under the default preset or
+/// its short-trace sibling (`vm_prover::fit_preset`; the zero-knowledge random rows, the program's attestation rows, its memory and range
 /// checker rows and the minimum length included), so that `vm run` and `vm prove` report
 /// the same number. A run that touched memory or ran u32 operations is executed again with
 /// the tracing executor, which records the accesses and stack values the memory table and
@@ -132,13 +132,19 @@ pub(crate) fn proving_shape(
             options,
         );
         if let Ok((output, exec)) = traced {
-            return vm_prover::trace::shape(program, &exec, output.final_depth, preset);
+            return vm_prover::fit_preset(preset, exec.rows.len(), |p| {
+                vm_prover::trace::shape(program, &exec, output.final_depth, p)
+            })
+            .1;
         }
     }
-    vm_prover::trace::shape_without_memory(
-        out.cycles as usize,
-        out.final_depth,
-        program.code().len(),
-        preset,
-    )
+    vm_prover::fit_preset(preset, out.cycles as usize, |p| {
+        vm_prover::trace::shape_without_memory(
+            out.cycles as usize,
+            out.final_depth,
+            program.code().len(),
+            p,
+        )
+    })
+    .1
 }

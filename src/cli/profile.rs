@@ -499,7 +499,7 @@ fn summarize(
             bitwise_rows: shape.bitwise_rows,
             range_rows: shape.range_rows,
             chiplet_rows: shape.chiplet_rows,
-            random_rows: vm_prover::preset::default_preset().random_rows(),
+            random_rows: shape.random_rows(),
             trace_length: shape.trace_len,
         },
         stacks,

@@ -195,6 +195,8 @@ pub fn prove(args: ProveArgs) -> Result<(), Report> {
     write_file(&files.proof, &proof_bytes)?;
     write_file(&files.claim, claim.to_json().as_bytes())?;
 
+    // The prover may have picked the preset's short-trace sibling (`fitted_preset`).
+    let preset = preset::by_id(proved.public.preset).unwrap_or(preset);
     let report = Summary {
         proved: &proved,
         preset,

@@ -108,10 +108,13 @@ impl Acceptance {
         self
     }
 
-    /// Keeps only the named presets (names as in [`preset::PRESETS`]; unknown names match
-    /// nothing).
+    /// Keeps only the named presets and their short-trace siblings (names as in
+    /// [`preset::PRESETS`]; unknown names match nothing). A prover asked for a preset proves a
+    /// short trace under its sibling ([`Preset::for_short_traces`]: same security, hash and
+    /// zero knowledge), so accepting `"96"` accepts `"96-short"` too; name `"96-short"`
+    /// alone to accept only that one.
     pub fn only_presets(self, names: &[&str]) -> Self {
-        self.retain(|p| names.contains(&p.name))
+        self.retain(|p| names.contains(&p.name) || names.contains(&p.general().name))
     }
 
     /// The presets a proof may use under this policy (kept and at least as secure as

@@ -24,14 +24,16 @@ struct Real {
     fields: Vec<LengthField>,
 }
 
-/// A fib loop of 2^10 rows, proven once per preset name.
+/// A fib loop proven once per preset name: of 2^10 rows, or of 2^13 under `96` (the prover
+/// proves a trace of at most 2^12 rows under `96-short`).
 fn real(name: &str) -> &'static Real {
     static CACHE: OnceLock<Vec<(String, &'static Real)>> = OnceLock::new();
     let all = CACHE.get_or_init(|| {
-        ["96", "128-rescue"]
+        ["96", "96-short", "128-rescue"]
             .into_iter()
             .map(|n| {
-                let mut proved = prove(preset::by_name(n).expect("preset"));
+                let log_n = if n == "96" { 13 } else { 10 };
+                let mut proved = prove(preset::by_name(n).expect("preset"), log_n);
                 proved.fields = length_fields(&proved.bytes);
                 (n.to_string(), &*Box::leak(Box::new(proved)))
             })
@@ -40,10 +42,15 @@ fn real(name: &str) -> &'static Real {
     all.iter().find(|(n, _)| n == name).expect("proven").1
 }
 
-/// The fib loop of [`real`] proven under `preset` (any preset row, also a forged one).
-fn prove(preset: &'static preset::Preset) -> Real {
+/// The fib loop of [`real`] with a trace of `2^log_n` rows (10 or 13) proven under `preset`
+/// (any preset row, also a forged one).
+fn prove(preset: &'static preset::Preset, log_n: u32) -> Real {
+    let repeat = if log_n == 13 { 2600 } else { 20 };
     let program: Program = vm_assembly::Assembler::new()
-        .assemble_source("fib.masm", "begin repeat.20 swap dup.1 add end end")
+        .assemble_source(
+            "fib.masm",
+            &format!("begin repeat.{repeat} swap dup.1 add end end"),
+        )
         .expect("assembles");
     let inputs = StackInputs::try_from_ints([0, 1]).expect("inputs");
     let proved = vm_prover::prove(
@@ -55,7 +62,12 @@ fn prove(preset: &'static preset::Preset) -> Real {
         preset,
     )
     .expect("proves");
-    assert_eq!(proved.proof.trace_len(), 1 << 10);
+    assert_eq!(proved.proof.trace_len(), 1 << log_n);
+    assert_eq!(
+        proved.public.preset, preset.id,
+        "proven under {}",
+        preset.name
+    );
     let bytes = proved.proof.to_bytes();
     Real {
         hash: program.hash(),
@@ -89,7 +101,7 @@ fn rejected(r: &Real, b: &[u8]) -> Result<(), TestCaseError> {
 
 #[test]
 fn real_proofs_verify_from_bytes_and_their_length_fields_are_mapped() {
-    for name in ["96", "128-rescue"] {
+    for name in ["96", "96-short", "128-rescue"] {
         let r = real(name);
         let bits = verify_bytes(r.hash, r.inputs.clone(), r.outputs, &r.bytes, &any_preset())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -117,17 +129,25 @@ fn shaped_proofs_pass_the_shape_check_and_are_rejected_by_the_stark_verifier() {
             );
         }
     }
+    // The short-trace preset refuses a longer trace before any STARK work.
+    let short = preset::by_name("96-short").unwrap();
+    let b = shaped_proof(short, 13, 20);
+    let err = check_stark_bytes(short, &b[8..]).unwrap_err();
+    assert!(err.to_string().contains("trace length"), "{err}");
 }
 
 #[test]
 fn the_caller_chooses_presets_and_security() {
-    let r = real("96");
+    let r = real("96-short");
     let (h, i, o, b) = (r.hash, r.inputs.clone(), r.outputs, &r.bytes);
     let only_rescue =
         Acceptance::min_security(96).retain(|p| p.hash == preset::CommitmentHash::Rescue);
     assert!(matches!(
         verify_bytes(h, i.clone(), o, b, &only_rescue),
-        Err(VerifyError::PresetNotAccepted { preset: "96", .. })
+        Err(VerifyError::PresetNotAccepted {
+            preset: "96-short",
+            ..
+        })
     ));
     let cubic = Acceptance::min_security(0).retain(|p| p.extension_degree == 3);
     assert!(matches!(
@@ -149,8 +169,19 @@ fn the_caller_chooses_presets_and_security() {
             b,
             &Acceptance::min_security(96).only_presets(&["96"])
         ),
-        Ok(96)
+        Ok(96),
+        "naming a general preset accepts its short-trace sibling"
     );
+    assert!(matches!(
+        verify_bytes(
+            h,
+            i.clone(),
+            o,
+            b,
+            &Acceptance::min_security(96).only_presets(&["96-rescue"])
+        ),
+        Err(VerifyError::PresetNotAccepted { .. })
+    ));
     let strong = real("128-rescue");
     let policy = Acceptance::min_security(128).only_presets(&["128-rescue"]);
     assert_eq!(
@@ -163,8 +194,9 @@ fn the_caller_chooses_presets_and_security() {
         ),
         Ok(128)
     );
-    // An in-memory proof whose preset is not the table's row is refused.
-    static FAKE: preset::Preset = preset::PRESETS[0];
+    // An in-memory proof whose preset is not the table's row (96-short, `PRESETS[8]`) is
+    // refused.
+    static FAKE: preset::Preset = preset::PRESETS[8];
     let mut proof = VmProof::from_bytes(b).unwrap();
     proof.preset = &FAKE;
     assert_eq!(
@@ -174,7 +206,7 @@ fn the_caller_chooses_presets_and_security() {
     );
     static OTHER: preset::Preset = preset::Preset {
         queries: 20,
-        ..preset::PRESETS[0]
+        ..preset::PRESETS[8]
     };
     proof.preset = &OTHER;
     assert!(matches!(
@@ -184,7 +216,7 @@ fn the_caller_chooses_presets_and_security() {
     // Nor is one that differs in the digest width alone.
     static WIDER: preset::Preset = preset::Preset {
         digest_bits: 256,
-        ..preset::PRESETS[0]
+        ..preset::PRESETS[8]
     };
     proof.preset = &WIDER;
     assert!(matches!(
@@ -194,23 +226,24 @@ fn the_caller_chooses_presets_and_security() {
 }
 
 /// A proof whose commitments are not its preset's hash is refused from its shape, before
-/// winterfell reads it: preset 96's options with BLAKE3-256 (32-byte digests where the
-/// preset has BLAKE3-192's 24), and a BLAKE3-192 proof relabelled as `96-rescue` (same
-/// options and security, `Rp64_256` commitments).
+/// winterfell reads it: preset 96-short's options with BLAKE3-256 (32-byte digests where the
+/// preset has BLAKE3-192's 24), and a BLAKE3-192 proof under 96 relabelled as `96-rescue`
+/// (same options and security, `Rp64_256` commitments).
 #[test]
 fn a_proof_with_another_commitment_hash_than_its_preset_is_rejected() {
     static WIDE: preset::Preset = preset::Preset {
         digest_bits: 256,
-        ..preset::PRESETS[0]
+        ..preset::PRESETS[8]
     };
+    assert_eq!(preset::PRESETS[8].name, "96-short");
     assert_eq!(WIDE.hash_function(), preset::HashFunction::Blake3_256);
-    let proved = prove(&WIDE);
-    // The header names preset 96 (the forged row keeps its id).
+    let proved = prove(&WIDE, 10);
+    // The header names preset 96-short (the forged row keeps its id).
     let wide = proved.bytes.clone();
-    assert_eq!(wide[5], preset::PRESETS[0].id);
+    assert_eq!(wide[5], preset::PRESETS[8].id);
     let (hash, inputs, outputs) = (proved.hash, proved.inputs.clone(), proved.outputs);
     for (what, b) in [
-        ("BLAKE3-256 under preset 96", wide),
+        ("BLAKE3-256 under preset 96-short", wide),
         ("BLAKE3-192 relabelled as 96-rescue", {
             let mut b = real("96").bytes.clone();
             b[5] = preset::by_name("96-rescue").unwrap().id;

@@ -213,6 +213,11 @@ impl TraceShape {
             last_real: trace_len - preset.random_rows() - 1,
         }
     }
+
+    /// The zero-knowledge random rows after the last real row (the preset's; 0 without ZK).
+    pub fn random_rows(&self) -> usize {
+        self.trace_len - self.last_real - 1
+    }
 }
 
 /// Rows of the hasher's request section for `permutations` requests: a cycle each, then a
