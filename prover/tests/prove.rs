@@ -40,18 +40,17 @@ fn honest_trace_satisfies_every_constraint() {
     assert_eq!(check::check(&t, &public, preset::default_preset()), Ok(()));
 }
 
-#[test]
-fn fib_proves_and_verifies() {
-    let program = assemble(FIB);
+/// Proves `program` on `[0, 1]` under the default preset and verifies the proof read back
+/// from its bytes at 96 bits: the proof and the security the verifier reports.
+fn prove_and_verify_by_default(program: &Program) -> (vm_air::VmProof, u32) {
     let proved = prove_on(
-        &program,
+        program,
         &[0, 1],
         preset::default_preset(),
         ExecutionOptions::default(),
     )
     .unwrap();
-    let bytes = proved.proof.to_bytes();
-    let proof = vm_air::VmProof::from_bytes(&bytes).unwrap();
+    let proof = vm_air::VmProof::from_bytes(&proved.proof.to_bytes()).unwrap();
     let bits = vm_verifier::verify(
         program.hash(),
         inputs(&[0, 1]),
@@ -60,6 +59,12 @@ fn fib_proves_and_verifies() {
         96,
     )
     .unwrap();
+    (proof, bits)
+}
+
+#[test]
+fn fib_proves_and_verifies() {
+    let (proof, bits) = prove_and_verify_by_default(&assemble(FIB));
     // A trace of at most 2^12 rows is proven under the default preset's short-trace
     // sibling, with the same security.
     assert_eq!(proof.preset.name, "96-short");
@@ -71,24 +76,9 @@ fn fib_proves_and_verifies() {
 fn a_trace_longer_than_the_short_presets_is_proven_under_the_general_one() {
     // 7 860 cycles: a 2^13-row trace, past the short-trace preset's 2^12.
     let program = assemble("begin repeat.2600 swap dup.1 add end end");
-    let proved = prove_on(
-        &program,
-        &[0, 1],
-        preset::default_preset(),
-        ExecutionOptions::default(),
-    )
-    .unwrap();
-    let proof = vm_air::VmProof::from_bytes(&proved.proof.to_bytes()).unwrap();
+    let (proof, bits) = prove_and_verify_by_default(&program);
     assert_eq!(proof.preset.id, PRESETS[0].id);
     assert_eq!(proof.trace_len(), 1 << 13);
-    let bits = vm_verifier::verify(
-        program.hash(),
-        inputs(&[0, 1]),
-        proved.output.stack,
-        &proof,
-        96,
-    )
-    .unwrap();
     assert_eq!(bits, 96);
     // Asking for the short-trace preset itself is refused with the lengths it allows.
     let short = preset::default_preset().for_short_traces().unwrap();
