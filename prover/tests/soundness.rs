@@ -648,7 +648,17 @@ fn a_run_that_never_reaches_halt_cannot_claim_outputs() {
 /// The early-halt forgery of `common::forge::cut_short` on `src`, with the depth of the
 /// claimed state.
 fn cut_short(src: &str, stack: &[u64], log_n: u32) -> (Forgery, usize) {
-    let (f, rows) = common::forge::cut_short(&assemble(src), stack, log_n);
+    cut_short_under(src, stack, log_n, preset::default_preset())
+}
+
+/// [`cut_short`] under `preset`.
+fn cut_short_under(
+    src: &str,
+    stack: &[u64],
+    log_n: u32,
+    preset: &'static preset::Preset,
+) -> (Forgery, usize) {
+    let (f, rows) = common::forge::cut_short_under(&assemble(src), stack, log_n, preset);
     let depth = rows.last().expect("rows").depth;
     (f, depth)
 }
@@ -683,6 +693,37 @@ fn a_run_cut_short_cannot_claim_its_state_as_the_output() {
         .find(|(_, depth)| *depth == 16)
         .expect("some alignment ends at depth 16");
     let (f, _) = cut;
+    let v = common::forge::violations(&f);
+    assert!(
+        !v.is_empty() && v.names().iter().all(|n| n.starts_with("halt.")),
+        "{v}"
+    );
+    rejected_by_verifier(f);
+}
+
+/// The same forgery under `96-short`, the preset an honest prover uses for a trace of at
+/// most 2^12 rows: its 33 random rows put the last real row elsewhere than the default
+/// preset's 46, and the HALT assertions must follow it there.
+#[test]
+fn a_run_cut_short_under_the_short_trace_preset_is_caught_by_the_halt_assertions() {
+    let short = preset::default_preset().for_short_traces().unwrap();
+    assert_eq!(short.random_rows(), 33);
+    // 2^10 rows, the last real row at 990; the countdown aligned by leading `nop`s so the
+    // claimed state has depth 16 (only the HALT assertions can catch it). The honest
+    // output is [0].
+    let (f, _) = (0..5)
+        .map(|nops| {
+            let src = format!(
+                "begin {} dup.0 neq.0 while.true sub.1 dup.0 neq.0 end end",
+                "nop ".repeat(nops)
+            );
+            cut_short_under(&src, &[1000], 10, short)
+        })
+        .find(|(_, depth)| *depth == 16)
+        .expect("some alignment ends at depth 16");
+    assert_eq!(f.public.preset, short.id);
+    assert_eq!(f.trace.last_real, (1 << 10) - 33 - 1);
+    assert_ne!(f.public.stack_outputs.top_first()[0], Felt::ZERO);
     let v = common::forge::violations(&f);
     assert!(
         !v.is_empty() && v.names().iter().all(|n| n.starts_with("halt.")),

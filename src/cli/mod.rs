@@ -108,11 +108,12 @@ pub fn sibling(path: &Path, ext: &str) -> PathBuf {
 }
 
 /// The shape of the trace `vm prove` would build for this run under the default preset or
-/// its short-trace sibling (`vm_prover::fit_preset`; the zero-knowledge random rows, the program's attestation rows, its memory and range
-/// checker rows and the minimum length included), so that `vm run` and `vm prove` report
-/// the same number. A run that touched memory or ran u32 operations is executed again with
-/// the tracing executor, which records the accesses and stack values the memory table and
-/// the range checker's table are built from.
+/// its short-trace sibling (`vm_prover::fit_preset`; the zero-knowledge random rows, the
+/// program's attestation rows, its memory and range checker rows and the minimum length
+/// included), so that `vm run` and `vm prove` report the same number. A run that touched
+/// memory or ran u32 operations is executed again with the tracing executor, which records
+/// the accesses and stack values the memory table and the range checker's table are built
+/// from.
 pub(crate) fn proving_shape(
     program: &vm_core::Program,
     out: &vm_processor::ExecutionOutput,

@@ -96,9 +96,14 @@ pub fn after_first(
     }
 }
 
-/// Every violation of a forgery under the default preset.
+/// The preset a forgery's public inputs name (the one its trace was built under).
+fn preset_of(f: &Forgery) -> &'static preset::Preset {
+    preset::by_id(f.public.preset).expect("a forgery names a preset of the table")
+}
+
+/// Every violation of a forgery under the preset it names.
 pub fn violations(f: &Forgery) -> Violations {
-    match check(&f.trace, &f.public, preset::default_preset()) {
+    match check(&f.trace, &f.public, preset_of(f)) {
         Ok(()) => Violations::default(),
         Err(v) => v,
     }
@@ -138,7 +143,7 @@ pub fn honest(f: &Forgery) {
 
 /// The forgery must also be rejected by the verifier after a real proof.
 pub fn rejected_by_verifier(f: Forgery) {
-    let preset = preset::default_preset();
+    let preset = preset_of(&f);
     let public = f.public.clone();
     let proof =
         prove_trace_unchecked_for_testing(f.trace, f.public, preset, StdRng::seed_from_u64(1))
@@ -235,9 +240,18 @@ pub fn cut_short(
     stack: &[u64],
     log_n: u32,
 ) -> (Forgery, Vec<vm_processor::trace::CycleRow>) {
+    cut_short_under(program, stack, log_n, preset::default_preset())
+}
+
+/// [`cut_short`] under `preset`, whose random rows place the last real row.
+pub fn cut_short_under(
+    program: &Program,
+    stack: &[u64],
+    log_n: u32,
+    preset: &'static preset::Preset,
+) -> (Forgery, Vec<vm_processor::trace::CycleRow>) {
     use vm_air::layout::*;
     use vm_core::{Felt, StackOutputs};
-    let preset = preset::default_preset();
     let n = 1usize << log_n;
     let last = n - preset.random_rows() - 1;
     let rows = super::rows_of(program, &inputs(stack), last + 1);
